@@ -1,0 +1,49 @@
+package io.dtm.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * One validated observation of a series for a period, as carried on {@code dtm.observations.v1}: the
+ * value normalised to its base unit, with the vintage and the event ({@code source}, {@code id}) it came from.
+ *
+ * @param value       the value in {@code unit}; {@code null} for policy events without an index value
+ * @param reportedGrowthPct growth the publisher printed beside the value (trade only), or {@code null}
+ * @param direction   policy events: LIBERALISING, RESTRICTIVE or NEUTRAL; otherwise {@code null}
+ * @param description policy events: free text; otherwise {@code null}
+ * @param hubGroup    compute events: the hub group a region belongs to, or {@code null}
+ * @param synthetic   true for generated (demo) series
+ */
+public record Observation(
+        String feed,
+        String reporter,
+        String partner,
+        String flow,
+        String category,
+        String period,
+        Double value,
+        String unit,
+        String vintage,
+        String source,
+        String id,
+        Double reportedGrowthPct,
+        String direction,
+        String description,
+        String hubGroup,
+        boolean synthetic) {
+
+    /** The series this observation belongs to. */
+    @JsonIgnore
+    public SeriesKey series() {
+        return new SeriesKey(feed, reporter, partner, flow, category);
+    }
+
+    /** Whether this observation beats {@code other} for the same (series, period): later vintage, then greater (source, id). */
+    public boolean supersedes(Observation other) {
+        int byVintage = vintage.compareTo(other.vintage);
+        if (byVintage != 0) {
+            return byVintage > 0;
+        }
+        int bySource = source.compareTo(other.source);
+        return bySource != 0 ? bySource > 0 : id.compareTo(other.id) > 0;
+    }
+}

@@ -1,0 +1,258 @@
+package io.dtm.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.dtm.events.Feed;
+import io.dtm.events.Observation;
+import io.dtm.events.RejectReason;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Reads one CloudEvent in Kafka form (headers and value bytes; structured or binary mode) and validates it:
+ * parse → validate. Every bad attribute and field is named; nothing here throws on bad input.
+ */
+public final class EventDecoder {
+
+    /** Kafka header of the CloudEvents content type (structured mode) or of the data (binary mode). */
+    public static final String CONTENT_TYPE = "content-type";
+    /** Content type of a structured-mode event. */
+    public static final String STRUCTURED = JsonFormat.CONTENT_TYPE;
+    private static final String CE_PREFIX = "ce_";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final EventFormat FORMAT = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+
+    private EventDecoder() {
+    }
+
+    /** CloudEvents content mode of a record. */
+    public enum Mode { STRUCTURED, BINARY }
+
+    /** The outcome of decoding one record. */
+    public sealed interface Decoded permits Accepted, Rejected {
+    }
+
+    /** A valid event of {@code feed}, with the observation it carries. */
+    public record Accepted(Feed feed, Observation observation) implements Decoded {
+    }
+
+    /**
+     * An invalid event.
+     *
+     * @param feed the feed label: the topic's feed on Kafka, the type's feed over HTTP, or {@code unknown}
+     */
+    public record Rejected(String feed, RejectReason reason, Mode mode, List<FieldError> errors) implements Decoded {
+
+        /** Every error on one line, for the {@code dtm.error.detail} header and logs. */
+        public String detail() {
+            return errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
+        }
+    }
+
+    /**
+     * Decodes a record.
+     *
+     * @param topicFeed the feed of the topic it was read from, or {@code null} when it came over HTTP
+     */
+    public static Decoded decode(Headers headers, byte[] value, Feed topicFeed) {
+        String contentType = header(headers, CONTENT_TYPE);
+        boolean binary = header(headers, CE_PREFIX + "specversion") != null
+                && (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(STRUCTURED));
+        return binary ? binary(headers, value, contentType, topicFeed) : structured(value, contentType, topicFeed);
+    }
+
+    private static Decoded structured(byte[] value, String contentType, Feed topicFeed) {
+        String topicLabel = topicFeed == null ? Feed.UNKNOWN_LABEL : topicFeed.label();
+        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith(STRUCTURED)
+                && !isJson(contentType)) {
+            return malformed(topicLabel, Mode.STRUCTURED, "content-type '" + contentType
+                    + "' is neither " + STRUCTURED + " (structured mode) nor binary mode (no ce_specversion header)");
+        }
+        JsonNode tree;
+        try {
+            tree = value == null ? null : MAPPER.readTree(value);
+        } catch (IOException e) {
+            return malformed(topicLabel, Mode.STRUCTURED, "not JSON: " + firstLine(e.getMessage()));
+        }
+        if (tree == null || !tree.isObject()) {
+            return malformed(topicLabel, Mode.STRUCTURED, "a structured-mode CloudEvent must be a JSON object");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        requireSpecVersion(text(tree, "specversion", errors), errors);
+        String id = require(text(tree, "id", errors), "id", errors);
+        String source = require(text(tree, "source", errors), "source", errors);
+        String type = require(text(tree, "type", errors), "type", errors);
+        checkTime(text(tree, "time", errors), errors);
+        String dataContentType = text(tree, "datacontenttype", errors);
+        if (dataContentType != null && !dataContentType.isEmpty() && !isJson(dataContentType)) {
+            errors.add(FieldError.attribute("datacontenttype", "must be application/json, was '" + dataContentType + "'"));
+        }
+        JsonNode data = tree.get("data");
+        if (data == null || !data.isObject()) {
+            errors.add(FieldError.attribute("data", "is required and must be a JSON object"));
+            data = null;
+        }
+        if (errors.isEmpty()) {
+            try {
+                CloudEvent event = FORMAT.deserialize(value);
+                id = event.getId();
+                source = event.getSource().toString();
+            } catch (RuntimeException e) {
+                errors.add(FieldError.attribute("event", firstLine(e.getMessage())));
+            }
+        }
+        return validate(type, id, source, data, errors, Mode.STRUCTURED, topicFeed);
+    }
+
+    private static Decoded binary(Headers headers, byte[] value, String contentType, Feed topicFeed) {
+        String topicLabel = topicFeed == null ? Feed.UNKNOWN_LABEL : topicFeed.label();
+        List<FieldError> errors = new ArrayList<>();
+        requireSpecVersion(header(headers, CE_PREFIX + "specversion"), errors);
+        String id = require(header(headers, CE_PREFIX + "id"), "id", errors);
+        String source = require(header(headers, CE_PREFIX + "source"), "source", errors);
+        String type = require(header(headers, CE_PREFIX + "type"), "type", errors);
+        checkTime(header(headers, CE_PREFIX + "time"), errors);
+        if (contentType != null && !isJson(contentType)) {
+            errors.add(FieldError.attribute("datacontenttype", "must be application/json, was '" + contentType + "'"));
+        }
+        JsonNode data;
+        try {
+            data = value == null || value.length == 0 ? null : MAPPER.readTree(value);
+        } catch (IOException e) {
+            return malformed(topicLabel, Mode.BINARY, "data is not JSON: " + firstLine(e.getMessage()));
+        }
+        if (data == null || !data.isObject()) {
+            errors.add(FieldError.attribute("data", "is required and must be a JSON object"));
+            data = null;
+        }
+        if (errors.isEmpty()) {
+            try {
+                CloudEvent event = KafkaMessageFactory.createReader(headers, value).toEvent();
+                id = event.getId();
+                source = event.getSource().toString();
+            } catch (RuntimeException e) {
+                errors.add(FieldError.attribute("event", firstLine(e.getMessage())));
+            }
+        }
+        return validate(type, id, source, data, errors, Mode.BINARY, topicFeed);
+    }
+
+    private static Decoded validate(String type, String id, String source, JsonNode data, List<FieldError> attributeErrors,
+            Mode mode, Feed topicFeed) {
+        Optional<Feed> feed = type == null ? Optional.empty() : Feed.ofEventType(type);
+        String label = topicFeed != null ? topicFeed.label() : feed.map(Feed::label).orElse(Feed.UNKNOWN_LABEL);
+        List<FieldError> errors = new ArrayList<>(attributeErrors);
+        if (type != null && feed.isEmpty()) {
+            errors.add(FieldError.attribute("type", "unknown event type '" + type + "' (known types: "
+                    + java.util.Arrays.stream(Feed.values()).map(Feed::eventType).collect(Collectors.joining(", "))
+                    + ")"));
+            return new Rejected(label, attributeErrors.isEmpty() ? RejectReason.UNKNOWN_TYPE
+                    : RejectReason.INVALID_ATTRIBUTE, mode, errors);
+        }
+        if (feed.isPresent() && topicFeed != null && feed.get() != topicFeed) {
+            errors.add(FieldError.attribute("type", "'" + type + "' belongs on the " + feed.get().label()
+                    + " feed's topic, not on the " + topicFeed.label() + " feed's"));
+            return new Rejected(label, attributeErrors.isEmpty() ? RejectReason.WRONG_TOPIC
+                    : RejectReason.INVALID_ATTRIBUTE, mode, errors);
+        }
+        DataValidator.Result result = feed.isPresent() && data != null
+                ? DataValidator.validate(feed.get(), data, source, id)
+                : new DataValidator.Result(Optional.empty(), List.of());
+        errors.addAll(result.errors());
+        if (!attributeErrors.isEmpty()) {
+            return new Rejected(label, RejectReason.INVALID_ATTRIBUTE, mode, errors);
+        }
+        if (!errors.isEmpty()) {
+            boolean onlyUnit = errors.stream().allMatch(FieldError::unknownUnit);
+            return new Rejected(label, onlyUnit ? RejectReason.UNKNOWN_UNIT : RejectReason.INVALID_FIELD, mode, errors);
+        }
+        return new Accepted(feed.get(), result.observation().orElseThrow());
+    }
+
+    private static Rejected malformed(String feed, Mode mode, String message) {
+        return new Rejected(feed, RejectReason.MALFORMED, mode, List.of(FieldError.attribute("event", message)));
+    }
+
+    private static boolean named(List<FieldError> errors, String name) {
+        return errors.stream().anyMatch(e -> e.location() == FieldError.Location.ATTRIBUTE && e.name().equals(name));
+    }
+
+    private static void requireSpecVersion(String version, List<FieldError> errors) {
+        if (named(errors, "specversion")) {
+            return;
+        }
+        if (version == null) {
+            errors.add(FieldError.attribute("specversion", "is required (1.0)"));
+        } else if (!"1.0".equals(version)) {
+            errors.add(FieldError.attribute("specversion", "must be 1.0, was '" + version + "'"));
+        }
+    }
+
+    private static String require(String value, String name, List<FieldError> errors) {
+        if (named(errors, name)) {
+            return null;
+        }
+        if (value == null || value.isBlank()) {
+            errors.add(FieldError.attribute(name, "is required and must be a non-empty string"));
+            return null;
+        }
+        return value;
+    }
+
+    private static void checkTime(String time, List<FieldError> errors) {
+        if (time == null || named(errors, "time")) {
+            return;
+        }
+        try {
+            OffsetDateTime.parse(time);
+        } catch (DateTimeParseException e) {
+            errors.add(FieldError.attribute("time", "must be an RFC 3339 timestamp, was '" + time + "'"));
+        }
+    }
+
+    /** A string attribute, or {@code null} when absent; a non-string value is an error. */
+    private static String text(JsonNode tree, String name, List<FieldError> errors) {
+        JsonNode node = tree.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            errors.add(FieldError.attribute(name, "must be a string, was " + node));
+            return "";
+        }
+        return node.asText();
+    }
+
+    /** The last value of a header as UTF-8 text, or {@code null}. */
+    public static String header(Headers headers, String name) {
+        Header header = headers == null ? null : headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    static boolean isJson(String contentType) {
+        String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return media.equals("application/json") || media.endsWith("+json");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

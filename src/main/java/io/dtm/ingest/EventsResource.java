@@ -1,0 +1,119 @@
+package io.dtm.ingest;
+
+import io.dtm.streams.DtmConfig;
+import io.dtm.streams.Role;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** {@code POST /api/v1/events}: CloudEvents from upstream feeds over HTTP (DESIGN §3). */
+@Path("/api/v1/events")
+@Tag(name = "events", description = "Publish trade, compute, policy and macro events")
+public class EventsResource {
+
+    /** RFC 9457 problem details. */
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private final IngestService ingest;
+    private final IngestConfig config;
+    private final DtmConfig dtm;
+
+    EventsResource(IngestService ingest, IngestConfig config, DtmConfig dtm) {
+        this.ingest = ingest;
+        this.config = config;
+        this.dtm = dtm;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces({MediaType.APPLICATION_JSON, PROBLEM_JSON})
+    @Operation(summary = "Publish events",
+            description = "One structured-mode event (application/cloudevents+json), a batch "
+                    + "(application/cloudevents-batch+json, all or nothing), or one binary-mode event (ce-* headers, "
+                    + "data in the body). Valid events are published to their feed topic; a request with any invalid "
+                    + "event publishes nothing and is answered with every bad attribute and field.")
+    @RequestBody(description = "CloudEvents 1.0, JSON")
+    @APIResponse(responseCode = "202", description = "All events accepted and published")
+    @APIResponse(responseCode = "400", description = "Invalid events (RFC 9457 problem naming every bad field)")
+    @APIResponse(responseCode = "413", description = "Body larger than dtm.ingest.max-body-bytes")
+    @APIResponse(responseCode = "503", description = "Kafka unavailable; retry after the Retry-After seconds")
+    public Response publish(InputStream body, @Context HttpHeaders headers) throws IOException {
+        if (!dtm.runs(Role.INGEST)) {
+            return problem(404, "role-not-running", "Not an ingest instance",
+                    "this instance does not run the ingest role (dtm.roles)", List.of());
+        }
+        long declared = headers.getLength();
+        byte[] bytes = declared > config.maxBodyBytes() ? null : readAtMost(body, config.maxBodyBytes());
+        if (bytes == null) {
+            return problem(413, "body-too-large", "Body too large", "the body is larger than "
+                    + config.maxBodyBytes() + " bytes (dtm.ingest.max-body-bytes); split it into smaller batches",
+                    List.of());
+        }
+        Map<String, String> lowerCase = new HashMap<>();
+        headers.getRequestHeaders().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                lowerCase.put(name.toLowerCase(Locale.ROOT), values.get(values.size() - 1));
+            }
+        });
+        IngestService.Outcome outcome;
+        try {
+            outcome = ingest.submit(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), lowerCase, bytes);
+        } catch (KafkaUnavailableException e) {
+            return Response.fromResponse(problem(503, "kafka-unavailable", "Kafka unavailable",
+                    "the events were not published: " + e.getMessage(), List.of()))
+                    .header(HttpHeaders.RETRY_AFTER, config.retryAfterSeconds()).build();
+        }
+        if (!outcome.ok()) {
+            return problem(400, "invalid-event", "Invalid event", outcome.rejected() + " of " + outcome.events()
+                    + " event(s) invalid; nothing was published", outcome.problems());
+        }
+        return Response.accepted(Map.of("accepted", outcome.accepted().size(), "events", outcome.accepted()))
+                .type(MediaType.APPLICATION_JSON).build();
+    }
+
+    private static Response problem(int status, String type, String title, String detail,
+            List<IngestService.Problem> errors) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "urn:dtm:problem:" + type);
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        body.put("instance", "/api/v1/events");
+        if (!errors.isEmpty()) {
+            body.put("errors", errors);
+        }
+        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+    }
+
+    /** The body, or {@code null} when it is longer than {@code limit}. */
+    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int total = 0;
+        for (int n; (n = in.read(buffer)) > 0;) {
+            total += n;
+            if (total > limit) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,93 @@
+package io.dtm.ingest;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes HTTP-accepted events to their feed topics and HTTP rejects to the dead-letter topic: one Kafka
+ * transaction per request (idempotent, acks=all), so a batch lands whole or not at all.
+ */
+@ApplicationScoped
+public class FeedPublisher {
+
+    private static final Logger LOG = Logger.getLogger(FeedPublisher.class);
+
+    private final String bootstrapServers;
+    private final Duration timeout;
+    private Producer<byte[], byte[]> producer;
+
+    FeedPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IngestConfig config) {
+        this.bootstrapServers = bootstrapServers;
+        this.timeout = config.publishTimeout();
+    }
+
+    /** Sends every record in one transaction, or none. */
+    public synchronized void publish(List<ProducerRecord<byte[], byte[]>> records) throws KafkaUnavailableException {
+        try {
+            Producer<byte[], byte[]> p = producer();
+            p.beginTransaction();
+            records.forEach(p::send);
+            p.commitTransaction();
+        } catch (KafkaException | IllegalStateException e) {
+            LOG.warnf("publishing %d record(s) to %s failed: %s", records.size(), bootstrapServers, e.getMessage());
+            discardProducer();
+            throw new KafkaUnavailableException("Kafka at " + bootstrapServers + " did not take the events: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Producer<byte[], byte[]> producer() {
+        if (producer == null) {
+            int millis = (int) timeout.toMillis();
+            KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "dtm-http-ingest-" + UUID.randomUUID(),
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, millis,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis * 2,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+            try {
+                created.initTransactions();
+            } catch (RuntimeException e) {
+                created.close(Duration.ZERO);
+                throw e;
+            }
+            producer = created;
+        }
+        return producer;
+    }
+
+    private void discardProducer() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.debug("closing a failed producer", e);
+            }
+            producer = null;
+        }
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (producer != null) {
+            producer.close(timeout);
+            producer = null;
+        }
+    }
+}

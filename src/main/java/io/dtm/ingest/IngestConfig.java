@@ -1,0 +1,30 @@
+package io.dtm.ingest;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Configuration of the {@code ingest} role: HTTP limits, de-duplication and publishing. */
+@ConfigMapping(prefix = "dtm.ingest")
+public interface IngestConfig {
+
+    /** Largest HTTP request body accepted by {@code POST /api/v1/events}, in bytes; larger ones get 413. */
+    @WithDefault("1048576")
+    int maxBodyBytes();
+
+    /** How long an event id is remembered for de-duplication; a repeat after that is resolved by its vintage. */
+    @WithDefault("P30D")
+    Duration dedupRetention();
+
+    /** How often remembered event ids older than the retention are purged (wall-clock). */
+    @WithDefault("PT1H")
+    Duration dedupPurgeInterval();
+
+    /** How long publishing an HTTP request's events may block on an unavailable broker before answering 503. */
+    @WithDefault("PT5S")
+    Duration publishTimeout();
+
+    /** The {@code Retry-After} (seconds) sent with 503 when Kafka is unavailable. */
+    @WithDefault("5")
+    int retryAfterSeconds();
+}

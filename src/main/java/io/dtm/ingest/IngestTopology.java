@@ -1,0 +1,93 @@
+package io.dtm.ingest;
+
+import io.dtm.events.Feed;
+import io.dtm.events.Observation;
+import io.dtm.metrics.DtmMetrics;
+import io.dtm.streams.JsonSerde;
+import io.dtm.streams.Role;
+import io.dtm.streams.SubTopology;
+import io.dtm.streams.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The {@code ingest} sub-topology: feed topics (bytes) → parse and validate → de-duplicate by (source, id) →
+ * resolve the vintage per (series, period) → {@code dtm.observations.v1}; rejects → {@code dtm.dlq.v1}.
+ */
+@ApplicationScoped
+public class IngestTopology implements SubTopology {
+
+    /** Event ids seen (key {@code source|id}), with the wall-clock time first seen. */
+    public static final String EVENT_ID_STORE = "event-id-store";
+    /** The winning observation per (series, period). */
+    public static final String VINTAGE_STORE = "observation-vintage-store";
+
+    private final DtmMetrics metrics;
+    private final IngestConfig config;
+
+    IngestTopology(DtmMetrics metrics, IngestConfig config) {
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    @Override
+    public Role role() {
+        return Role.INGEST;
+    }
+
+    @Override
+    public void addTo(StreamsBuilder builder) {
+        build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval());
+    }
+
+    public static void build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
+            Duration purgeInterval) {
+        JsonSerde<Observation> observationSerde = JsonSerde.of(Observation.class);
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EVENT_ID_STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(VINTAGE_STORE), Serdes.String(), observationSerde));
+
+        KStream<byte[], Observation> accepted = null;
+        KStream<byte[], byte[]> rejected = null;
+        for (Feed feed : Feed.values()) {
+            var topic = Topics.of(feed);
+            var routes = builder.stream(topic.name(), topic.consumed("ingest-read-" + feed.label()))
+                    .process(() -> new ParseProcessor(feed, topic.name(), metrics), Named.as("ingest-parse-" + feed.label()))
+                    .split(Named.as("ingest-route-" + feed.label() + "-"))
+                    .branch((key, parsed) -> parsed.observation() == null, Branched.as("rejected"))
+                    .defaultBranch(Branched.as("accepted"));
+            KStream<byte[], Observation> ok = routes.get("ingest-route-" + feed.label() + "-accepted")
+                    .mapValues(ParseProcessor.Parsed::observation, Named.as("ingest-observation-" + feed.label()));
+            KStream<byte[], byte[]> bad = routes.get("ingest-route-" + feed.label() + "-rejected")
+                    .mapValues(ParseProcessor.Parsed::original, Named.as("ingest-original-" + feed.label()));
+            accepted = accepted == null ? ok : accepted.merge(ok, Named.as("ingest-merge-accepted-" + feed.label()));
+            rejected = rejected == null ? bad : rejected.merge(bad, Named.as("ingest-merge-rejected-" + feed.label()));
+        }
+        rejected.to(Topics.DLQ.name(), Topics.DLQ.produced("ingest-write-dlq"));
+
+        accepted
+                .map((key, obs) -> KeyValue.pair(eventKey(obs.source(), obs.id()), obs), Named.as("ingest-key-by-event"))
+                .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("ingest-dedup"))
+                .process(() -> new DedupProcessor(metrics, dedupRetention, purgeInterval), Named.as("ingest-dedup"),
+                        EVENT_ID_STORE)
+                .map((key, obs) -> KeyValue.pair(obs.series().withPeriod(obs.period()), obs),
+                        Named.as("ingest-key-by-series-period"))
+                .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("ingest-vintage"))
+                .process(() -> new VintageProcessor(metrics), Named.as("ingest-resolve-vintage"), VINTAGE_STORE)
+                .to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
+    }
+
+    /** {@code source|id}, with {@code %} and {@code |} escaped in the source so that the key is unambiguous. */
+    static String eventKey(String source, String id) {
+        return source.replace("%", "%25").replace("|", "%7C") + "|" + id;
+    }
+}

@@ -1,0 +1,139 @@
+package io.dtm.metrics;
+
+import io.dtm.events.Feed;
+import io.dtm.events.RejectReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Registers and updates the pipeline meters. Every labelled counter is registered at 0 for its known label
+ * values at start, so that panels show 0 rather than nothing. Prometheus names:
+ * <ul>
+ * <li>{@code dtm_events_received_total{feed}}: records read from a feed topic, plus events rejected over HTTP</li>
+ * <li>{@code dtm_events_accepted_total{feed}}: valid events seen for the first time (then resolved by vintage)</li>
+ * <li>{@code dtm_events_rejected_total{feed,reason}}: events sent to the dead-letter topic</li>
+ * <li>{@code dtm_events_duplicate_total{feed}}: events whose (source, id) was seen before</li>
+ * <li>{@code dtm_observations_revised_total{feed}}: observations replaced by a later vintage</li>
+ * <li>{@code dtm_observations_stale_total{feed}}: observations of an equal or older vintage, which change nothing</li>
+ * <li>{@code dtm_indicator_updates_total{indicator}}: indicator values computed, by kind</li>
+ * <li>{@code dtm_event_to_indicator_seconds}: histogram of the time from an event's publication to the indicator
+ * values it caused</li>
+ * </ul>
+ * Feed label values: {@code trade}, {@code compute}, {@code policy}, {@code macro}, and {@code unknown} for HTTP
+ * events whose type names no feed. Per feed, received = accepted + rejected + duplicate once the pipeline has
+ * caught up. Counters count work done; after a failed exactly-once transaction is retried,
+ * its records are counted again (as Kafka Streams' own metrics are).
+ */
+@ApplicationScoped
+public class DtmMetrics {
+
+    /** Indicator kinds registered at 0 at start. */
+    public static final List<String> INDICATOR_KINDS = List.of("yoy_growth_pct");
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Timer eventToIndicator;
+
+    public DtmMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (String feed : feedLabels()) {
+            received(feed, 0);
+            accepted(feed, 0);
+            duplicate(feed, 0);
+            counter("dtm.observations.revised", "Observations replaced by a later vintage", "feed", feed);
+            counter("dtm.observations.stale", "Observations of an equal or older vintage that changed nothing",
+                    "feed", feed);
+            for (RejectReason reason : RejectReason.values()) {
+                rejectedCounter(feed, reason);
+            }
+        }
+        INDICATOR_KINDS.forEach(kind -> indicatorCounter(kind));
+        this.eventToIndicator = Timer.builder("dtm.event.to.indicator")
+                .description("Time from an event's publication on a feed topic to the indicator values it caused")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+    }
+
+    /** The registry these meters live in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void received(String feed) {
+        received(feed, 1);
+    }
+
+    public void accepted(String feed) {
+        accepted(feed, 1);
+    }
+
+    public void rejected(String feed, RejectReason reason) {
+        rejectedCounter(feed, reason).increment();
+    }
+
+    public void duplicate(String feed) {
+        duplicate(feed, 1);
+    }
+
+    public void revised(String feed) {
+        counter("dtm.observations.revised", "Observations replaced by a later vintage", "feed", feed).increment();
+    }
+
+    public void stale(String feed) {
+        counter("dtm.observations.stale", "Observations of an equal or older vintage that changed nothing",
+                "feed", feed).increment();
+    }
+
+    public void indicatorUpdated(String kind) {
+        indicatorCounter(kind).increment();
+    }
+
+    public void eventToIndicator(Duration latency) {
+        eventToIndicator.record(latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    private void received(String feed, double amount) {
+        counter("dtm.events.received", "Events read from a feed topic, plus events rejected over HTTP", "feed", feed)
+                .increment(amount);
+    }
+
+    private void accepted(String feed, double amount) {
+        counter("dtm.events.accepted", "Valid events seen for the first time", "feed", feed).increment(amount);
+    }
+
+    private void duplicate(String feed, double amount) {
+        counter("dtm.events.duplicate", "Events whose (source, id) was seen before", "feed", feed).increment(amount);
+    }
+
+    private Counter rejectedCounter(String feed, RejectReason reason) {
+        return counter("dtm.events.rejected", "Events sent to the dead-letter topic", "feed", feed,
+                "reason", reason.label());
+    }
+
+    private Counter indicatorCounter(String kind) {
+        return counter("dtm.indicator.updates", "Indicator values computed", "indicator", kind);
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return counters.computeIfAbsent(name + String.join("|", tags),
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
+    private static List<String> feedLabels() {
+        List<String> labels = new ArrayList<>();
+        for (Feed feed : Feed.values()) {
+            labels.add(feed.label());
+        }
+        labels.add(Feed.UNKNOWN_LABEL);
+        return labels;
+    }
+}

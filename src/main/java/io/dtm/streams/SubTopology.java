@@ -1,0 +1,13 @@
+package io.dtm.streams;
+
+import org.apache.kafka.streams.StreamsBuilder;
+
+/** A feature's part of the one Kafka Streams topology, added when this instance runs its role. */
+public interface SubTopology {
+
+    /** The role that adds this part. */
+    Role role();
+
+    /** Adds this part's sources, processors, stores and sinks to {@code builder}. */
+    void addTo(StreamsBuilder builder);
+}

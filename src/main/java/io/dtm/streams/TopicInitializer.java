@@ -1,0 +1,126 @@
+package io.dtm.streams;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates the service's topics at start when they are missing (compacted observations and indicators,
+ * dead letters kept as configured), retrying in the background until the broker answers; ready once done.
+ */
+@ApplicationScoped
+public class TopicInitializer {
+
+    private static final Logger LOG = Logger.getLogger(TopicInitializer.class);
+    private static final long RETRY_SECONDS = 2;
+
+    private final DtmConfig.TopicsConfig config;
+    private final String bootstrapServers;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private ScheduledExecutorService executor;
+
+    TopicInitializer(DtmConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config.topics();
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.create()) {
+            done.set(true);
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "dtm-topic-initializer"));
+        executor.execute(this::createOrRetry);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    private void createOrRetry() {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+            for (NewTopic topic : newTopics()) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get();
+                    LOG.infof("created topic %s", topic.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            done.set(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("cannot create topics at %s yet (%s); retrying in %d s", bootstrapServers, e.getMessage(),
+                    RETRY_SECONDS);
+            executor.schedule(this::createOrRetry, RETRY_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The topics this service creates, with their settings. */
+    List<NewTopic> newTopics() {
+        Optional<Integer> partitions = Optional.of(config.partitions());
+        Optional<Short> replication = config.replicationFactor();
+        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.RETENTION_MS_CONFIG, "-1");
+        Map<String, String> dlq = Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.dlqRetentionMs()));
+        var topics = new java.util.ArrayList<NewTopic>();
+        for (Topic<?, ?> feed : Topics.feeds()) {
+            topics.add(new NewTopic(feed.name(), partitions, replication));
+        }
+        for (Topic<?, ?> t : Set.of(Topics.OBSERVATIONS, Topics.INDICATORS)) {
+            topics.add(new NewTopic(t.name(), partitions, replication).configs(compacted));
+        }
+        topics.add(new NewTopic(Topics.DLQ.name(), partitions, replication).configs(dlq));
+        return topics;
+    }
+
+    /** Whether every topic exists (or creating them is switched off). */
+    public boolean done() {
+        return done.get();
+    }
+
+    /** Readiness: down until the topics exist. */
+    @Readiness
+    @ApplicationScoped
+    static class TopicsReady implements HealthCheck {
+
+        private final TopicInitializer initializer;
+
+        TopicsReady(TopicInitializer initializer) {
+            this.initializer = initializer;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            return HealthCheckResponse.named("dtm-topics").status(initializer.done()).build();
+        }
+    }
+}

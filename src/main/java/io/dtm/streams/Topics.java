@@ -1,0 +1,48 @@
+package io.dtm.streams;
+
+import io.dtm.events.Feed;
+import io.dtm.events.IndicatorValue;
+import io.dtm.events.Observation;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The registry of the topics the service reads and writes (DESIGN §3, §6). */
+public final class Topics {
+
+    public static final Topic<byte[], byte[]> TRADE = feedTopic("dtm.trade.v1");
+    public static final Topic<byte[], byte[]> COMPUTE = feedTopic("dtm.compute.v1");
+    public static final Topic<byte[], byte[]> POLICY = feedTopic("dtm.policy.v1");
+    public static final Topic<byte[], byte[]> MACRO = feedTopic("dtm.macro.v1");
+
+    /** Winning vintage per (series, period); compacted, no time retention. Key: {@code series|period}. */
+    public static final Topic<String, Observation> OBSERVATIONS =
+            new Topic<>("dtm.observations.v1", Serdes.String(), JsonSerde.of(Observation.class));
+
+    /** Indicator values; compacted. Key: {@code id|series|period}. */
+    public static final Topic<String, IndicatorValue> INDICATORS =
+            new Topic<>("dtm.indicators.v1", Serdes.String(), JsonSerde.of(IndicatorValue.class));
+
+    /** Rejected input: the original bytes and headers plus {@code dtm.error.*} headers. */
+    public static final Topic<byte[], byte[]> DLQ = feedTopic("dtm.dlq.v1");
+
+    private static final Map<Feed, Topic<byte[], byte[]>> BY_FEED =
+            Map.of(Feed.TRADE, TRADE, Feed.COMPUTE, COMPUTE, Feed.POLICY, POLICY, Feed.MACRO, MACRO);
+
+    private Topics() {
+    }
+
+    /** The topic a feed publishes to. */
+    public static Topic<byte[], byte[]> of(Feed feed) {
+        return BY_FEED.get(feed);
+    }
+
+    /** Every feed topic, in {@link Feed} order. */
+    public static List<Topic<byte[], byte[]>> feeds() {
+        return List.of(TRADE, COMPUTE, POLICY, MACRO);
+    }
+
+    private static Topic<byte[], byte[]> feedTopic(String name) {
+        return new Topic<>(name, Serdes.ByteArray(), Serdes.ByteArray());
+    }
+}

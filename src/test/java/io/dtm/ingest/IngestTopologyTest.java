@@ -1,0 +1,226 @@
+package io.dtm.ingest;
+
+import static io.dtm.support.TestEvents.binaryHeaders;
+import static io.dtm.support.TestEvents.bytes;
+import static io.dtm.support.TestEvents.structured;
+import static io.dtm.support.TestEvents.structuredHeaders;
+import static io.dtm.support.TestEvents.tradeData;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.dtm.events.Feed;
+import io.dtm.events.Observation;
+import io.dtm.events.RejectReason;
+import io.dtm.metrics.DtmMetrics;
+import io.dtm.streams.Topics;
+import io.dtm.streams.TopologyProducer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestTopologyTest {
+
+    @TempDir
+    Path stateDir;
+
+    private SimpleMeterRegistry registry;
+    private TopologyTestDriver driver;
+    private final Map<Feed, TestInputTopic<byte[], byte[]>> feeds = new EnumMap<>(Feed.class);
+    private TestOutputTopic<String, Observation> observations;
+    private TestOutputTopic<byte[], byte[]> dlq;
+
+    @BeforeEach
+    void setUp() {
+        registry = new SimpleMeterRegistry();
+        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
+        IngestTopology.build(builder, new DtmMetrics(registry), Duration.ofDays(30), Duration.ofHours(1));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(builder.build(), props);
+        for (Feed feed : Feed.values()) {
+            var topic = Topics.of(feed);
+            feeds.put(feed, driver.createInputTopic(topic.name(), topic.keySerde().serializer(),
+                    topic.valueSerde().serializer()));
+        }
+        observations = driver.createOutputTopic(Topics.OBSERVATIONS.name(),
+                Topics.OBSERVATIONS.keySerde().deserializer(), Topics.OBSERVATIONS.valueSerde().deserializer());
+        dlq = driver.createOutputTopic(Topics.DLQ.name(), Topics.DLQ.keySerde().deserializer(),
+                Topics.DLQ.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private void send(Feed feed, Headers headers, Object value) {
+        feeds.get(feed).pipeInput(new TestRecord<>(bytes("k"), value == null ? null : bytes(value), headers));
+    }
+
+    private void sendTrade(String source, String id, String period, double value, String vintage) {
+        send(Feed.TRADE, structuredHeaders(), structured(Feed.TRADE, source, id,
+                tradeData("CHN", "WLD", "EXPORT", "DDS", period, value, "USD_BN", vintage)));
+    }
+
+    private double count(String name, String... tags) {
+        var counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void shouldPublishStructuredEventAsObservationKeyedBySeriesAndPeriodInUsd() {
+        sendTrade("urn:test", "e1", "2023", 385.9, "2024-03-01");
+
+        var out = observations.readKeyValuesToList();
+        assertEquals(1, out.size());
+        assertEquals("trade|CHN|WLD|EXPORT|DDS|2023", out.get(0).key);
+        Observation obs = out.get(0).value;
+        assertEquals(385.9e9, obs.value(), 1e-3);
+        assertEquals("USD", obs.unit());
+        assertEquals("2024-03-01", obs.vintage());
+        assertEquals("urn:test", obs.source());
+        assertEquals("e1", obs.id());
+    }
+
+    @Test
+    void shouldPublishBinaryModeEventLikeTheStructuredOne() {
+        var data = JsonNodeFactory.instance.objectNode().put("country", "JPN").put("indicator", "GDP_USD")
+                .put("period", "2023").put("value", 4.2e12).put("unit", "USD").put("vintage", "2024-07-01");
+        send(Feed.MACRO, binaryHeaders(Feed.MACRO, "urn:test", "b1"), data);
+
+        var out = observations.readKeyValuesToList();
+        assertEquals(1, out.size());
+        assertEquals("macro|JPN|||GDP_USD|2023", out.get(0).key);
+        assertEquals(4.2e12, out.get(0).value.value());
+        assertTrue(dlq.isEmpty());
+    }
+
+    @Test
+    void shouldSendBadRecordToDeadLettersWithOriginalBytesHeadersAndReason() {
+        byte[] original = bytes(structured(Feed.TRADE, "urn:test", "bad1",
+                tradeData("CHN", "WLD", "EXPORT", "DDS", "2023-13", -1, "EUR", "2024-03-01")));
+        Headers headers = new RecordHeaders().add("content-type", bytes("application/cloudevents+json"))
+                .add("traceparent", bytes("00-abc-def-01"));
+        feeds.get(Feed.TRADE).pipeInput(new TestRecord<>(bytes("key1"), original, headers));
+
+        assertTrue(observations.isEmpty());
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertArrayEquals(original, dead.value());
+        assertArrayEquals(bytes("key1"), dead.key());
+        assertEquals("invalid-field", header(dead.headers(), "dtm.error.reason"));
+        String detail = header(dead.headers(), "dtm.error.detail");
+        assertTrue(detail.contains("data.period") && detail.contains("data.value") && detail.contains("data.unit"),
+                detail);
+        assertEquals("dtm.trade.v1", header(dead.headers(), "dtm.source.topic"));
+        assertEquals("00-abc-def-01", header(dead.headers(), "traceparent"));
+        assertEquals(1, count("dtm.events.rejected", "feed", "trade", "reason", "invalid-field"));
+    }
+
+    @Test
+    void shouldRejectGarbageAndEmptyRecordsWithoutStoppingTheStream() {
+        send(Feed.COMPUTE, new RecordHeaders(), "\u0000\u0001 not json");
+        send(Feed.COMPUTE, new RecordHeaders(), null);
+        sendTrade("urn:test", "after-garbage", "2023", 1, "2024-01-01");
+
+        assertEquals(2, dlq.readRecordsToList().size());
+        assertEquals(2, count("dtm.events.rejected", "feed", "compute", "reason", "malformed"));
+        assertEquals(1, observations.readRecordsToList().size(), "the stream goes on after bad records");
+    }
+
+    @Test
+    void shouldRejectEventOnAnotherFeedsTopicAsWrongTopic() {
+        send(Feed.POLICY, structuredHeaders(), structured(Feed.TRADE, "urn:test", "wt",
+                tradeData("CHN", "WLD", "EXPORT", "DDS", "2023", 1, "USD", "2024-01-01")));
+
+        assertEquals("wrong-topic", header(dlq.readRecord().headers(), "dtm.error.reason"));
+        assertEquals(1, count("dtm.events.rejected", "feed", "policy", "reason", "wrong-topic"));
+    }
+
+    @Test
+    void shouldDropRepeatedSourceAndIdEvenWithOtherContent() {
+        sendTrade("urn:test", "dup", "2023", 1, "2024-01-01");
+        sendTrade("urn:test", "dup", "2022", 2, "2024-01-01");
+        send(Feed.TRADE, binaryHeaders(Feed.TRADE, "urn:test", "dup"),
+                tradeData("CHN", "WLD", "EXPORT", "DDS", "2021", 3, "USD", "2024-01-01"));
+
+        assertEquals(1, observations.readRecordsToList().size());
+        assertEquals(2, count("dtm.events.duplicate", "feed", "trade"));
+    }
+
+    @Test
+    void shouldReplaceValueWithLaterVintageAndIgnoreEqualOrOlderOnes() {
+        sendTrade("urn:test", "v1", "2023", 100, "2024-01-01");
+        sendTrade("urn:test", "v2", "2023", 110, "2024-06-01");
+        sendTrade("urn:test", "v0", "2023", 90, "2023-06-01");
+        sendTrade("urn:test", "a-smaller-id", "2023", 95, "2024-06-01");
+
+        List<Observation> out = observations.readValuesToList();
+        assertEquals(List.of(100e9, 110e9), out.stream().map(Observation::value).toList());
+        assertEquals(1, count("dtm.observations.revised", "feed", "trade"));
+        assertEquals(2, count("dtm.observations.stale", "feed", "trade"));
+    }
+
+    @Test
+    void shouldGiveATieOfVintagesToTheGreaterSourceAndIdWhateverTheOrder() {
+        sendTrade("urn:b", "x", "2023", 2, "2024-01-01");
+        sendTrade("urn:a", "y", "2023", 1, "2024-01-01");
+        assertEquals(List.of(2e9), observations.readValuesToList().stream().map(Observation::value).toList());
+    }
+
+    @Test
+    void shouldBalanceReceivedAgainstAcceptedRejectedAndDuplicatesPerFeed() {
+        sendTrade("urn:test", "ok1", "2023", 1, "2024-01-01");
+        sendTrade("urn:test", "ok2", "2023", 2, "2023-01-01");
+        sendTrade("urn:test", "ok1", "2023", 1, "2024-01-01");
+        send(Feed.TRADE, new RecordHeaders(), "{");
+        send(Feed.TRADE, structuredHeaders(), structured(Feed.TRADE, "urn:test", "u",
+                tradeData("CHN", "WLD", "EXPORT", "DDS", "2023", 1, "FURLONGS", "2024-01-01")));
+
+        double received = count("dtm.events.received", "feed", "trade");
+        double accepted = count("dtm.events.accepted", "feed", "trade");
+        double duplicates = count("dtm.events.duplicate", "feed", "trade");
+        double rejected = registry.find("dtm.events.rejected").tag("feed", "trade").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        assertEquals(5, received);
+        assertEquals(2, accepted);
+        assertEquals(1, duplicates);
+        assertEquals(2, rejected);
+        assertEquals(1, count("dtm.events.rejected", "feed", "trade", "reason", "unknown-unit"));
+    }
+
+    @Test
+    void shouldRegisterEveryCounterAtZeroForItsKnownLabels() {
+        for (Feed feed : Feed.values()) {
+            assertEquals(0, registry.get("dtm.events.received").tag("feed", feed.label()).counter().count());
+            for (RejectReason reason : RejectReason.values()) {
+                assertEquals(0, registry.get("dtm.events.rejected").tags("feed", feed.label(), "reason",
+                        reason.label()).counter().count());
+            }
+        }
+    }
+
+    private static String header(Headers headers, String name) {
+        return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

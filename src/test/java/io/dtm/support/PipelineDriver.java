@@ -1,0 +1,71 @@
+package io.dtm.support;
+
+import io.dtm.events.Feed;
+import io.dtm.events.IndicatorValue;
+import io.dtm.indicators.IndicatorsTopology;
+import io.dtm.ingest.IngestTopology;
+import io.dtm.metrics.DtmMetrics;
+import io.dtm.metrics.IndicatorGauges;
+import io.dtm.streams.Topics;
+import io.dtm.streams.TopologyProducer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The ingest and indicators sub-topologies in one {@link TopologyTestDriver}: feed topics in, indicators out. */
+public final class PipelineDriver implements AutoCloseable {
+
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    public final IndicatorGauges gauges = new IndicatorGauges(registry);
+    private final TopologyTestDriver driver;
+    private final TestOutputTopic<String, IndicatorValue> indicators;
+    private final Map<String, IndicatorValue> latest = new TreeMap<>();
+
+    public PipelineDriver(Path stateDir) {
+        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
+        DtmMetrics metrics = new DtmMetrics(registry);
+        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1));
+        IndicatorsTopology.build(builder, metrics, gauges);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(builder.build(), props);
+        indicators = driver.createOutputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().deserializer(),
+                Topics.INDICATORS.valueSerde().deserializer());
+    }
+
+    /** Publishes one record to a feed topic. */
+    public void send(Feed feed, Headers headers, Object value) {
+        TestInputTopic<byte[], byte[]> topic = driver.createInputTopic(Topics.of(feed).name(),
+                Topics.of(feed).keySerde().serializer(), Topics.of(feed).valueSerde().serializer());
+        topic.pipeInput(new TestRecord<>(TestEvents.bytes("k"), TestEvents.bytes(value), headers));
+    }
+
+    /** The indicator values as a compacted topic would hold them: the last value per key, tombstones removed. */
+    public Map<String, IndicatorValue> indicators() {
+        for (TestRecord<String, IndicatorValue> r : indicators.readRecordsToList()) {
+            if (r.value() == null) {
+                latest.remove(r.key());
+            } else {
+                latest.put(r.key(), r.value());
+            }
+        }
+        return latest;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
