@@ -76,7 +76,7 @@ class KafkaPipelineTest {
                 Topics.INDICATORS.valueSerde().deserializer())) {
             for (String year : List.of("2024", "2025")) {
                 IndicatorValue value = indicators.await(r -> r.key().equals(
-                        "trade-yoy-growth|trade|KOR|WLD|EXPORT|DDS|" + year), PATIENCE).value();
+                        "trade-yoy-growth|KOR|WLD|EXPORT|DDS|" + year), PATIENCE).value();
                 assertEquals(10.0, value.value(), 1e-9, year);
                 assertEquals(source, value.inputs().get(0).source());
             }
@@ -133,7 +133,7 @@ class KafkaPipelineTest {
                 tradeData("JPN", "WLD", "EXPORT", "ICT", "2022", 100, "USD_MN", "2023-05-01")));
         publish(Feed.TRADE, "k", TestEvents.structuredHeaders(), structured(Feed.TRADE, source, "ict-2023",
                 tradeData("JPN", "WLD", "EXPORT", "ICT", "2023", 120, "USD_MN", "2024-05-01")));
-        String key = "trade-yoy-growth|trade|JPN|WLD|EXPORT|ICT|2023";
+        String key = "trade-yoy-growth|JPN|WLD|EXPORT|ICT|2023";
         try (var indicators = new TopicReader<>(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().deserializer(),
                 Topics.INDICATORS.valueSerde().deserializer())) {
             assertEquals(20.0, indicators.await(r -> r.key().equals(key), PATIENCE).value().value(), 1e-9);

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The bundled demo data set as structured-mode CloudEvents, built from real figures shipped in
@@ -22,6 +23,10 @@ import java.util.Map;
  * delivered services, 2019–2025, with the growth it prints), World Bank GDP of the 15 RCEP members 2019–2023, the
  * RCEP entry-into-force dates, and the paper's figures for China. Event ids are stable, so loading it twice
  * publishes duplicates that the service drops. Vintages are the assumed release dates of each source.
+ *
+ * <p>Where the indicators need series the paper does not give, {@link #synthetic} generates them from a fixed
+ * seed, anchored on the paper's figures, and marks them {@code "synthetic": true} (shown as
+ * {@code synthetic="true"} on every metric they feed). See that method for what is generated and how.
  */
 public final class DemoDataSet {
 
@@ -34,6 +39,15 @@ public final class DemoDataSet {
     /** World Bank WDI, July 2024 update. */
     static final String GDP_VINTAGE = "2024-07-01";
     static final String FACTS_VINTAGE = "2025-09-01";
+    static final String SYNTHETIC_SOURCE = "urn:dtm:demo:synthetic";
+    static final String SYNTHETIC_VINTAGE = "2025-10-15";
+    /** The seed of the synthetic series: the same seed always gives the same demo data. */
+    public static final long SEED = 2026L;
+    private static final int FIRST_YEAR = 2019;
+    private static final int LAST_YEAR = 2025;
+    /** The eight national hub nodes of China's computing-power network (names real, values synthetic). */
+    static final List<String> HUBS = List.of("BEIJING_TIANJIN_HEBEI", "YANGTZE_RIVER_DELTA", "GUANGDONG_HK_MACAO",
+            "CHENGDU_CHONGQING", "GUIZHOU", "INNER_MONGOLIA", "GANSU", "NINGXIA");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -47,6 +61,7 @@ public final class DemoDataSet {
         gdp(events);
         rcep(events);
         facts(events);
+        synthetic(events, new Random(SEED));
         return events;
     }
 
@@ -112,6 +127,95 @@ public final class DemoDataSet {
                 }
             }
         }
+    }
+
+    /**
+     * Synthetic series, from a seeded random walk anchored on the paper's figures:
+     * <ul>
+     * <li>China's services exports and imports to the world, 2019–2025 (USD bn), through the 2023 total of 933 and
+     * deficit of 229.4; yearly growth drawn from N(6 %, 4 %) for exports and N(5 %, 5 %) for imports;</li>
+     * <li>China's DDS exports, 57.5 % (the paper's knowledge-intensive share of exports) of services exports ± 2 pp;</li>
+     * <li>DDS exports among RCEP members and of non-members, growing by exactly the paper's 18.7 % and 9.3 % in
+     * 2022 and by N(8 %, 4 %) in other years;</li>
+     * <li>intelligent computing power of China's eight national hub nodes (June 2025) summing to 80–82 % of the
+     * real national 788 EFLOPS;</li>
+     * <li>a DSTRI (0 open … 1 closed) per member from 2019, U(0.10, 0.45), lowered by U(0.02, 0.06) on the date
+     * RCEP entered into force for it.</li>
+     * </ul>
+     */
+    static void synthetic(ArrayNode events, Random random) {
+        double exports2023 = (933 - 229.4) / 2;
+        double imports2023 = 933 - exports2023;
+        double[] exports = walk(random, exports2023, 0.06, 0.04);
+        double[] imports = walk(random, imports2023, 0.05, 0.05);
+        for (int i = 0; i < exports.length; i++) {
+            String year = Integer.toString(FIRST_YEAR + i);
+            double dds = exports[i] * (0.575 + (random.nextDouble() - 0.5) * 0.04);
+            addSynthetic(events, Feed.TRADE, "chn-services-export-" + year,
+                    trade("CHN", "SERVICES", year, exports[i], "USD_BN").put("flow", "EXPORT"));
+            addSynthetic(events, Feed.TRADE, "chn-services-import-" + year,
+                    trade("CHN", "SERVICES", year, imports[i], "USD_BN").put("flow", "IMPORT"));
+            addSynthetic(events, Feed.TRADE, "chn-dds-export-" + year,
+                    trade("CHN", "DDS", year, dds, "USD_BN").put("flow", "EXPORT"));
+        }
+        double rcep = 1000 + random.nextDouble() * 200;
+        double nonRcep = 2000 + random.nextDouble() * 300;
+        for (int year = FIRST_YEAR; year <= LAST_YEAR; year++) {
+            if (year > FIRST_YEAR) {
+                rcep *= 1 + (year == 2022 ? 0.187 : 0.08 + 0.04 * random.nextGaussian());
+                nonRcep *= 1 + (year == 2022 ? 0.093 : 0.08 + 0.04 * random.nextGaussian());
+            }
+            addSynthetic(events, Feed.TRADE, "rcep-dds-" + year,
+                    trade("RCEP", "DDS", Integer.toString(year), rcep, "USD_100MN").put("partner", "RCEP")
+                            .put("flow", "EXPORT"));
+            addSynthetic(events, Feed.TRADE, "non-rcep-dds-" + year,
+                    trade("NON_RCEP", "DDS", Integer.toString(year), nonRcep, "USD_100MN").put("flow", "EXPORT"));
+        }
+        double[] weights = random.doubles(HUBS.size(), 0.5, 1.5).toArray();
+        double hubTotal = 788 * (0.80 + random.nextDouble() * 0.02);
+        double weightSum = java.util.Arrays.stream(weights).sum();
+        for (int i = 0; i < HUBS.size(); i++) {
+            addSynthetic(events, Feed.COMPUTE, "hub-" + HUBS.get(i) + "-2025-06", JSON.objectNode()
+                    .put("region", "CHN-" + HUBS.get(i)).put("metric", "INTELLIGENT_EFLOPS_FP16")
+                    .put("period", "2025-06").put("value", hubTotal * weights[i] / weightSum)
+                    .put("unit", "EFLOPS_FP16").put("hubGroup", "NATIONAL_HUB"));
+        }
+        for (Map<String, String> row : csv("rcep-members.csv")) {
+            String country = row.get("iso3");
+            double dstri = 0.10 + random.nextDouble() * 0.35;
+            addSynthetic(events, Feed.POLICY, "dstri-" + country + "-2019", dstri(country, "2019-01-01", dstri,
+                    "NEUTRAL", "DSTRI level"));
+            String eif = row.get("entry_into_force");
+            if (eif != null && !eif.isBlank()) {
+                double lowered = Math.max(0, dstri - (0.02 + random.nextDouble() * 0.04));
+                addSynthetic(events, Feed.POLICY, "dstri-" + country + "-rcep", dstri(country, eif, lowered,
+                        "LIBERALISING", "DSTRI after RCEP's entry into force"));
+            }
+        }
+    }
+
+    private static ObjectNode dstri(String country, String effective, double value, String direction, String what) {
+        return JSON.objectNode().put("country", country).put("measure", "DSTRI").put("effective", effective)
+                .put("direction", direction).put("indexValue", value).put("description", what + " (synthetic)");
+    }
+
+    /** Values for FIRST_YEAR..LAST_YEAR through {@code anchor2023}, growing by N(mean, sd) a year. */
+    private static double[] walk(Random random, double anchor2023, double mean, double sd) {
+        double[] values = new double[LAST_YEAR - FIRST_YEAR + 1];
+        int anchor = 2023 - FIRST_YEAR;
+        values[anchor] = anchor2023;
+        for (int i = anchor + 1; i < values.length; i++) {
+            values[i] = values[i - 1] * (1 + mean + sd * random.nextGaussian());
+        }
+        for (int i = anchor - 1; i >= 0; i--) {
+            values[i] = values[i + 1] / (1 + mean + sd * random.nextGaussian());
+        }
+        return values;
+    }
+
+    private static void addSynthetic(ArrayNode events, Feed feed, String id, ObjectNode data) {
+        data.put("vintage", SYNTHETIC_VINTAGE).put("synthetic", true);
+        events.add(event(feed, SYNTHETIC_SOURCE, id, data));
     }
 
     private static ObjectNode trade(String reporter, String category, String period, double value, String unit) {

@@ -8,31 +8,42 @@ import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Role;
 import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The {@code indicators} sub-topology: {@code dtm.observations.v1} → by series → year-on-year growth of every
- * trade series → {@code dtm.indicators.v1} and the {@code dtm_indicator_value} gauges.
+ * The {@code indicators} sub-topology: {@code dtm.observations.v1} → each observation placed in the groups of
+ * the catalogue entries that read it → repartition by group → compute → {@code dtm.indicators.v1} and the
+ * {@code dtm_indicator_*} gauges. Its shape does not depend on the catalogue.
  */
 @ApplicationScoped
 public class IndicatorsTopology implements SubTopology {
 
-    /** Observations per (series, period), the inputs of the series' indicators. */
-    public static final String SERIES_STORE = "series-observation-store";
-    /** Indicator values per (id, series, period). */
-    public static final String INDICATOR_STORE = "indicator-value-store";
+    /** Indicator inputs by group and slot. */
+    public static final String INPUT_STORE = "indicator-input-store";
+    /** Indicator values by group, period and output series. */
+    public static final String VALUE_STORE = "indicator-value-store";
 
     private final DtmMetrics metrics;
     private final IndicatorGauges gauges;
+    private final Catalogue catalogue;
 
-    IndicatorsTopology(DtmMetrics metrics, IndicatorGauges gauges) {
+    IndicatorsTopology(DtmMetrics metrics, MeterRegistry registry, IndicatorsConfig config) {
         this.metrics = metrics;
-        this.gauges = gauges;
+        this.gauges = new IndicatorGauges(registry, config.historyPeriods(), config.maxSeries());
+        this.catalogue = Catalogue.load(config.catalogue());
+        Catalogue.KINDS.forEach(metrics::registerIndicatorKind);
     }
 
     @Override
@@ -42,22 +53,46 @@ public class IndicatorsTopology implements SubTopology {
 
     @Override
     public void addTo(StreamsBuilder builder) {
-        build(builder, metrics, gauges);
+        build(builder, catalogue, metrics, gauges, Stores::persistentKeyValueStore);
     }
 
-    public static void build(StreamsBuilder builder, DtmMetrics metrics, IndicatorGauges gauges) {
-        JsonSerde<Observation> observationSerde = JsonSerde.of(Observation.class);
+    /** The catalogue this instance computes. */
+    public Catalogue catalogue() {
+        return catalogue;
+    }
+
+    /**
+     * Adds the sub-topology to {@code builder}.
+     *
+     * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
+     */
+    public static void build(StreamsBuilder builder, Catalogue catalogue, DtmMetrics metrics, IndicatorGauges gauges,
+            Function<String, KeyValueBytesStoreSupplier> stores) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SERIES_STORE), Serdes.String(), observationSerde));
+                stores.apply(INPUT_STORE), Serdes.String(), JsonSerde.of(Observation.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(INDICATOR_STORE), Serdes.String(), JsonSerde.of(IndicatorValue.class)));
+                stores.apply(VALUE_STORE), Serdes.String(), JsonSerde.of(IndicatorValue.class)));
 
         builder.stream(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.consumed("indicators-read-observations"))
-                .filter((key, obs) -> obs != null && YoyGrowthProcessor.selects(obs), Named.as("indicators-select"))
-                .selectKey((key, obs) -> obs.series().toString(), Named.as("indicators-key-by-series"))
-                .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("indicators-by-series"))
-                .process(() -> new YoyGrowthProcessor(metrics, gauges), Named.as("indicators-yoy-growth"),
-                        SERIES_STORE, INDICATOR_STORE)
+                .flatMap((key, obs) -> place(catalogue, obs), Named.as("indicators-place"))
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(GroupInput.class))
+                        .withName("indicators-by-group"))
+                .process(() -> new IndicatorProcessor(catalogue, metrics, gauges), Named.as("indicators-compute"),
+                        INPUT_STORE, VALUE_STORE)
                 .to(Topics.INDICATORS.name(), Topics.INDICATORS.produced("indicators-write"));
+    }
+
+    private static List<KeyValue<String, GroupInput>> place(Catalogue catalogue, Observation obs) {
+        if (obs == null) {
+            return List.of();
+        }
+        List<KeyValue<String, GroupInput>> out = new ArrayList<>();
+        for (Map.Entry<String, IndicatorKind> entry : catalogue.kinds().entrySet()) {
+            for (IndicatorKind.Placement p : entry.getValue().place(obs)) {
+                out.add(KeyValue.pair(p.group(), new GroupInput(entry.getKey(), p.slot(),
+                        p.periods() == null ? null : List.copyOf(p.periods()), obs)));
+            }
+        }
+        return out;
     }
 }

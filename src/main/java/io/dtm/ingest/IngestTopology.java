@@ -9,6 +9,7 @@ import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -16,6 +17,7 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -45,16 +47,21 @@ public class IngestTopology implements SubTopology {
 
     @Override
     public void addTo(StreamsBuilder builder) {
-        build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval());
+        build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(), Stores::persistentKeyValueStore);
     }
 
+    /**
+     * Adds the sub-topology to {@code builder}.
+     *
+     * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
+     */
     public static void build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
-            Duration purgeInterval) {
+            Duration purgeInterval, Function<String, KeyValueBytesStoreSupplier> stores) {
         JsonSerde<Observation> observationSerde = JsonSerde.of(Observation.class);
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EVENT_ID_STORE), Serdes.String(), Serdes.Long()));
+                stores.apply(EVENT_ID_STORE), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(VINTAGE_STORE), Serdes.String(), observationSerde));
+                stores.apply(VINTAGE_STORE), Serdes.String(), observationSerde));
 
         KStream<byte[], Observation> accepted = null;
         KStream<byte[], byte[]> rejected = null;

@@ -34,9 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class DtmMetrics {
 
-    /** Indicator kinds registered at 0 at start. */
-    public static final List<String> INDICATOR_KINDS = List.of("yoy_growth_pct");
-
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Timer eventToIndicator;
@@ -54,7 +51,6 @@ public class DtmMetrics {
                 rejectedCounter(feed, reason);
             }
         }
-        INDICATOR_KINDS.forEach(kind -> indicatorCounter(kind));
         this.eventToIndicator = Timer.builder("dtm.event.to.indicator")
                 .description("Time from an event's publication on a feed topic to the indicator values it caused")
                 .publishPercentileHistogram()
@@ -91,6 +87,11 @@ public class DtmMetrics {
     public void stale(String feed) {
         counter("dtm.observations.stale", "Observations of an equal or older vintage that changed nothing",
                 "feed", feed).increment();
+    }
+
+    /** Registers {@code dtm_indicator_updates_total{indicator=kind}} at 0. */
+    public void registerIndicatorKind(String kind) {
+        indicatorCounter(kind);
     }
 
     public void indicatorUpdated(String kind) {

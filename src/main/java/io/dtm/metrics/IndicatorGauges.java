@@ -1,39 +1,93 @@
 package io.dtm.metrics;
 
 import io.dtm.events.IndicatorValue;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Exports the latest period's value of each indicator series as {@code dtm_indicator_value{indicator,id,reporter,
- * partner,flow,category,synthetic}}, at full double precision. A series is exported by the instance whose stream
- * task owns it: the task publishes its series when it starts and removes them when it closes.
+ * Exports indicator series, at full double precision, with a bounded number of series:
+ * <ul>
+ * <li>{@code dtm_indicator_value{indicator,id,reporter,partner,flow,category,synthetic}}: the latest period</li>
+ * <li>{@code dtm_indicator_period_value{…the same…,period}}: each of the last {@code historyPeriods} periods</li>
+ * <li>{@code dtm_indicator_series_dropped_total}: series left out because {@code maxSeries} were exported</li>
+ * </ul>
+ * {@code indicator} is the kind, {@code id} the catalogue entry; labels that do not apply are empty strings. A
+ * series is exported by the instance whose stream task owns it: the task publishes its series when it starts
+ * and removes them when it closes, so after a rebalance each series is exported exactly once.
  */
-@ApplicationScoped
-public class IndicatorGauges {
+public final class IndicatorGauges {
 
     private final MeterRegistry registry;
+    private final int historyPeriods;
+    private final int maxSeries;
+    private final Counter dropped;
     private final Map<String, Exported> exported = new ConcurrentHashMap<>();
+    private final Set<String> droppedSeries = ConcurrentHashMap.newKeySet();
 
-    public IndicatorGauges(MeterRegistry registry) {
+    public IndicatorGauges(MeterRegistry registry, int historyPeriods, int maxSeries) {
         this.registry = registry;
+        this.historyPeriods = historyPeriods;
+        this.maxSeries = maxSeries;
+        this.dropped = Counter.builder("dtm.indicator.series.dropped")
+                .description("Indicator series not exported because dtm.indicators.max-series were exported")
+                .register(registry);
     }
 
-    /** Sets the gauge of {@code value}'s series to {@code value} (the caller passes the latest period only). */
-    public void publish(String seriesKey, IndicatorValue value) {
-        Exported current = exported.computeIfAbsent(seriesKey, k -> register(value));
-        current.value = value.value();
+    /** Exports a series' latest period and recent history (periods in ascending order). */
+    public synchronized void publish(String seriesKey, NavigableMap<String, IndicatorValue> history) {
+        if (history.isEmpty()) {
+            remove(seriesKey);
+            return;
+        }
+        Exported series = exported.get(seriesKey);
+        if (series == null) {
+            if (exported.size() >= maxSeries) {
+                if (droppedSeries.add(seriesKey)) {
+                    dropped.increment();
+                }
+                return;
+            }
+            series = new Exported(history.lastEntry().getValue());
+            exported.put(seriesKey, series);
+        }
+        series.latest.value = history.lastEntry().getValue().value();
+        Map<String, Holder> keep = new HashMap<>();
+        for (IndicatorValue v : history.descendingMap().values()) {
+            if (keep.size() == historyPeriods) {
+                break;
+            }
+            Holder holder = series.periods.remove(v.period());
+            if (holder == null) {
+                holder = new Holder();
+                holder.gauge = Gauge.builder("dtm.indicator.period.value", holder, h -> h.value)
+                        .description("Value of an indicator series for one of its latest periods")
+                        .tags(series.tags.and("period", v.period())).register(registry);
+            }
+            holder.value = v.value();
+            keep.put(v.period(), holder);
+        }
+        series.periods.values().forEach(h -> registry.remove(h.gauge));
+        series.periods.clear();
+        series.periods.putAll(keep);
     }
 
     /** Stops exporting the series. */
-    public void remove(String seriesKey) {
+    public synchronized void remove(String seriesKey) {
+        droppedSeries.remove(seriesKey);
         Exported gone = exported.remove(seriesKey);
         if (gone != null) {
-            registry.remove(gone.gauge);
+            registry.remove(gone.latest.gauge);
+            for (Iterator<Holder> it = gone.periods.values().iterator(); it.hasNext();) {
+                registry.remove(it.next().gauge);
+            }
         }
     }
 
@@ -42,18 +96,20 @@ public class IndicatorGauges {
         return exported.size();
     }
 
-    private Exported register(IndicatorValue v) {
-        Exported holder = new Exported();
-        holder.gauge = Gauge.builder("dtm.indicator.value", holder, h -> h.value)
-                .description("Latest period's value of an indicator series")
-                .tags(Tags.of("indicator", v.indicator(), "id", v.id(), "reporter", v.reporter(),
-                        "partner", v.partner(), "flow", v.flow(), "category", v.category(),
-                        "synthetic", Boolean.toString(v.synthetic())))
-                .register(registry);
-        return holder;
+    private final class Exported {
+        final Tags tags;
+        final Holder latest = new Holder();
+        final Map<String, Holder> periods = new HashMap<>();
+
+        Exported(IndicatorValue v) {
+            tags = Tags.of("indicator", v.indicator(), "id", v.id(), "reporter", v.reporter(), "partner", v.partner(),
+                    "flow", v.flow(), "category", v.category(), "synthetic", Boolean.toString(v.synthetic()));
+            latest.gauge = Gauge.builder("dtm.indicator.value", latest, h -> h.value)
+                    .description("Latest period's value of an indicator series").tags(tags).register(registry);
+        }
     }
 
-    private static final class Exported {
+    private static final class Holder {
         volatile double value = Double.NaN;
         Gauge gauge;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.demo.DemoDataSet;
 import io.dtm.events.Feed;
@@ -22,18 +23,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Feed events through ingest and indicators together, as on the real topics. */
+/** Feed events through ingest and indicators together, as on the real topics, with the default catalogue. */
 class IndicatorsPipelineTest {
-
-    private static final String DDS_2025 = "trade-yoy-growth|trade|WLD|WLD|EXPORT|DDS|2025";
 
     @TempDir
     Path stateDir;
+
+    private Map<String, IndicatorValue> demo() {
+        try (PipelineDriver pipeline = new PipelineDriver(stateDir)) {
+            for (JsonNode event : DemoDataSet.events()) {
+                pipeline.send(Feed.ofEventType(event.get("type").asText()).orElseThrow(), structuredHeaders(), event);
+            }
+            return new TreeMap<>(pipeline.indicators());
+        }
+    }
 
     @Test
     void shouldComputeTable1GrowthOfDigitallyDeliveredServicesFromTheDemoData() {
@@ -42,19 +51,65 @@ class IndicatorsPipelineTest {
                 pipeline.send(Feed.ofEventType(event.get("type").asText()).orElseThrow(), structuredHeaders(), event);
             }
 
-            IndicatorValue dds2025 = pipeline.indicators().get(DDS_2025);
+            IndicatorValue dds2025 = pipeline.indicators().get("trade-yoy-growth|WLD|WLD|EXPORT|DDS|2025");
             assertNotNull(dds2025, "DDS 2025 growth computed");
             assertEquals(6.1, dds2025.value(), 0.05, "Table 1 prints 6.1 for DDS 2025");
             assertEquals((49155.0 / 46329.0 - 1) * 100, dds2025.value(), 1e-12);
             assertEquals(List.of("table1-DDS-2025", "table1-DDS-2024"),
                     dds2025.inputs().stream().map(IndicatorValue.Input::id).toList());
             double gauge = pipeline.registry.get("dtm.indicator.value")
-                    .tags("indicator", "yoy_growth_pct", "reporter", "WLD", "partner", "WLD", "category", "DDS")
+                    .tags("id", "trade-yoy-growth", "reporter", "WLD", "partner", "WLD", "category", "DDS")
                     .gauge().value();
             assertEquals(dds2025.value(), gauge, 0.0, "the gauge shows the latest period at full precision");
-            assertEquals(18, pipeline.indicators().keySet().stream().filter(k -> k.contains("|WLD|WLD|")).count(),
+            double history2024 = pipeline.registry.get("dtm.indicator.period.value")
+                    .tags("id", "trade-yoy-growth", "reporter", "WLD", "category", "DDS", "period", "2024")
+                    .gauge().value();
+            assertEquals((46329.0 / 42504.0 - 1) * 100, history2024, 1e-12);
+            assertEquals(18, pipeline.indicators().keySet().stream()
+                    .filter(k -> k.startsWith("trade-yoy-growth|WLD|WLD|")).count(),
                     "six growth years for each of goods, services and DDS");
         }
+    }
+
+    @Test
+    void shouldMatchTheGrowthTable1PrintsAndFlagExactlyTheTwoFiguresThatDisagree() {
+        Map<String, IndicatorValue> all = demo();
+        Map<String, Double> gaps = all.values().stream()
+                .filter(v -> v.id().equals("growth-consistency-gap") && v.reporter().equals("WLD"))
+                .collect(Collectors.toMap(v -> v.category() + " " + v.period(), IndicatorValue::value));
+        assertEquals(Map.of(), gaps.entrySet().stream().filter(e -> Math.abs(e.getValue()) > 1
+                && !List.of("GOODS 2024", "SERVICES 2025").contains(e.getKey()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        assertTrue(Math.abs(gaps.get("GOODS 2024")) > 1 && Math.abs(gaps.get("SERVICES 2025")) > 1, gaps.toString());
+        gaps.forEach((what, gap) -> {
+            if (!List.of("GOODS 2024", "SERVICES 2025").contains(what)) {
+                assertTrue(Math.abs(gap) <= 0.05, what + ": computed growth within 0.05 pp of the printed, gap " + gap);
+            }
+        });
+        assertEquals(16, gaps.size(), "every printed growth with an amount a year before is checked");
+    }
+
+    @Test
+    void shouldTellThePapersStoryWithTheDefaultCatalogue() {
+        Map<String, IndicatorValue> all = demo();
+        assertEquals(49155.0 / 82393.0 * 100, all.get("dds-share-of-services|WLD|WLD|EXPORT|DDS|2025").value(), 1e-9);
+        assertEquals(18.7 - 9.3, all.get("rcep-vs-non-rcep-dds-growth|RCEP|RCEP|EXPORT|DDS|2022").value(), 1e-9);
+        IndicatorValue rca = all.get("dds-rca|CHN|WLD|EXPORT|DDS|2023");
+        assertNotNull(rca, "China's DDS RCA");
+        assertTrue(rca.synthetic(), "computed from synthetic Chinese series");
+        assertTrue(all.containsKey("dds-market-share|CHN|WLD|EXPORT|DDS|2025"));
+        IndicatorValue balance = all.get("services-balance|CHN|WLD||SERVICES|2023");
+        assertEquals(-229.4e9, balance.value(), 1e-3, "the paper's 2023 services deficit");
+        double hubShare = all.get("intelligent-compute-hub-share|CHN|||INTELLIGENT_EFLOPS_FP16|2025-06").value();
+        assertTrue(hubShare >= 80 && hubShare <= 82, "more than 80 % in the hub nodes: " + hubShare);
+        long openness = all.keySet().stream().filter(k -> k.startsWith("openness|")).map(k -> k.split("\\|")[1])
+                .distinct().count();
+        assertEquals(15, openness, "an openness index for each member");
+        IndicatorValue idn = all.get("openness|IDN|||DSTRI|2023");
+        IndicatorValue idnBefore = all.get("openness|IDN|||DSTRI|2022");
+        assertTrue(idn.value() > idnBefore.value(), "RCEP's entry into force (2023 for Indonesia) opens up");
+        assertEquals(6, all.keySet().stream().filter(k -> k.startsWith("world-exports-cagr-5y|")).count(),
+                "goods, services and DDS for 2024 and 2025 (the five-year windows within 2019–2025)");
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -62,15 +117,19 @@ class IndicatorsPipelineTest {
     void shouldGiveTheSameIndicatorsForAnyArrivalOrderOfEventsWithRevisionsAndDuplicates(long seed) {
         List<ObjectNode> events = generatedEvents();
         assertTrue(events.size() >= 200, "a few hundred events: " + events.size());
-        Collections.shuffle(events, new Random(seed));
+        Map<String, Double> inOrder = run(events);
 
-        Map<String, Double> actual = new TreeMap<>();
-        try (PipelineDriver pipeline = new PipelineDriver(stateDir)) {
-            events.forEach(e -> pipeline.send(Feed.TRADE, structuredHeaders(), e));
-            pipeline.indicators().forEach((k, v) -> actual.put(k, v.value()));
-        }
+        List<ObjectNode> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, new Random(seed));
+        Map<String, Double> actual = run(shuffled);
 
-        assertEquals(expectedFrom(events), actual);
+        assertEquals(inOrder, actual);
+        Map<String, Double> yoy = new TreeMap<>(actual);
+        yoy.keySet().removeIf(k -> !k.startsWith("trade-yoy-growth|") || !k.contains("|EXPORT|DDS|"));
+        assertEquals(expectedDdsGrowth(events), yoy);
+        assertTrue(actual.keySet().stream().map(k -> k.split("\\|")[0]).distinct().count() >= 6,
+                "several kinds are exercised: " + actual.keySet().stream().map(k -> k.split("\\|")[0]).distinct()
+                        .toList());
     }
 
     @Test
@@ -78,7 +137,7 @@ class IndicatorsPipelineTest {
         try (PipelineDriver pipeline = new PipelineDriver(stateDir)) {
             pipeline.send(Feed.TRADE, structuredHeaders(), trade("a", "2022", 100, "2024-01-01"));
             pipeline.send(Feed.TRADE, structuredHeaders(), trade("b", "2023", 110, "2024-01-01"));
-            String key = "trade-yoy-growth|trade|KOR|WLD|EXPORT|ICT|2023";
+            String key = "trade-yoy-growth|KOR|WLD|EXPORT|ICT|2023";
             assertEquals(10.0, pipeline.indicators().get(key).value(), 1e-9);
 
             pipeline.send(Feed.TRADE, structuredHeaders(), trade("c", "2022", 0, "2024-06-01"));
@@ -99,6 +158,18 @@ class IndicatorsPipelineTest {
 
         assertEquals(0, pipeline.gauges.size());
         assertTrue(pipeline.registry.find("dtm.indicator.value").gauges().isEmpty());
+        assertTrue(pipeline.registry.find("dtm.indicator.period.value").gauges().isEmpty());
+    }
+
+    private Map<String, Double> run(List<ObjectNode> events) {
+        Map<String, Double> result = new TreeMap<>();
+        Path dir = stateDir.resolve("run-" + System.nanoTime());
+        try (PipelineDriver pipeline = new PipelineDriver(dir)) {
+            events.forEach(e -> pipeline.send(Feed.ofEventType(e.get("type").asText()).orElseThrow(),
+                    structuredHeaders(), e));
+            pipeline.indicators().forEach((k, v) -> result.put(k, v.value()));
+        }
+        return result;
     }
 
     private static ObjectNode trade(String id, String period, double value, String vintage) {
@@ -106,35 +177,55 @@ class IndicatorsPipelineTest {
                 vintage));
     }
 
-    /** 8 series × 12 years, each (series, year) in 1–3 vintages, and a repeat of every seventh event. */
+    /**
+     * Five reporters and the world × 8 years × DDS exports, services exports and imports, each in 1–2 vintages
+     * (some with a published growth), DSTRI changes per reporter, and a repeat of every seventh event.
+     */
     private static List<ObjectNode> generatedEvents() {
         Random random = new Random(42);
         List<ObjectNode> events = new ArrayList<>();
-        String[] reporters = {"CHN", "JPN", "KOR", "SGP", "AUS", "VNM", "THA", "NZL"};
+        String[] reporters = {"WLD", "CHN", "JPN", "KOR", "SGP", "AUS"};
+        String[][] series = {{"EXPORT", "DDS"}, {"EXPORT", "SERVICES"}, {"IMPORT", "SERVICES"}};
         int n = 0;
         for (String reporter : reporters) {
-            for (int year = 2010; year < 2022; year++) {
-                int vintages = 1 + random.nextInt(3);
-                for (int v = 0; v < vintages; v++) {
-                    double value = 1 + random.nextInt(1000) + random.nextDouble();
-                    String vintage = (year + 1 + v) + "-0" + (1 + random.nextInt(9)) + "-15";
-                    ObjectNode event = structured(Feed.TRADE, "urn:gen", "e" + n++, tradeData(reporter, "WLD",
-                            "EXPORT", "DDS", Integer.toString(year), value, "USD_MN", vintage));
-                    events.add(event);
-                    if (n % 7 == 0) {
-                        events.add(event.deepCopy());
+            for (String[] s : series) {
+                for (int year = 2014; year < 2022; year++) {
+                    int vintages = 1 + random.nextInt(2);
+                    for (int v = 0; v < vintages; v++) {
+                        double value = (reporter.equals("WLD") ? 5000 : 100) + random.nextInt(100) + random.nextDouble();
+                        String vintage = (year + 1 + v) + "-0" + (1 + random.nextInt(9)) + "-15";
+                        ObjectNode data = tradeData(reporter, "WLD", s[0], s[1], Integer.toString(year), value,
+                                "USD_MN", vintage);
+                        if (random.nextInt(4) == 0) {
+                            data.put("reportedGrowthPct", random.nextGaussian() * 5);
+                        }
+                        events.add(structured(Feed.TRADE, "urn:gen", "e" + n++, data));
+                        if (n % 7 == 0) {
+                            events.add(events.get(events.size() - 1).deepCopy());
+                        }
                     }
                 }
+            }
+            for (int change = 0; change < 3; change++) {
+                ObjectNode policy = JsonNodeFactory.instance.objectNode().put("country", reporter)
+                        .put("measure", "DSTRI").put("effective", (2015 + random.nextInt(6)) + "-0" + (1 + change)
+                                + "-01")
+                        .put("direction", "NEUTRAL").put("indexValue", random.nextDouble())
+                        .put("vintage", "2022-01-0" + (1 + random.nextInt(9)));
+                events.add(structured(Feed.POLICY, "urn:gen", "p" + n++, policy));
             }
         }
         return events;
     }
 
-    /** The growth of every (series, year) computed directly from the winning vintages. */
-    private static Map<String, Double> expectedFrom(List<ObjectNode> events) {
+    /** DDS export growth of every (reporter, year) computed directly from the winning vintages. */
+    private static Map<String, Double> expectedDdsGrowth(List<ObjectNode> events) {
         Map<String, JsonNode> winners = new HashMap<>();
         for (ObjectNode e : events) {
             JsonNode d = e.get("data");
+            if (!d.path("category").asText().equals("DDS")) {
+                continue;
+            }
             String key = d.get("reporter").asText() + "|" + d.get("period").asText();
             JsonNode current = winners.get(key);
             if (current == null || d.get("vintage").asText().compareTo(current.get("vintage").asText()) > 0) {
@@ -148,7 +239,7 @@ class IndicatorsPipelineTest {
             if (previous != null) {
                 double growth = Formulas.yoyGrowthPct(d.get("value").asDouble() * 1e6,
                         previous.get("value").asDouble() * 1e6).orElseThrow();
-                expected.put("trade-yoy-growth|trade|" + parts[0] + "|WLD|EXPORT|DDS|" + parts[1], growth);
+                expected.put("trade-yoy-growth|" + parts[0] + "|WLD|EXPORT|DDS|" + parts[1], growth);
             }
         });
         return expected;

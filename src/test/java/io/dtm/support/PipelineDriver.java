@@ -2,6 +2,7 @@ package io.dtm.support;
 
 import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
+import io.dtm.indicators.Catalogue;
 import io.dtm.indicators.IndicatorsTopology;
 import io.dtm.ingest.IngestTopology;
 import io.dtm.metrics.DtmMetrics;
@@ -20,22 +21,31 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 
-/** The ingest and indicators sub-topologies in one {@link TopologyTestDriver}: feed topics in, indicators out. */
+/**
+ * The ingest and indicators sub-topologies in one {@link TopologyTestDriver} (stores in memory): feed topics in,
+ * indicators out.
+ */
 public final class PipelineDriver implements AutoCloseable {
 
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    public final IndicatorGauges gauges = new IndicatorGauges(registry);
+    public final IndicatorGauges gauges = new IndicatorGauges(registry, 30, 10_000);
     private final TopologyTestDriver driver;
     private final TestOutputTopic<String, IndicatorValue> indicators;
     private final Map<String, IndicatorValue> latest = new TreeMap<>();
 
+    /** The pipeline with the default indicator catalogue. */
     public PipelineDriver(Path stateDir) {
+        this(stateDir, Catalogue.load("classpath:indicators.yaml"));
+    }
+
+    public PipelineDriver(Path stateDir, Catalogue catalogue) {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         DtmMetrics metrics = new DtmMetrics(registry);
-        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1));
-        IndicatorsTopology.build(builder, metrics, gauges);
+        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), Stores::inMemoryKeyValueStore);
+        IndicatorsTopology.build(builder, catalogue, metrics, gauges, Stores::inMemoryKeyValueStore);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

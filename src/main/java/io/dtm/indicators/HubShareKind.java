@@ -1,0 +1,57 @@
+package io.dtm.indicators;
+
+import io.dtm.events.IndicatorValue;
+import io.dtm.events.Observation;
+import io.dtm.events.Period;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code hub_share_pct}: the sum of a compute metric over the hub regions of one hub group (regions
+ * {@code CHN-…} whose {@code hubGroup} matches) over the country's national total ·100. Group: the entry and
+ * the country; slots {@code period|total} and {@code period|hub|region}.
+ */
+final class HubShareKind implements IndicatorKind {
+
+    private final String id;
+    private final String metric;
+    private final String hubGroup;
+
+    HubShareKind(String id, String metric, String hubGroup) {
+        this.id = id;
+        this.metric = metric;
+        this.hubGroup = hubGroup;
+    }
+
+    @Override
+    public List<Placement> place(Observation obs) {
+        if (obs.value() == null || !"compute".equals(obs.feed()) || !metric.equals(obs.category())
+                || !Period.isValid(obs.period())) {
+            return List.of();
+        }
+        String region = obs.reporter();
+        boolean hub = region.length() > 4 && region.charAt(3) == '-';
+        if (hub && !hubGroup.equals(obs.hubGroup())) {
+            return List.of();
+        }
+        String country = region.substring(0, 3);
+        String slot = obs.period() + (hub ? "|hub|" + region : "|total");
+        return List.of(new Placement(id + "|" + country, slot, Set.of(obs.period())));
+    }
+
+    @Override
+    public List<IndicatorValue> compute(String group, String period, Inputs inputs) {
+        Observation total = inputs.get(period + "|total");
+        List<Observation> hubs = inputs.scan(period + "|hub|");
+        if (total == null || hubs.isEmpty()) {
+            return List.of();
+        }
+        double sum = hubs.stream().mapToDouble(Observation::value).sum();
+        List<Observation> used = new ArrayList<>(hubs);
+        used.add(0, total);
+        return Formulas.sharePct(sum, total.value()).stream()
+                .mapToObj(v -> IndicatorValue.of(id, "hub_share_pct", total.reporter(), "", "", metric, period, v, used))
+                .toList();
+    }
+}

@@ -1,0 +1,46 @@
+package io.dtm.indicators;
+
+import io.dtm.events.IndicatorValue;
+import io.dtm.events.Observation;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One kind of indicator (DESIGN §4). An observation the entry reads is placed in a <em>group</em> (the inputs
+ * that are computed together, on one partition) under a <em>slot</em>; the kind then computes the group's
+ * values for the periods the new input affects, from whatever inputs the group holds, so that the result does
+ * not depend on arrival order. Every value of one output series comes from one group.
+ */
+public interface IndicatorKind {
+
+    /** Where an observation goes; empty when the entry does not read it. */
+    List<Placement> place(Observation obs);
+
+    /** The periods of a group's values, read from its inputs (used when a placement affects every period). */
+    default Set<String> periods(Inputs inputs) {
+        throw new UnsupportedOperationException("this kind names the periods it affects");
+    }
+
+    /** The group's values for one period: none when its inputs are incomplete. */
+    List<IndicatorValue> compute(String group, String period, Inputs inputs);
+
+    /**
+     * An input's place.
+     *
+     * @param group   the group key (starts with the entry id)
+     * @param slot    the input's key within the group
+     * @param periods the periods whose values depend on it, or {@code null} for every period of the group
+     */
+    record Placement(String group, String slot, Set<String> periods) {
+    }
+
+    /** The inputs of one group, read from the state store. */
+    interface Inputs {
+
+        /** The input in {@code slot}, or {@code null}. */
+        Observation get(String slot);
+
+        /** The inputs whose slot starts with {@code prefix}, in slot order. */
+        List<Observation> scan(String prefix);
+    }
+}

@@ -1,0 +1,68 @@
+package io.dtm.indicators;
+
+import io.dtm.events.IndicatorValue;
+import io.dtm.events.Observation;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code openness_index}: 1 − the restrictiveness index (e.g. DSTRI) in force at the end of each year, per
+ * country, from the year of the first policy event to the later of the last event's year and {@code until}.
+ * Group: the entry and the country; slots: the effective dates.
+ */
+final class OpennessKind implements IndicatorKind {
+
+    private final String id;
+    private final String measure;
+    private final int until;
+
+    OpennessKind(String id, String measure, int until) {
+        this.id = id;
+        this.measure = measure;
+        this.until = until;
+    }
+
+    @Override
+    public List<Placement> place(Observation obs) {
+        if (obs.value() == null || !"policy".equals(obs.feed()) || !measure.equals(obs.category())) {
+            return List.of();
+        }
+        return List.of(new Placement(id + "|" + obs.reporter(), obs.period(), null));
+    }
+
+    @Override
+    public Set<String> periods(Inputs inputs) {
+        List<Observation> all = inputs.scan("");
+        Set<String> years = new TreeSet<>();
+        if (all.isEmpty()) {
+            return years;
+        }
+        int first = year(all.get(0));
+        int last = Math.max(until, year(all.get(all.size() - 1)));
+        for (int y = first; y <= last; y++) {
+            years.add(Integer.toString(y));
+        }
+        return years;
+    }
+
+    @Override
+    public List<IndicatorValue> compute(String group, String period, Inputs inputs) {
+        String yearEnd = period + "-12-31";
+        Observation inForce = null;
+        for (Observation obs : inputs.scan("")) {
+            if (obs.period().compareTo(yearEnd) <= 0) {
+                inForce = obs;
+            }
+        }
+        if (inForce == null) {
+            return List.of();
+        }
+        return List.of(IndicatorValue.of(id, "openness_index", inForce.reporter(), "", "", measure, period,
+                Formulas.openness(inForce.value()), List.of(inForce)));
+    }
+
+    private static int year(Observation obs) {
+        return Integer.parseInt(obs.period().substring(0, 4));
+    }
+}
