@@ -129,15 +129,15 @@ public final class Catalogue {
         String partner = e.partner() == null ? "WLD" : e.partner();
         String world = e.world() == null ? "WLD" : e.world();
         return switch (e.kind()) {
-            case "yoy_growth_pct" -> new SeriesKind(e.id(), e.kind(), require(e.select(), "select", bad), 1,
+            case "yoy_growth_pct" -> new SeriesKind(e.id(), e.kind(), oneFeed(e.select(), bad), 1,
                     SeriesKind.Formula.YOY_GROWTH);
-            case "growth_consistency_gap_pp" -> new SeriesKind(e.id(), e.kind(), require(e.select(), "select", bad), 1,
+            case "growth_consistency_gap_pp" -> new SeriesKind(e.id(), e.kind(), oneFeed(e.select(), bad), 1,
                     SeriesKind.Formula.CONSISTENCY_GAP);
             case "cagr_pct" -> {
                 if (e.years() == null || e.years() < 1 || e.years() > 100) {
                     bad.add("years (the CAGR window, 1 to 100) is required");
                 }
-                yield new SeriesKind(e.id(), e.kind(), require(e.select(), "select", bad),
+                yield new SeriesKind(e.id(), e.kind(), oneFeed(e.select(), bad),
                         e.years() == null ? 1 : e.years(), SeriesKind.Formula.CAGR);
             }
             case "share_pct" -> PairKind.share(e.id(), require(e.numerator(), "numerator", bad),
@@ -161,6 +161,15 @@ public final class Catalogue {
                     e.until() == null ? 0 : e.until());
             default -> throw new IllegalStateException(e.kind());
         };
+    }
+
+    /** A series kind reads one feed, so that its groups are named by the output labels alone. */
+    private static Selector oneFeed(Selector select, List<String> bad) {
+        Selector s = require(select, "select", bad);
+        if (s != null && s.feed() == null) {
+            bad.add("select.feed is required for this kind");
+        }
+        return s;
     }
 
     private static <T> T require(T value, String field, List<String> bad) {

@@ -59,6 +59,11 @@ final class CrossSectionKind implements IndicatorKind {
     }
 
     @Override
+    public String groupOf(String reporter, String partner, String flow, String category) {
+        return id;
+    }
+
+    @Override
     public List<IndicatorValue> compute(String group, String period, Inputs inputs) {
         Observation worldCategory = inputs.get(period + "|" + world + "|" + category);
         Observation worldTotal = totalCategory == null ? null : inputs.get(period + "|" + world + "|" + totalCategory);

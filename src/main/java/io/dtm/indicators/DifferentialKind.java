@@ -44,6 +44,11 @@ final class DifferentialKind implements IndicatorKind {
     }
 
     @Override
+    public String groupOf(String reporter, String partner, String flow, String category) {
+        return id;
+    }
+
+    @Override
     public List<IndicatorValue> compute(String group, String period, Inputs inputs) {
         String previous = Period.shiftYears(period, -1).orElse(null);
         if (previous == null) {

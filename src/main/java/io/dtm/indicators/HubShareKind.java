@@ -37,7 +37,12 @@ final class HubShareKind implements IndicatorKind {
         }
         String country = region.substring(0, 3);
         String slot = obs.period() + (hub ? "|hub|" + region : "|total");
-        return List.of(new Placement(id + "|" + country, slot, Set.of(obs.period())));
+        return List.of(new Placement(groupOf(country, "", "", metric), slot, Set.of(obs.period())));
+    }
+
+    @Override
+    public String groupOf(String reporter, String partner, String flow, String category) {
+        return id + "|" + reporter;
     }
 
     @Override

@@ -16,6 +16,9 @@ public interface IndicatorKind {
     /** Where an observation goes; empty when the entry does not read it. */
     List<Placement> place(Observation obs);
 
+    /** The group that computes the output series with these labels (the reverse of the placement). */
+    String groupOf(String reporter, String partner, String flow, String category);
+
     /** The periods of a group's values, read from its inputs (used when a placement affects every period). */
     default Set<String> periods(Inputs inputs) {
         throw new UnsupportedOperationException("this kind names the periods it affects");

@@ -28,7 +28,12 @@ final class OpennessKind implements IndicatorKind {
         if (obs.value() == null || !"policy".equals(obs.feed()) || !measure.equals(obs.category())) {
             return List.of();
         }
-        return List.of(new Placement(id + "|" + obs.reporter(), obs.period(), null));
+        return List.of(new Placement(groupOf(obs.reporter(), "", "", measure), obs.period(), null));
+    }
+
+    @Override
+    public String groupOf(String reporter, String partner, String flow, String category) {
+        return id + "|" + reporter;
     }
 
     @Override

@@ -42,9 +42,7 @@ final class PairKind implements IndicatorKind {
         if (!Period.isValid(obs.period())) {
             return List.of();
         }
-        String group = balance
-                ? String.join("|", id, obs.reporter(), obs.partner(), obs.category())
-                : String.join("|", id, obs.reporter(), obs.partner(), obs.flow());
+        String group = groupOf(obs.reporter(), obs.partner(), obs.flow(), obs.category());
         List<Placement> placements = new ArrayList<>(2);
         if (first.matches(obs)) {
             placements.add(new Placement(group, obs.period() + "|a", Set.of(obs.period())));
@@ -53,6 +51,11 @@ final class PairKind implements IndicatorKind {
             placements.add(new Placement(group, obs.period() + "|b", Set.of(obs.period())));
         }
         return placements;
+    }
+
+    @Override
+    public String groupOf(String reporter, String partner, String flow, String category) {
+        return balance ? String.join("|", id, reporter, partner, category) : String.join("|", id, reporter, partner, flow);
     }
 
     @Override

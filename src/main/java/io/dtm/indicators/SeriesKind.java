@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Indicators of one series over time: {@code yoy_growth_pct}, {@code cagr_pct} (window of n years) and
- * {@code growth_consistency_gap_pp} (published growth − computed growth). Group: the entry and the series;
- * slot: the period.
+ * {@code growth_consistency_gap_pp} (published growth − computed growth). Group: the entry and the series (the
+ * entry reads one feed); slot: the period.
  */
 final class SeriesKind implements IndicatorKind {
 
@@ -40,7 +40,13 @@ final class SeriesKind implements IndicatorKind {
         Set<String> periods = new LinkedHashSet<>();
         periods.add(obs.period());
         Period.shiftYears(obs.period(), years).ifPresent(periods::add);
-        return List.of(new Placement(id + "|" + obs.series(), obs.period(), periods));
+        return List.of(new Placement(groupOf(obs.reporter(), obs.partner(), obs.flow(), obs.category()),
+                obs.period(), periods));
+    }
+
+    @Override
+    public String groupOf(String reporter, String partner, String flow, String category) {
+        return String.join("|", id, reporter, partner, flow, category);
     }
 
     @Override

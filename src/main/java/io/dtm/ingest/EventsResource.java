@@ -1,5 +1,6 @@
 package io.dtm.ingest;
 
+import io.dtm.api.Problems;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.Role;
 import jakarta.ws.rs.Consumes;
@@ -14,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,8 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "events", description = "Publish trade, compute, policy and macro events")
 public class EventsResource {
 
-    /** RFC 9457 problem details. */
-    public static final String PROBLEM_JSON = "application/problem+json";
 
     private final IngestService ingest;
     private final IngestConfig config;
@@ -43,7 +41,7 @@ public class EventsResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Produces({MediaType.APPLICATION_JSON, PROBLEM_JSON})
+    @Produces({MediaType.APPLICATION_JSON, Problems.PROBLEM_JSON})
     @Operation(summary = "Publish events",
             description = "One structured-mode event (application/cloudevents+json), a batch "
                     + "(application/cloudevents-batch+json, all or nothing), or one binary-mode event (ce-* headers, "
@@ -90,16 +88,7 @@ public class EventsResource {
 
     private static Response problem(int status, String type, String title, String detail,
             List<IngestService.Problem> errors) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "urn:dtm:problem:" + type);
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        body.put("instance", "/api/v1/events");
-        if (!errors.isEmpty()) {
-            body.put("errors", errors);
-        }
-        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+        return Problems.of(status, type, title, detail, "/api/v1/events", errors);
     }
 
     /** The body, or {@code null} when it is longer than {@code limit}. */

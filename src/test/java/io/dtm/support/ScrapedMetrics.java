@@ -36,7 +36,8 @@ public final class ScrapedMetrics {
 
     /** Whether a series with that name and those labels is exposed. */
     public boolean has(String name, String... labels) {
-        return series.keySet().stream().anyMatch(k -> k.startsWith(name + "{") && matchesAll(k, labels));
+        return series.keySet().stream().anyMatch(k -> (k.equals(name) || k.startsWith(name + "{"))
+                && matchesAll(k, labels));
     }
 
     private static boolean matchesAll(String key, String... labels) {

@@ -1,0 +1,173 @@
+package io.dtm.query;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dtm.events.IndicatorValue;
+import io.dtm.indicators.IndicatorKind;
+import io.dtm.indicators.IndicatorsTopology;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Interactive queries over the indicator value store: the latest value of every series this instance holds, and
+ * the history of one series from the instance whose task owns it.
+ */
+@ApplicationScoped
+public class IndicatorQueries {
+
+    private final KafkaStreams streams;
+    private final IndicatorsTopology indicators;
+    private final HostInfo self;
+
+    IndicatorQueries(KafkaStreams streams, IndicatorsTopology indicators,
+            @ConfigProperty(name = "quarkus.kafka-streams.application-server") String applicationServer) {
+        this.streams = streams;
+        this.indicators = indicators;
+        this.self = HostInfo.buildFromEndpoint(applicationServer);
+    }
+
+    /** One indicator series with its latest period; {@code id} names it in {@code /api/v1/indicators/{id}/history}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Item(String id, String entry, String indicator, String reporter, String partner, String flow,
+            String category, String period, double value, boolean synthetic) {
+
+        static Item of(IndicatorValue v) {
+            return new Item(itemId(v), v.id(), v.indicator(), v.reporter(), v.partner(), v.flow(), v.category(),
+                    v.period(), v.value(), v.synthetic());
+        }
+    }
+
+    /** One series by period, each value with the inputs (series, period, vintage, source, id) behind it. */
+    public record History(String id, String entry, String indicator, String reporter, String partner, String flow,
+            String category, boolean synthetic, List<Point> points) {
+    }
+
+    /** A value of a period and its inputs. */
+    public record Point(String period, double value, List<IndicatorValue.Input> inputs, long computedAt) {
+    }
+
+    /** Filters of the list; {@code null} matches anything. */
+    public record Filter(String indicator, String entry, String reporter, String partner, String flow,
+            String category) implements Predicate<IndicatorValue> {
+
+        @Override
+        public boolean test(IndicatorValue v) {
+            return (indicator == null || indicator.equals(v.indicator())) && (entry == null || entry.equals(v.id()))
+                    && (reporter == null || reporter.equals(v.reporter()))
+                    && (partner == null || partner.equals(v.partner())) && (flow == null || flow.equals(v.flow()))
+                    && (category == null || category.equals(v.category()));
+        }
+    }
+
+    /** Where the history of a series lives: here (with the history), on another instance, or nowhere yet. */
+    public sealed interface Located permits Here, Elsewhere, Unknown {
+    }
+
+    public record Here(Optional<History> history) implements Located {
+    }
+
+    public record Elsewhere(HostInfo host) implements Located {
+    }
+
+    /** The item id names no catalogue entry, or not a series it can compute. */
+    public record Unknown(String reason) implements Located {
+    }
+
+    /** {@code entry:reporter:partner:flow:category}. */
+    public static String itemId(IndicatorValue v) {
+        return String.join(":", v.id(), v.reporter(), v.partner(), v.flow(), v.category());
+    }
+
+    /** This instance's address for interactive queries ({@code application.server}). */
+    public HostInfo self() {
+        return self;
+    }
+
+    /** The other instances of the application, as Kafka Streams knows them. */
+    public List<HostInfo> others() {
+        return streams.metadataForAllStreamsClients().stream().map(m -> m.hostInfo()).filter(h -> !h.equals(self))
+                .distinct().toList();
+    }
+
+    /**
+     * The latest value of each series held by this instance that matches {@code filter}.
+     *
+     * @throws InvalidStateStoreException while the store is not ready (rebalancing, restoring)
+     */
+    public List<Item> localLatest(Filter filter) {
+        Map<String, IndicatorValue> latest = new HashMap<>();
+        try (KeyValueIterator<String, IndicatorValue> all = store(null).all()) {
+            all.forEachRemaining(kv -> {
+                if (filter.test(kv.value)) {
+                    latest.merge(kv.value.seriesKey(), kv.value,
+                            (a, b) -> a.period().compareTo(b.period()) >= 0 ? a : b);
+                }
+            });
+        }
+        return latest.values().stream().map(Item::of).sorted(Comparator.comparing(Item::id)).toList();
+    }
+
+    /**
+     * Finds the history of the series {@code itemId}.
+     *
+     * @throws InvalidStateStoreException while the store is not ready
+     */
+    public Located history(String itemId) {
+        String[] parts = itemId.split(":", -1);
+        if (parts.length != 5) {
+            return new Unknown("an indicator id is entry:reporter:partner:flow:category, was '" + itemId + "'");
+        }
+        IndicatorKind kind = indicators.catalogue().kinds().get(parts[0]);
+        if (kind == null) {
+            return new Unknown("no catalogue entry '" + parts[0] + "'");
+        }
+        String group = kind.groupOf(parts[1], parts[2], parts[3], parts[4]);
+        KeyQueryMetadata where = streams.queryMetadataForKey(IndicatorsTopology.VALUE_STORE, group,
+                Serdes.String().serializer());
+        if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new InvalidStateStoreException("the owner of " + itemId + " is not known yet");
+        }
+        if (!where.activeHost().equals(self)) {
+            return new Elsewhere(where.activeHost());
+        }
+        String seriesKey = String.join("|", parts);
+        List<IndicatorValue> values = new ArrayList<>();
+        try (KeyValueIterator<String, IndicatorValue> it = store(where.partition())
+                .prefixScan(group + "#", Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.seriesKey().equals(seriesKey)) {
+                    values.add(kv.value);
+                }
+            });
+        }
+        if (values.isEmpty()) {
+            return new Here(Optional.empty());
+        }
+        values.sort(Comparator.comparing(IndicatorValue::period));
+        IndicatorValue first = values.get(0);
+        return new Here(Optional.of(new History(itemId, first.id(), first.indicator(), first.reporter(),
+                first.partner(), first.flow(), first.category(), values.stream().anyMatch(IndicatorValue::synthetic),
+                values.stream().map(v -> new Point(v.period(), v.value(), v.inputs(), v.computedAt())).toList())));
+    }
+
+    private ReadOnlyKeyValueStore<String, IndicatorValue> store(Integer partition) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, IndicatorValue>> params = StoreQueryParameters
+                .fromNameAndType(IndicatorsTopology.VALUE_STORE, QueryableStoreTypes.keyValueStore());
+        return streams.store(partition == null ? params : params.withPartition(partition));
+    }
+}

@@ -1,0 +1,138 @@
+package io.dtm.query;
+
+import io.dtm.api.Problems;
+import io.dtm.streams.DtmConfig;
+import io.dtm.streams.Role;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+/** {@code /api/v1/indicators}: indicator values from the state stores (interactive queries). */
+@Path("/api/v1/indicators")
+@Tag(name = "indicators", description = "Rolling indicators: latest values and history")
+@Produces(MediaType.APPLICATION_JSON)
+public class IndicatorsResource {
+
+    private static final Logger LOG = Logger.getLogger(IndicatorsResource.class);
+    private static final int RETRY_AFTER_SECONDS = 2;
+
+    private final IndicatorQueries queries;
+    private final DtmConfig config;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    IndicatorsResource(IndicatorQueries queries, DtmConfig config) {
+        this.queries = queries;
+        this.config = config;
+    }
+
+    @GET
+    @Operation(summary = "Latest value of every indicator series",
+            description = "Each item is one series (its id names it in /history) with its latest period. Gathered "
+                    + "from every instance of the application.")
+    @APIResponse(responseCode = "200", description = "The matching series")
+    @APIResponse(responseCode = "503", description = "A state store is not ready (rebalancing or restoring)")
+    public Response list(@Parameter(description = "kind, e.g. yoy_growth_pct") @QueryParam("indicator") String indicator,
+            @Parameter(description = "catalogue entry, e.g. trade-yoy-growth") @QueryParam("id") String id,
+            @QueryParam("reporter") String reporter, @QueryParam("partner") String partner,
+            @QueryParam("flow") String flow, @QueryParam("category") String category,
+            @Parameter(description = "only this instance's series (used between instances)")
+            @QueryParam("local") boolean local, @Context UriInfo uri) {
+        if (!config.runs(Role.INDICATORS)) {
+            return notRunning(uri);
+        }
+        IndicatorQueries.Filter filter = new IndicatorQueries.Filter(indicator, id, reporter, partner, flow, category);
+        List<IndicatorQueries.Item> items;
+        try {
+            items = new ArrayList<>(queries.localLatest(filter));
+        } catch (InvalidStateStoreException e) {
+            return notReady(e.getMessage(), uri);
+        }
+        if (!local) {
+            for (HostInfo other : queries.others()) {
+                try {
+                    items.addAll(fetch(other, uri));
+                } catch (Exception e) {
+                    LOG.warnf("instance %s did not answer: %s", other, e.getMessage());
+                    return notReady("instance " + other + " did not answer", uri);
+                }
+            }
+            items.sort(Comparator.comparing(IndicatorQueries.Item::id));
+        }
+        return Response.ok(items).build();
+    }
+
+    @GET
+    @Path("/{id}/history")
+    @Operation(summary = "History of one indicator series",
+            description = "Value by period, with the vintage and source of each input. Answered by the instance that "
+                    + "owns the series; another instance redirects there (303).")
+    @APIResponse(responseCode = "200", description = "The history")
+    @APIResponse(responseCode = "303", description = "The series lives on another instance")
+    @APIResponse(responseCode = "404", description = "No such series")
+    @APIResponse(responseCode = "503", description = "A state store is not ready")
+    public Response history(@Parameter(description = "entry:reporter:partner:flow:category, as in the list")
+            @PathParam("id") String id, @Context UriInfo uri) {
+        if (!config.runs(Role.INDICATORS)) {
+            return notRunning(uri);
+        }
+        IndicatorQueries.Located located;
+        try {
+            located = queries.history(id);
+        } catch (InvalidStateStoreException e) {
+            return notReady(e.getMessage(), uri);
+        }
+        if (located instanceof IndicatorQueries.Elsewhere elsewhere) {
+            return Response.seeOther(uri.getRequestUriBuilder().host(elsewhere.host().host())
+                    .port(elsewhere.host().port()).build()).build();
+        }
+        if (located instanceof IndicatorQueries.Unknown unknown) {
+            return Problems.of(404, "unknown-indicator", "Unknown indicator", unknown.reason(), uri.getPath(), null);
+        }
+        return ((IndicatorQueries.Here) located).history()
+                .map(h -> Response.ok(h).build())
+                .orElseGet(() -> Problems.of(404, "unknown-indicator", "Unknown indicator", "no values yet for " + id,
+                        uri.getPath(), null));
+    }
+
+    private static Response notRunning(UriInfo uri) {
+        return Problems.of(404, "role-not-running", "Not an indicators instance",
+                "this instance does not run the indicators role (dtm.roles)", uri.getPath(), null);
+    }
+
+    private static Response notReady(String detail, UriInfo uri) {
+        return Problems.unavailable("store-not-ready", "State store not ready", detail, uri.getPath(),
+                RETRY_AFTER_SECONDS);
+    }
+
+    private List<IndicatorQueries.Item> fetch(HostInfo host, UriInfo uri) throws Exception {
+        URI target = uri.getRequestUriBuilder().host(host.host()).port(host.port()).replaceQueryParam("local", "true")
+                .build();
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + response.statusCode());
+        }
+        return List.of(io.dtm.streams.JsonSerde.MAPPER.readValue(response.body(), IndicatorQueries.Item[].class));
+    }
+}
