@@ -55,6 +55,13 @@ public final class Catalogue {
         return entries;
     }
 
+    /** Entry id → a fingerprint of its definition: a changed definition is a new entry. */
+    public Map<String, String> fingerprints() {
+        Map<String, String> prints = new LinkedHashMap<>();
+        entries.forEach(e -> prints.put(e.id(), Integer.toHexString(e.toString().hashCode())));
+        return prints;
+    }
+
     /** Entry id → its kind, in file order. */
     public Map<String, IndicatorKind> kinds() {
         return kinds;

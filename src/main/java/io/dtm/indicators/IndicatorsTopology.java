@@ -10,6 +10,7 @@ import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,20 @@ public class IndicatorsTopology implements SubTopology {
     public static final String INPUT_STORE = "indicator-input-store";
     /** Indicator values by group, period and output series. */
     public static final String VALUE_STORE = "indicator-value-store";
+    /** The fingerprint of each catalogue entry the task has computed. */
+    public static final String CATALOGUE_STORE = "indicator-catalogue-store";
+    /** The name of the repartition by group. */
+    static final String GROUP_TOPIC = "indicators-by-group";
 
     private final DtmMetrics metrics;
     private final IndicatorGauges gauges;
     private final Catalogue catalogue;
+    private final String bootstrapServers;
 
-    IndicatorsTopology(DtmMetrics metrics, MeterRegistry registry, IndicatorsConfig config) {
+    IndicatorsTopology(DtmMetrics metrics, MeterRegistry registry, IndicatorsConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.metrics = metrics;
+        this.bootstrapServers = bootstrapServers;
         this.gauges = new IndicatorGauges(registry, config.historyPeriods(), config.maxSeries());
         this.catalogue = Catalogue.load(config.catalogue());
         Catalogue.KINDS.forEach(metrics::registerIndicatorKind);
@@ -53,7 +61,7 @@ public class IndicatorsTopology implements SubTopology {
 
     @Override
     public void addTo(StreamsBuilder builder) {
-        build(builder, catalogue, metrics, gauges, Stores::persistentKeyValueStore);
+        build(builder, catalogue, bootstrapServers, metrics, gauges, Stores::persistentKeyValueStore);
     }
 
     /** The catalogue this instance computes. */
@@ -64,21 +72,24 @@ public class IndicatorsTopology implements SubTopology {
     /**
      * Adds the sub-topology to {@code builder}.
      *
+     * @param bootstrapServers where new catalogue entries read their history; {@code null} to skip that
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
      */
-    public static void build(StreamsBuilder builder, Catalogue catalogue, DtmMetrics metrics, IndicatorGauges gauges,
-            Function<String, KeyValueBytesStoreSupplier> stores) {
+    public static void build(StreamsBuilder builder, Catalogue catalogue, String bootstrapServers,
+            DtmMetrics metrics, IndicatorGauges gauges, Function<String, KeyValueBytesStoreSupplier> stores) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(INPUT_STORE), Serdes.String(), JsonSerde.of(Observation.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(VALUE_STORE), Serdes.String(), JsonSerde.of(IndicatorValue.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                stores.apply(CATALOGUE_STORE), Serdes.String(), Serdes.String()));
 
         builder.stream(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.consumed("indicators-read-observations"))
                 .flatMap((key, obs) -> place(catalogue, obs), Named.as("indicators-place"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(GroupInput.class))
-                        .withName("indicators-by-group"))
-                .process(() -> new IndicatorProcessor(catalogue, metrics, gauges), Named.as("indicators-compute"),
-                        INPUT_STORE, VALUE_STORE)
+                        .withName(GROUP_TOPIC))
+                .process(() -> new IndicatorProcessor(catalogue, bootstrapServers, metrics, gauges),
+                        Named.as("indicators-compute"), INPUT_STORE, VALUE_STORE, CATALOGUE_STORE)
                 .to(Topics.INDICATORS.name(), Topics.INDICATORS.produced("indicators-write"));
     }
 

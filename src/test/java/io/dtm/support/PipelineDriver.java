@@ -45,7 +45,7 @@ public final class PipelineDriver implements AutoCloseable {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         DtmMetrics metrics = new DtmMetrics(registry);
         IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), Stores::inMemoryKeyValueStore);
-        IndicatorsTopology.build(builder, catalogue, metrics, gauges, Stores::inMemoryKeyValueStore);
+        IndicatorsTopology.build(builder, catalogue, null, metrics, gauges, Stores::inMemoryKeyValueStore);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

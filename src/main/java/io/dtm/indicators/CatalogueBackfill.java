@@ -1,0 +1,76 @@
+package io.dtm.indicators;
+
+import io.dtm.events.Observation;
+import io.dtm.streams.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Reads {@code dtm.observations.v1} from the beginning to its end and hands over the placements of the given
+ * catalogue entries whose group lives on one partition: how a new or changed entry computes its history.
+ */
+final class CatalogueBackfill {
+
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private CatalogueBackfill() {
+    }
+
+    /**
+     * Calls {@code apply(group, input)} for every placement of {@code entries} whose group the partitioner puts on
+     * {@code partition} of the {@code groupTopic} (the repartition topic), in topic order.
+     */
+    static int replay(String bootstrapServers, String groupTopic, int partition, Catalogue catalogue,
+            Set<String> entries, BiConsumer<String, GroupInput> apply) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        int applied = 0;
+        try (KafkaConsumer<String, Observation> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                Topics.OBSERVATIONS.valueSerde().deserializer())) {
+            int groupPartitions = consumer.partitionsFor(groupTopic).size();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(Topics.OBSERVATIONS.name())) {
+                partitions.add(new TopicPartition(p.topic(), p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, Observation> record : consumer.poll(POLL)) {
+                    if (record.value() == null) {
+                        continue;
+                    }
+                    for (String entry : entries) {
+                        for (IndicatorKind.Placement p : catalogue.kinds().get(entry).place(record.value())) {
+                            if (partitionOf(p.group(), groupPartitions) == partition) {
+                                apply.accept(p.group(), new GroupInput(entry, p.slot(),
+                                        p.periods() == null ? null : List.copyOf(p.periods()), record.value()));
+                                applied++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return applied;
+    }
+
+    /** The partition the default partitioner gives a string key, as for the repartition topic. */
+    static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+    }
+}

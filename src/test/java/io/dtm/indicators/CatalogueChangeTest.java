@@ -1,0 +1,179 @@
+package io.dtm.indicators;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.dtm.events.IndicatorValue;
+import io.dtm.events.Observation;
+import io.dtm.metrics.DtmMetrics;
+import io.dtm.metrics.IndicatorGauges;
+import io.dtm.streams.Topics;
+import io.dtm.streams.TopologyProducer;
+import io.dtm.support.KafkaBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against the real broker: an entry added to the catalogue computes its history from the compacted observations
+ * when the service restarts, and an entry removed from it has its values withdrawn.
+ */
+class CatalogueChangeTest {
+
+    private static final String BEFORE = """
+            indicators:
+              - id: growth
+                kind: yoy_growth_pct
+                select: {feed: trade, reporter: %1$s}
+              - id: leaving
+                kind: cagr_pct
+                select: {feed: trade, reporter: %1$s}
+                years: 2
+            """;
+    private static final String AFTER = """
+            indicators:
+              - id: growth
+                kind: yoy_growth_pct
+                select: {feed: trade, reporter: %1$s}
+              - id: arriving
+                kind: cagr_pct
+                select: {feed: trade, reporter: %1$s}
+                years: 1
+            """;
+
+    @TempDir
+    Path stateDir;
+
+    private final String reporter = "TUV"; // a code no other test uses
+    private final String appId = "dtm-catalogue-test-" + UUID.randomUUID();
+
+    @Test
+    void shouldComputeTheHistoryOfANewEntryAndWithdrawARemovedOneAtRestart() throws Exception {
+        createTopics();
+        try (var indicators = reader()) {
+            try (KafkaStreams streams = start(BEFORE)) {
+                publish("2021", 100);
+                publish("2022", 110);
+                publish("2023", 121);
+                awaitValue(indicators, "growth|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
+                awaitValue(indicators, "leaving|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
+            }
+            try (KafkaStreams streams = start(AFTER)) {
+                awaitValue(indicators, "arriving|" + reporter + "|WLD|EXPORT|DDS|2022", 10.0);
+                awaitValue(indicators, "arriving|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    indicators.poll();
+                    assertEquals(true, indicators.latest.containsKey("leaving|" + reporter + "|WLD|EXPORT|DDS|2023"));
+                    assertNull(indicators.latest.get("leaving|" + reporter + "|WLD|EXPORT|DDS|2023"),
+                            "a tombstone for the removed entry");
+                });
+            }
+        }
+    }
+
+    private KafkaStreams start(String catalogueYaml) {
+        Catalogue catalogue = Catalogue.parse(String.format(catalogueYaml, reporter).getBytes(StandardCharsets.UTF_8),
+                "test");
+        StreamsBuilder builder = TopologyProducer.newBuilder(appId);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        IndicatorsTopology.build(builder, catalogue, KafkaBroker.bootstrapServers(), new DtmMetrics(registry),
+                new IndicatorGauges(registry, 30, 1000), Stores::persistentKeyValueStore);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
+        props.put(StreamsConfig.consumerPrefix("internal.leave.group.on.close"), true);
+        KafkaStreams streams = new KafkaStreams(builder.build(), props);
+        streams.start();
+        return streams;
+    }
+
+    private void publish(String year, double value) throws Exception {
+        Observation obs = new Observation("trade", reporter, "WLD", "EXPORT", "DDS", year, value, "USD", year + "-12-31",
+                "urn:test:catalogue", year, null, null, null, null, false);
+        try (KafkaProducer<String, Observation> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()), new StringSerializer(),
+                Topics.OBSERVATIONS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.OBSERVATIONS.name(), obs.series().withPeriod(year), obs)).get();
+        }
+    }
+
+    private static void createTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()))) {
+            for (String topic : List.of(Topics.OBSERVATIONS.name(), Topics.INDICATORS.name())) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1)
+                            .configs(Map.of("cleanup.policy", "compact")))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void awaitValue(Reader reader, String key, double expected) {
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            reader.poll();
+            IndicatorValue value = reader.latest.get(key);
+            assertEquals(expected, value == null ? Double.NaN : value.value(), 1e-9, key);
+        });
+    }
+
+    private Reader reader() {
+        return new Reader();
+    }
+
+    /** The indicators topic as a compacted view: the last value per key, {@code null} for a tombstone. */
+    private static final class Reader implements AutoCloseable {
+        final Map<String, IndicatorValue> latest = new HashMap<>();
+        final KafkaConsumer<String, IndicatorValue> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                Topics.INDICATORS.valueSerde().deserializer());
+
+        Reader() {
+            consumer.subscribe(List.of(Topics.INDICATORS.name()));
+        }
+
+        void poll() {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}
