@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>{@code dtm_observations_revised_total{feed}}: observations replaced by a later vintage</li>
  * <li>{@code dtm_observations_stale_total{feed}}: observations of an equal or older vintage, which change nothing</li>
  * <li>{@code dtm_indicator_updates_total{indicator}}: indicator values computed, by kind</li>
+ * <li>{@code dtm_model_rows_skipped_total{model,reason}}: panel rows not built (a value ≤ 0 under a log)</li>
  * <li>{@code dtm_event_to_indicator_seconds}: histogram of the time from an event's publication to the indicator
  * values it caused</li>
  * </ul>
@@ -87,6 +88,18 @@ public class DtmMetrics {
     public void stale(String feed) {
         counter("dtm.observations.stale", "Observations of an equal or older vintage that changed nothing",
                 "feed", feed).increment();
+    }
+
+    /** Counts a panel row a model could not build ({@code reason}: a value ≤ 0 under a log). */
+    public void modelRowSkipped(String model, String reason) {
+        counter("dtm.model.rows.skipped", "Panel rows not built because a value under a log was not positive",
+                "model", model, "reason", reason).increment();
+    }
+
+    /** Registers {@code dtm_model_rows_skipped_total{model,reason}} at 0. */
+    public void registerModel(String model) {
+        counter("dtm.model.rows.skipped", "Panel rows not built because a value under a log was not positive",
+                "model", model, "reason", "non-positive");
     }
 
     /** Registers {@code dtm_indicator_updates_total{indicator=kind}} at 0. */

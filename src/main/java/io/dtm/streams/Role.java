@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /** The roles (microservices) one image can run, selected by {@code dtm.roles} (DESIGN §2). */
 public enum Role {
     INGEST,
-    INDICATORS;
+    INDICATORS,
+    MODEL;
 
     /** The value used in {@code dtm.roles} and in the application id. */
     public String label() {

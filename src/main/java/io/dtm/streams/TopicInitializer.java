@@ -99,6 +99,7 @@ public class TopicInitializer {
             topics.add(new NewTopic(t.name(), partitions, replication).configs(compacted));
         }
         topics.add(new NewTopic(Topics.DLQ.name(), partitions, replication).configs(dlq));
+        topics.add(new NewTopic(Topics.MODEL.name(), partitions, replication));
         return topics;
     }
 

@@ -2,6 +2,7 @@ package io.dtm.streams;
 
 import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
+import io.dtm.events.ModelSnapshot;
 import io.dtm.events.Observation;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,10 @@ public final class Topics {
     /** Indicator values; compacted. Key: {@code id|series|period}. */
     public static final Topic<String, IndicatorValue> INDICATORS =
             new Topic<>("dtm.indicators.v1", Serdes.String(), JsonSerde.of(IndicatorValue.class));
+
+    /** Drivers model snapshots. Key: the model name. */
+    public static final Topic<String, ModelSnapshot> MODEL =
+            new Topic<>("dtm.model.v1", Serdes.String(), JsonSerde.of(ModelSnapshot.class));
 
     /** Rejected input: the original bytes and headers plus {@code dtm.error.*} headers. */
     public static final Topic<byte[], byte[]> DLQ = feedTopic("dtm.dlq.v1");

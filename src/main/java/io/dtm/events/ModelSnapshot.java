@@ -1,0 +1,58 @@
+package io.dtm.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * One state of a drivers model, as carried on {@code dtm.model.v1} and served by {@code /api/v1/models}: both
+ * estimates ({@code all} and {@code rolling}), the event that caused it and the change of each coefficient it
+ * caused, and the latest stability tests.
+ *
+ * @param seq        the snapshot's number within its model, from 1
+ * @param computedAt epoch milliseconds
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelSnapshot(String model, long seq, long computedAt, Trigger trigger, List<Estimate> estimates,
+        Stability stability) {
+
+    /** The event behind this snapshot, and the panel row it changed. */
+    public record Trigger(String source, String id, String vintage, String entity, int year) {
+    }
+
+    /**
+     * One estimate.
+     *
+     * @param estimate {@code all} or {@code rolling}
+     * @param status   {@code OK}, {@code NOT_IDENTIFIED} or {@code NOT_ENOUGH_DATA} (then {@code reason} says why and
+     *                 there are no terms)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Estimate(String estimate, String status, String reason, Integer firstYear, Integer lastYear,
+            int observations, int entities, int residualDf, double rSquared, List<Term> terms, List<String> dropped,
+            List<String> ranking) {
+    }
+
+    /**
+     * One term of an estimate.
+     *
+     * @param change       the change of the coefficient the triggering event caused (0 for the first estimate)
+     * @param significance {@code SIGNIFICANT} (clustered p &lt; 0.05), {@code WEAK} or {@code NOT_SIGNIFICANT} (p &gt; 0.10)
+     */
+    public record Term(String term, double coefficient, double change, double standardised, String significance,
+            Inference classical, Inference clustered) {
+    }
+
+    /** Standard error, t, two-sided p and 95% interval on {@code df} degrees of freedom. */
+    public record Inference(double standardError, double t, double p, double lower95, double upper95, int df) {
+    }
+
+    /**
+     * The stability tests of the {@code all} estimate.
+     *
+     * @param ratio max |W_r| / bound_r of the CUSUM (&gt; 1: not stable)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Stability(String status, String reason, double ratio, Integer maxYear, int breakYear,
+            Double chowF, Double chowP, String chowStatus) {
+    }
+}

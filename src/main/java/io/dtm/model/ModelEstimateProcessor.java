@@ -1,0 +1,160 @@
+package io.dtm.model;
+
+import io.dtm.events.ModelSnapshot;
+import io.dtm.events.RowDelta;
+import io.dtm.metrics.ModelGauges;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * {@code model-estimate} (keyed by model): applies each row delta to the model's panels, re-estimates both
+ * estimates and emits a snapshot naming the triggering event and the change of each coefficient; the stability
+ * tests run after a debounce on a wall-clock punctuation. Panel rows are stored per (model, entity, year) and the
+ * last snapshots per (model, sequence).
+ */
+final class ModelEstimateProcessor implements Processor<String, RowDelta, String, ModelSnapshot> {
+
+    private static final Duration TICK = Duration.ofMillis(250);
+
+    private final Map<String, ModelSpec> specs;
+    private final ModelGauges gauges;
+    private final Map<String, ModelState> states = new HashMap<>();
+    private final Map<String, Long> dirtySince = new HashMap<>();
+    private ProcessorContext<String, ModelSnapshot> context;
+    private KeyValueStore<String, RowDelta.PanelRow> panel;
+    private KeyValueStore<String, ModelSnapshot> snapshots;
+
+    ModelEstimateProcessor(Map<String, ModelSpec> specs, ModelGauges gauges) {
+        this.specs = specs;
+        this.gauges = gauges;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ModelSnapshot> context) {
+        this.context = context;
+        this.panel = context.getStateStore(ModelTopology.PANEL_STORE);
+        this.snapshots = context.getStateStore(ModelTopology.SNAPSHOT_STORE);
+        for (ModelSpec spec : specs.values()) {
+            ModelSnapshot last = latest(spec.name());
+            ModelState state = new ModelState(spec, last == null ? 0 : last.seq());
+            boolean any = false;
+            try (KeyValueIterator<String, RowDelta.PanelRow> it = panel.prefixScan(spec.name() + "|",
+                    Serdes.String().serializer())) {
+                while (it.hasNext()) {
+                    KeyValue<String, RowDelta.PanelRow> kv = it.next();
+                    String[] parts = kv.key.split("\\|");
+                    state.load(ModelState.row(parts[1], Integer.parseInt(parts[2]), kv.value));
+                    any = true;
+                }
+            }
+            if (any) {
+                state.rebuildRolling();
+                states.put(spec.name(), state);
+                if (last != null) {
+                    export(last);
+                }
+                dirtySince.put(spec.name(), 0L);
+            }
+        }
+        context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::stabilityTick);
+    }
+
+    @Override
+    public void process(Record<String, RowDelta> record) {
+        RowDelta delta = record.value();
+        ModelSpec spec = specs.get(delta.model());
+        if (spec == null) {
+            return;
+        }
+        ModelState state = states.computeIfAbsent(spec.name(), n -> {
+            ModelSnapshot last = latest(n);
+            return new ModelState(spec, last == null ? 0 : last.seq());
+        });
+        String key = delta.model() + "|" + delta.entity() + "|" + delta.year();
+        if (delta.after() == null) {
+            panel.delete(key);
+        } else {
+            panel.put(key, delta.after());
+        }
+        state.apply(delta);
+        ModelSnapshot snapshot = state.snapshot(delta.trigger(), context.currentSystemTimeMs());
+        store(snapshot, spec.historySize());
+        export(snapshot);
+        dirtySince.putIfAbsent(spec.name(), context.currentSystemTimeMs());
+        context.forward(record.withKey(spec.name()).withValue(snapshot).withHeaders(new RecordHeaders()));
+    }
+
+    /** Runs the stability tests of models whose panel changed at least a debounce ago. */
+    private void stabilityTick(long now) {
+        Set<String> due = new HashSet<>();
+        dirtySince.forEach((model, since) -> {
+            if (now - since >= specs.get(model).debounce()) {
+                due.add(model);
+            }
+        });
+        for (String model : due) {
+            dirtySince.remove(model);
+            ModelSnapshot.Stability stability = states.get(model).stability();
+            gauges.stability(model, stability.ratio());
+            ModelSnapshot last = latest(model);
+            if (last != null) {
+                snapshots.put(snapshotKey(model, last.seq()), new ModelSnapshot(last.model(), last.seq(),
+                        last.computedAt(), last.trigger(), last.estimates(), stability));
+            }
+        }
+    }
+
+    private void export(ModelSnapshot snapshot) {
+        for (ModelSnapshot.Estimate e : snapshot.estimates()) {
+            gauges.clearTerms(snapshot.model(), e.estimate());
+            gauges.fit(snapshot.model(), e.estimate(), e.rSquared(), e.observations());
+            for (ModelSnapshot.Term t : e.terms()) {
+                gauges.term(snapshot.model(), e.estimate(), t.term(), t.coefficient(), t.classical().standardError(),
+                        t.clustered().standardError(), t.classical().p(), t.clustered().p());
+            }
+        }
+        if (snapshot.stability() != null) {
+            gauges.stability(snapshot.model(), snapshot.stability().ratio());
+        }
+    }
+
+    private void store(ModelSnapshot snapshot, int keep) {
+        snapshots.put(snapshotKey(snapshot.model(), snapshot.seq()), snapshot);
+        if (snapshot.seq() > keep) {
+            snapshots.delete(snapshotKey(snapshot.model(), snapshot.seq() - keep));
+        }
+    }
+
+    /** The latest snapshot of a model held by this task, or {@code null}. */
+    private ModelSnapshot latest(String model) {
+        ModelSnapshot last = null;
+        try (KeyValueIterator<String, ModelSnapshot> it = snapshots.prefixScan(model + "|",
+                Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                last = it.next().value;
+            }
+        }
+        return last;
+    }
+
+    static String snapshotKey(String model, long seq) {
+        return model + "|" + String.format("%019d", seq);
+    }
+
+    @Override
+    public void close() {
+        states.keySet().forEach(gauges::clearModel);
+    }
+}

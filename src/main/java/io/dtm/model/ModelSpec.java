@@ -1,0 +1,172 @@
+package io.dtm.model;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dtm.events.Observation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A drivers model declared in configuration (DESIGN §5): the dependent series and the terms, each a series with a
+ * transform, so that a user adds a variant without a release.
+ *
+ * @param window     years in the rolling estimate
+ * @param breakYear  the year of the Chow-type break test
+ * @param debounceMs how long the stability tests wait after a change before they run
+ */
+public record ModelSpec(String name, Input y, List<Input> terms, Integer window, Integer breakYear, Integer history,
+        Long debounceMs) {
+
+    /** How an input's value for (entity, year) is read. */
+    public enum Transform {
+        /** ln of the value of the year (no row when ≤ 0). */
+        LN,
+        /** The value of the year. */
+        VALUE,
+        /** The value of the year / 100 (percentages as shares). */
+        PERCENT,
+        /** 1 − the latest index value effective on or before 31 December (policy indexes). */
+        ONE_MINUS_AS_OF,
+        /** 1 if an event of this series took effect in or before the year, else 0 (never missing). */
+        EFFECTIVE_SINCE
+    }
+
+    /**
+     * One input: a series (the entity is its reporter) and how to read it.
+     *
+     * @param lag years back (ln_ict_lag reads t−1)
+     */
+    public record Input(String name, String feed, String category, String flow, String partner, Transform transform,
+            Integer lag) {
+
+        /** Whether {@code obs} is of this input's series for some entity. */
+        public boolean matches(Observation obs) {
+            return feed.equals(obs.feed()) && category.equals(obs.category())
+                    && (flow == null || flow.equals(obs.flow())) && (partner == null || partner.equals(obs.partner()));
+        }
+
+        public int lagYears() {
+            return lag == null ? 0 : lag;
+        }
+
+        /** Whether every year's value depends on events of any earlier date (as-of and since-inputs). */
+        public boolean asOf() {
+            return transform == Transform.ONE_MINUS_AS_OF || transform == Transform.EFFECTIVE_SINCE;
+        }
+    }
+
+    /** The names of the terms, in order. */
+    public List<String> termNames() {
+        return terms.stream().map(Input::name).toList();
+    }
+
+    /** The inputs: y first, then the terms. */
+    public List<Input> inputs() {
+        List<Input> all = new ArrayList<>();
+        all.add(y);
+        all.addAll(terms);
+        return all;
+    }
+
+    public int windowYears() {
+        return window == null ? 5 : window;
+    }
+
+    public int breakAt() {
+        return breakYear == null ? Stability.DEFAULT_BREAK_YEAR : breakYear;
+    }
+
+    public int historySize() {
+        return history == null ? 100 : history;
+    }
+
+    public long debounce() {
+        return debounceMs == null ? 2000 : debounceMs;
+    }
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** The file: {@code models: [ … ]}. */
+    record File(List<ModelSpec> models) {
+    }
+
+    /** Loads and validates {@code classpath:name} or a file path; every problem is named in one exception. */
+    public static List<ModelSpec> load(String location) {
+        byte[] bytes;
+        try {
+            if (location.startsWith("classpath:")) {
+                try (InputStream in = ModelSpec.class.getClassLoader()
+                        .getResourceAsStream(location.substring("classpath:".length()))) {
+                    if (in == null) {
+                        throw new IllegalArgumentException("model specification " + location + " not found");
+                    }
+                    bytes = in.readAllBytes();
+                }
+            } else {
+                bytes = Files.readAllBytes(Path.of(location));
+            }
+            return parse(bytes, location);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the model specification " + location + ": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    public static List<ModelSpec> parse(byte[] yaml, String origin) {
+        File file;
+        try {
+            file = YAML.readValue(yaml, File.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("model specification " + origin + " is invalid: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (file == null || file.models() == null || file.models().isEmpty()) {
+            throw new IllegalArgumentException("model specification " + origin + " has no 'models'");
+        }
+        List<String> problems = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ModelSpec m : file.models()) {
+            String where = "model '" + m.name() + "'";
+            if (m.name() == null || !NAME.matcher(m.name()).matches() || !names.add(m.name())) {
+                problems.add(where + ": name must be unique lower-case (a-z, 0-9, _ and -)");
+            }
+            if (m.y() == null || m.terms() == null || m.terms().isEmpty()) {
+                problems.add(where + ": y and at least one term are required");
+                continue;
+            }
+            Set<String> terms = new HashSet<>();
+            for (Input in : m.inputs()) {
+                String what = where + " input '" + in.name() + "'";
+                if (in.name() == null || in.feed() == null || in.category() == null || in.transform() == null) {
+                    problems.add(what + ": name, feed, category and transform are required");
+                } else if (in != m.y() && !terms.add(in.name())) {
+                    problems.add(what + ": term names must be unique");
+                }
+                if (in.lag() != null && (in.lag() < 0 || in.lag() > 10)) {
+                    problems.add(what + ": lag must be 0 to 10 years");
+                }
+            }
+            if (m.y().transform() == Transform.EFFECTIVE_SINCE) {
+                problems.add(where + ": y cannot be an EFFECTIVE_SINCE input");
+            }
+            if (m.window() != null && (m.window() < 2 || m.window() > 50)) {
+                problems.add(where + ": window must be 2 to 50 years");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("model specification " + origin + " is invalid:\n  "
+                    + String.join("\n  ", problems));
+        }
+        return file.models();
+    }
+}

@@ -1,0 +1,120 @@
+package io.dtm.model;
+
+import io.dtm.events.ModelSnapshot;
+import io.dtm.events.RowDelta;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The live state of one model: the panel of every year ({@code all}) and of the rolling window, updated row by
+ * row; estimates them and turns the result into a {@link ModelSnapshot}. Pure: no Kafka.
+ */
+final class ModelState {
+
+    private final ModelSpec spec;
+    private final PanelAccumulator all;
+    private PanelAccumulator rolling;
+    private Optional<RollingWindow> window = Optional.empty();
+    private final Map<String, Map<String, Double>> lastBeta = new HashMap<>();
+    private ModelSnapshot.Stability stability;
+    private long seq;
+
+    ModelState(ModelSpec spec, long seq) {
+        this.spec = spec;
+        this.all = new PanelAccumulator(spec.terms().size());
+        this.rolling = new PanelAccumulator(spec.terms().size());
+        this.seq = seq;
+    }
+
+    static Row row(String entity, int year, RowDelta.PanelRow panelRow) {
+        return new Row(entity, year, panelRow.y(), panelRow.x().stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** Adds a stored row (at start, before any snapshot). */
+    void load(Row row) {
+        all.add(row);
+    }
+
+    /** Applies a delta: removes the old row, adds the new, and moves the rolling window when it should. */
+    void apply(RowDelta delta) {
+        Row before = delta.before() == null ? null : row(delta.entity(), delta.year(), delta.before());
+        Row after = delta.after() == null ? null : row(delta.entity(), delta.year(), delta.after());
+        if (before != null) {
+            all.remove(before);
+        }
+        if (after != null) {
+            all.add(after);
+        }
+        Optional<RollingWindow> next = RollingWindow.of(all.rowsPerYear(), all.entityCount(), spec.windowYears());
+        if (!next.equals(window)) {
+            window = next;
+            rebuildRolling();
+        } else if (window.isPresent() && window.get().contains(delta.year())) {
+            if (before != null) {
+                rolling.remove(before);
+            }
+            if (after != null) {
+                rolling.add(after);
+            }
+        }
+    }
+
+    /** Rebuilds the rolling panel from {@code all} (when the window moves, and at start). */
+    void rebuildRolling() {
+        window = RollingWindow.of(all.rowsPerYear(), all.entityCount(), spec.windowYears());
+        List<Row> inWindow = new ArrayList<>();
+        window.ifPresent(w -> all.rows().stream().filter(r -> w.contains(r.year())).forEach(inWindow::add));
+        rolling = PanelAccumulator.of(spec.terms().size(), inWindow);
+    }
+
+    /** The rows of every year, ordered by (year, entity). */
+    List<Row> rows() {
+        return all.rows();
+    }
+
+    /** Recomputes the stability tests on every row. */
+    ModelSnapshot.Stability stability() {
+        CusumResult cusum = Stability.cusum(all.rows());
+        List<String> names = spec.termNames();
+        int[] tested = java.util.stream.IntStream.range(0, names.size()).filter(j -> !names.get(j).equals("rcep"))
+                .toArray();
+        ChowResult chow = Stability.chow(all.rows(), spec.breakAt(), tested);
+        boolean chowOk = chow.status() == Status.OK;
+        stability = new ModelSnapshot.Stability(cusum.status().name(), cusum.reason(),
+                cusum.status() == Status.OK ? cusum.ratio() : 0, cusum.status() == Status.OK ? cusum.maxYear() : null,
+                spec.breakAt(), chowOk ? chow.fStatistic() : null, chowOk ? chow.pValue() : null, chow.status().name());
+        return stability;
+    }
+
+    /** The snapshot after the change {@code trigger} caused. */
+    ModelSnapshot snapshot(ModelSnapshot.Trigger trigger, long now) {
+        seq++;
+        List<ModelSnapshot.Estimate> estimates = List.of(
+                view("all", PanelEstimator.estimate(all, spec.termNames()), null),
+                view("rolling", PanelEstimator.estimate(rolling, spec.termNames()), window.orElse(null)));
+        return new ModelSnapshot(spec.name(), seq, now, trigger, estimates, stability);
+    }
+
+    private ModelSnapshot.Estimate view(String name, Estimate e, RollingWindow w) {
+        Map<String, Double> previous = lastBeta.computeIfAbsent(name, k -> new HashMap<>());
+        List<ModelSnapshot.Term> terms = new ArrayList<>();
+        Map<String, Double> current = new HashMap<>();
+        for (Coefficient c : e.coefficients()) {
+            double change = previous.containsKey(c.term()) ? c.estimate() - previous.get(c.term()) : 0;
+            current.put(c.term(), c.estimate());
+            terms.add(new ModelSnapshot.Term(c.term(), c.estimate(), change, c.standardised(), c.significance().name(),
+                    inference(c.classical()), inference(c.clustered())));
+        }
+        lastBeta.put(name, current);
+        return new ModelSnapshot.Estimate(name, e.status().name(), e.reason().isEmpty() ? null : e.reason(),
+                w == null ? null : w.first(), w == null ? null : w.last(), e.observations(), e.entities(),
+                e.residualDf(), e.rSquaredWithin(), terms, e.droppedTerms(), e.ranking());
+    }
+
+    private static ModelSnapshot.Inference inference(Inference i) {
+        return new ModelSnapshot.Inference(i.standardError(), i.t(), i.p(), i.lower95(), i.upper95(), i.df());
+    }
+}

@@ -1,0 +1,139 @@
+package io.dtm.model;
+
+import io.dtm.api.Problems;
+import io.dtm.events.ModelSnapshot;
+import io.dtm.streams.DtmConfig;
+import io.dtm.streams.Role;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** {@code /api/v1/models}: the drivers models' latest snapshots and history, from the state stores. */
+@Path("/api/v1/models")
+@Tag(name = "models", description = "Drivers models: coefficients, uncertainty, stability, attribution")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+
+    private static final int RETRY_AFTER_SECONDS = 2;
+
+    private final KafkaStreams streams;
+    private final ModelTopology models;
+    private final DtmConfig config;
+    private final HostInfo self;
+
+    ModelsResource(KafkaStreams streams, ModelTopology models, DtmConfig config,
+            @ConfigProperty(name = "quarkus.kafka-streams.application-server") String applicationServer) {
+        this.streams = streams;
+        this.models = models;
+        this.config = config;
+        this.self = HostInfo.buildFromEndpoint(applicationServer);
+    }
+
+    /** One model in the list: its name and where its latest snapshot is. */
+    public record ModelLink(String model, String href) {
+    }
+
+    @GET
+    @Operation(summary = "The models this service estimates")
+    public Response list(@Context UriInfo uri) {
+        if (!config.runs(Role.MODEL)) {
+            return notRunning(uri);
+        }
+        List<ModelLink> links = new ArrayList<>();
+        models.specs().keySet().forEach(name -> links.add(new ModelLink(name, "/api/v1/models/" + name)));
+        return Response.ok(links).build();
+    }
+
+    @GET
+    @Path("/{model}")
+    @Operation(summary = "The latest snapshot of a model",
+            description = "Both estimates (all years and the rolling window) with coefficient, classical and clustered "
+                    + "standard errors, t, p and 95% intervals, within R², N, entities, driver ranking and the "
+                    + "significance of each term; the stability tests; the event behind the snapshot and the change of "
+                    + "each coefficient it caused.")
+    @APIResponse(responseCode = "200", description = "The snapshot")
+    @APIResponse(responseCode = "303", description = "The model lives on another instance")
+    @APIResponse(responseCode = "404", description = "No such model, or no snapshot yet")
+    @APIResponse(responseCode = "503", description = "A state store is not ready")
+    public Response latest(@PathParam("model") String model, @Context UriInfo uri) {
+        return answer(model, uri, false);
+    }
+
+    @GET
+    @Path("/{model}/history")
+    @Operation(summary = "The latest snapshots of a model, oldest first, each with its attribution")
+    public Response history(@PathParam("model") String model, @QueryParam("limit") Integer limit,
+            @Context UriInfo uri) {
+        return answer(model, uri, true, limit == null ? 100 : Math.max(1, limit));
+    }
+
+    private Response answer(String model, UriInfo uri, boolean history) {
+        return answer(model, uri, history, 1);
+    }
+
+    private Response answer(String model, UriInfo uri, boolean history, int limit) {
+        if (!config.runs(Role.MODEL)) {
+            return notRunning(uri);
+        }
+        if (!models.specs().containsKey(model)) {
+            return Problems.of(404, "unknown-model", "Unknown model", "no model '" + model + "'; models: "
+                    + models.specs().keySet(), uri.getPath(), null);
+        }
+        try {
+            KeyQueryMetadata where = streams.queryMetadataForKey(ModelTopology.SNAPSHOT_STORE, model,
+                    Serdes.String().serializer());
+            if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+                throw new InvalidStateStoreException("the owner of model " + model + " is not known yet");
+            }
+            if (!where.activeHost().equals(self)) {
+                return Response.seeOther(uri.getRequestUriBuilder().host(where.activeHost().host())
+                        .port(where.activeHost().port()).build()).build();
+            }
+            ReadOnlyKeyValueStore<String, ModelSnapshot> store = streams.store(StoreQueryParameters
+                    .fromNameAndType(ModelTopology.SNAPSHOT_STORE, QueryableStoreTypes.<String, ModelSnapshot>keyValueStore())
+                    .withPartition(where.partition()));
+            List<ModelSnapshot> snapshots = new ArrayList<>();
+            try (KeyValueIterator<String, ModelSnapshot> it = store.prefixScan(model + "|",
+                    Serdes.String().serializer())) {
+                it.forEachRemaining(kv -> snapshots.add(kv.value));
+            }
+            if (snapshots.isEmpty()) {
+                return Problems.of(404, "no-snapshot", "No snapshot yet", "model '" + model
+                        + "' has no complete panel row yet", uri.getPath(), null);
+            }
+            if (history) {
+                return Response.ok(snapshots.subList(Math.max(0, snapshots.size() - limit), snapshots.size())).build();
+            }
+            return Response.ok(snapshots.get(snapshots.size() - 1)).build();
+        } catch (InvalidStateStoreException e) {
+            return Problems.unavailable("store-not-ready", "State store not ready", e.getMessage(), uri.getPath(),
+                    RETRY_AFTER_SECONDS);
+        }
+    }
+
+    private static Response notRunning(UriInfo uri) {
+        return Problems.of(404, "role-not-running", "Not a model instance",
+                "this instance does not run the model role (dtm.roles)", uri.getPath(), null);
+    }
+}

@@ -1,0 +1,77 @@
+package io.dtm.model;
+
+import io.dtm.events.Observation;
+import io.dtm.events.RowDelta.PanelRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds one panel row of a model for (entity, year) from the entity's inputs; pure. */
+public final class RowBuilder {
+
+    private RowBuilder() {
+    }
+
+    /** The inputs of one entity: by input index (0 = y) and period. */
+    public interface Inputs {
+
+        /** The observation of input {@code index} for {@code period}, or {@code null}. */
+        Observation get(int index, String period);
+
+        /** Every observation of input {@code index}, in period order. */
+        List<Observation> all(int index);
+    }
+
+    /** A row, or why there is none ({@code missing} or {@code non-positive}). */
+    public record Outcome(Optional<PanelRow> row, String skipped) {
+    }
+
+    public static Outcome row(ModelSpec spec, int year, Inputs inputs) {
+        List<ModelSpec.Input> all = spec.inputs();
+        double[] values = new double[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            ModelSpec.Input input = all.get(i);
+            Double value = switch (input.transform()) {
+                case ONE_MINUS_AS_OF -> asOf(inputs.all(i), year);
+                case EFFECTIVE_SINCE -> inputs.all(i).stream().anyMatch(o -> yearOf(o.period()) <= year) ? 1.0 : 0.0;
+                default -> {
+                    Observation obs = inputs.get(i, Integer.toString(year - input.lagYears()));
+                    yield obs == null ? null : obs.value();
+                }
+            };
+            if (value == null) {
+                return new Outcome(Optional.empty(), "missing");
+            }
+            if (input.transform() == ModelSpec.Transform.LN) {
+                if (!(value > 0)) {
+                    return new Outcome(Optional.empty(), "non-positive");
+                }
+                value = Math.log(value);
+            } else if (input.transform() == ModelSpec.Transform.PERCENT) {
+                value = value / 100;
+            }
+            values[i] = value;
+        }
+        List<Double> x = new ArrayList<>(values.length - 1);
+        for (int i = 1; i < values.length; i++) {
+            x.add(values[i]);
+        }
+        return new Outcome(Optional.of(new PanelRow(values[0], x)), null);
+    }
+
+    /** 1 − the latest value effective on or before 31 December of {@code year}; {@code null} when none. */
+    private static Double asOf(List<Observation> events, int year) {
+        String yearEnd = year + "-12-31";
+        Observation inForce = null;
+        for (Observation o : events) {
+            if (o.value() != null && o.period().compareTo(yearEnd) <= 0) {
+                inForce = o;
+            }
+        }
+        return inForce == null ? null : 1 - inForce.value();
+    }
+
+    static int yearOf(String period) {
+        return Integer.parseInt(period.substring(0, 4));
+    }
+}

@@ -1,0 +1,207 @@
+package io.dtm.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dtm.events.ModelSnapshot;
+import io.dtm.events.Observation;
+import io.dtm.metrics.DtmMetrics;
+import io.dtm.metrics.ModelGauges;
+import io.dtm.streams.Topics;
+import io.dtm.streams.TopologyProducer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The model sub-topology on observations: rows assembled from the inputs, estimates equal to a batch fit. */
+class ModelTopologyTest {
+
+    private static final Map<String, ModelSpec> SPECS = ModelTopology.byName(ModelSpec.load("classpath:models.yaml"));
+    private static final List<String> ENTITIES = List.of("AUS", "CHN", "IDN", "JPN", "KOR", "MYS", "NZL", "PHL",
+            "SGP", "THA", "VNM", "KHM");
+
+    @TempDir
+    Path stateDir;
+
+    private SimpleMeterRegistry registry;
+
+    private TopologyTestDriver driver() {
+        registry = new SimpleMeterRegistry();
+        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
+        ModelTopology.build(builder, SPECS, new DtmMetrics(registry), new ModelGauges(registry),
+                Stores::inMemoryKeyValueStore);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new TopologyTestDriver(builder.build(), props);
+    }
+
+    /** A panel of the default model's inputs for 12 economies × 2014–2023, from a seeded process. */
+    static List<Observation> panel(long seed) {
+        return panel(seed, ENTITIES);
+    }
+
+    /** A panel of the default model's inputs for {@code entities} × 2014–2023, from a seeded process. */
+    static List<Observation> panel(long seed, List<String> entities) {
+        Random r = new Random(seed);
+        List<Observation> out = new ArrayList<>();
+        for (String c : entities) {
+            double scale = 1 + r.nextDouble() * 3;
+            for (int year = 2013; year <= 2023; year++) {
+                String y = Integer.toString(year);
+                double gdp = 1e11 * scale * Math.exp(0.04 * (year - 2013) + 0.05 * r.nextGaussian());
+                double infra = Math.min(99, 40 + 4 * (year - 2013) + 5 * r.nextGaussian());
+                double ict = 1e9 * scale * Math.exp(0.06 * (year - 2013) + 0.1 * r.nextGaussian());
+                double compute = 0.5 * scale * Math.exp(0.3 * (year - 2013) + 0.1 * r.nextGaussian());
+                double dds = 1e9 * scale * Math.exp(0.8 * Math.log(gdp / 1e11) + 0.01 * infra + 0.2 * r.nextGaussian());
+                out.add(obs("macro", c, "", "", "GDP_USD", y, gdp));
+                out.add(obs("compute", c, "", "", "INTERNET_USERS_PCT", y, infra));
+                out.add(obs("trade", c, "WLD", "EXPORT", "ICT", y, ict));
+                out.add(obs("compute", c, "", "", "INTELLIGENT_EFLOPS_FP16", y, compute));
+                if (year > 2013) {
+                    out.add(obs("trade", c, "WLD", "EXPORT", "DDS", y, dds));
+                }
+            }
+            out.add(obs("policy", c, "", "", "DSTRI", "2012-01-01", 0.2 + 0.2 * r.nextDouble()));
+            out.add(obs("policy", c, "", "", "DSTRI", (2015 + r.nextInt(6)) + "-06-30", 0.1 + 0.2 * r.nextDouble()));
+            out.add(obs("policy", c, "", "", "RCEP_ENTRY_INTO_FORCE", "2022-01-01", null));
+        }
+        return out;
+    }
+
+    private static Observation obs(String feed, String reporter, String partner, String flow, String category,
+            String period, Double value) {
+        return new Observation(feed, reporter, partner, flow, category, period, value, "USD", "2025-01-01", "urn:t",
+                feed + reporter + category + period, null, null, null, null, false);
+    }
+
+    /** The rows of the default model built by hand from the observations. */
+    static List<Row> rows(List<Observation> observations) {
+        return rows(observations, ENTITIES);
+    }
+
+    static List<Row> rows(List<Observation> observations, List<String> entities) {
+        List<Row> rows = new ArrayList<>();
+        for (String c : entities) {
+            for (int year = 2014; year <= 2023; year++) {
+                double y = Math.log(find(observations, c, "DDS", year).value());
+                double gdp = Math.log(find(observations, c, "GDP_USD", year).value());
+                double infra = find(observations, c, "INTERNET_USERS_PCT", year).value() / 100;
+                double ict = Math.log(find(observations, c, "ICT", year - 1).value());
+                double compute = Math.log(find(observations, c, "INTELLIGENT_EFLOPS_FP16", year).value());
+                Observation dstri = null;
+                for (Observation o : observations) {
+                    if (o.reporter().equals(c) && o.category().equals("DSTRI")
+                            && o.period().compareTo(year + "-12-31") <= 0
+                            && (dstri == null || o.period().compareTo(dstri.period()) > 0)) {
+                        dstri = o;
+                    }
+                }
+                rows.add(new Row(c, year, y, new double[] {gdp, 1 - dstri.value(), infra, ict, compute,
+                        year >= 2022 ? 1 : 0}));
+            }
+        }
+        return rows;
+    }
+
+    private static Observation find(List<Observation> all, String reporter, String category, int year) {
+        return all.stream().filter(o -> o.reporter().equals(reporter) && o.category().equals(category)
+                && o.period().equals(Integer.toString(year))).findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest(name = "arrival order {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void shouldEstimateLikeABatchFitOfTheSameRowsInAnyArrivalOrder(long order) {
+        List<Observation> observations = panel(42);
+        List<Observation> shuffled = new ArrayList<>(observations);
+        Collections.shuffle(shuffled, new Random(order));
+        ModelSnapshot last;
+        try (TopologyTestDriver driver = driver()) {
+            TestInputTopic<String, Observation> in = driver.createInputTopic(Topics.OBSERVATIONS.name(),
+                    Topics.OBSERVATIONS.keySerde().serializer(), Topics.OBSERVATIONS.valueSerde().serializer());
+            TestOutputTopic<String, ModelSnapshot> out = driver.createOutputTopic(Topics.MODEL.name(),
+                    Topics.MODEL.keySerde().deserializer(), Topics.MODEL.valueSerde().deserializer());
+            shuffled.forEach(o -> in.pipeInput(o.series().withPeriod(o.period()), o));
+            List<ModelSnapshot> snapshots = out.readValuesToList();
+            last = snapshots.get(snapshots.size() - 1);
+            assertEquals(snapshots.size(), last.seq(), "one snapshot per changed row, numbered");
+
+            Estimate batch = PanelEstimator.estimate(PanelAccumulator.of(6, rows(observations)),
+                    SPECS.get("drivers").termNames());
+            ModelSnapshot.Estimate all = last.estimates().get(0);
+            assertEquals("all", all.estimate());
+            assertEquals(batch.observations(), all.observations());
+            for (ModelSnapshot.Term t : all.terms()) {
+                Coefficient expected = batch.coefficient(t.term()).orElseThrow();
+                assertClose(expected.estimate(), t.coefficient(), t.term());
+                assertClose(expected.classical().standardError(), t.classical().standardError(), t.term());
+                assertClose(expected.clustered().standardError(), t.clustered().standardError(), t.term());
+            }
+            ModelSnapshot.Estimate rolling = last.estimates().get(1);
+            assertEquals(2019, rolling.firstYear());
+            assertEquals(2023, rolling.lastYear());
+            Estimate window = PanelEstimator.estimate(PanelAccumulator.of(6, rows(observations).stream()
+                    .filter(r -> r.year() >= 2019).toList()), SPECS.get("drivers").termNames());
+            assertEquals(window.observations(), rolling.observations());
+            for (ModelSnapshot.Term t : rolling.terms()) {
+                assertClose(window.coefficient(t.term()).orElseThrow().estimate(), t.coefficient(), t.term());
+            }
+            assertEquals(batch.coefficient("ln_gdp").orElseThrow().estimate(), registry.get("dtm.model.coefficient")
+                    .tags("model", "drivers", "estimate", "all", "term", "ln_gdp").gauge().value(), 1e-9);
+
+            driver.advanceWallClockTime(Duration.ofSeconds(3));
+            assertTrue(registry.find("dtm.model.stability.ratio").tags("model", "drivers").gauge().value() > 0,
+                    "the stability ratio after the debounce");
+        }
+    }
+
+    @Test
+    void shouldNameTheTriggeringEventAndTheChangeItCaused() {
+        List<Observation> observations = panel(7);
+        try (TopologyTestDriver driver = driver()) {
+            TestInputTopic<String, Observation> in = driver.createInputTopic(Topics.OBSERVATIONS.name(),
+                    Topics.OBSERVATIONS.keySerde().serializer(), Topics.OBSERVATIONS.valueSerde().serializer());
+            TestOutputTopic<String, ModelSnapshot> out = driver.createOutputTopic(Topics.MODEL.name(),
+                    Topics.MODEL.keySerde().deserializer(), Topics.MODEL.valueSerde().deserializer());
+            observations.forEach(o -> in.pipeInput(o.series().withPeriod(o.period()), o));
+            List<ModelSnapshot> before = out.readValuesToList();
+            ModelSnapshot previous = before.get(before.size() - 1);
+
+            Observation revised = new Observation("macro", "KOR", "", "", "GDP_USD", "2020", 9e11, "USD",
+                    "2026-01-01", "urn:revision", "gdp-kor-2020-rev", null, null, null, null, false);
+            in.pipeInput(revised.series().withPeriod("2020"), revised);
+
+            ModelSnapshot next = out.readValue();
+            assertEquals("gdp-kor-2020-rev", next.trigger().id());
+            assertEquals("urn:revision", next.trigger().source());
+            assertEquals("2026-01-01", next.trigger().vintage());
+            assertEquals(2020, next.trigger().year());
+            ModelSnapshot.Term gdp = next.estimates().get(0).terms().get(0);
+            ModelSnapshot.Term old = previous.estimates().get(0).terms().get(0);
+            assertEquals(gdp.coefficient() - old.coefficient(), gdp.change(), 1e-12);
+            assertNotNull(next.estimates().get(0).ranking());
+        }
+    }
+
+    private static void assertClose(double expected, double actual, String what) {
+        assertEquals(expected, actual, 1e-8 * Math.max(1, Math.abs(expected)), what);
+    }
+}

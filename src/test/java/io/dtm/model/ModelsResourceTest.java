@@ -1,0 +1,95 @@
+package io.dtm.model;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dtm.events.Feed;
+import io.dtm.events.Observation;
+import io.dtm.support.Http;
+import io.dtm.support.KafkaResource;
+import io.dtm.support.ScrapedMetrics;
+import io.dtm.support.TestEvents;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The drivers model end to end against the real broker: a panel over HTTP, the coefficients of a batch fit. */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+class ModelsResourceTest {
+
+    /** Economies no other test publishes, so that the panel is exactly this one. */
+    private static final List<String> ENTITIES = List.of("BRA", "ARG", "CHL", "PER", "COL", "MEX", "URY", "PRY",
+            "ECU", "BOL");
+
+    @Test
+    void shouldServeAndExportTheCoefficientsOfABatchFitOfThePublishedPanel() {
+        List<Observation> observations = ModelTopologyTest.panel(11, ENTITIES);
+        String source = "urn:test:model:" + UUID.randomUUID();
+        ArrayNode batch = JsonNodeFactory.instance.arrayNode();
+        int n = 0;
+        for (Observation o : observations) {
+            batch.add(TestEvents.structured(Feed.ofLabel(o.feed()).orElseThrow(), source, "m" + n++, data(o)));
+        }
+        Http.postBatch(batch).statusCode(202);
+        Estimate expected = PanelEstimator.estimate(PanelAccumulator.of(6, ModelTopologyTest.rows(observations,
+                ENTITIES)), List.of("ln_gdp", "openness", "infra", "ln_ict_lag", "ln_compute", "rcep"));
+
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() -> {
+            JsonPath snapshot = given().get("/api/v1/models/drivers").then().statusCode(200).extract().jsonPath()
+                    .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+            assertEquals("all", snapshot.getString("estimates[0].estimate"));
+            assertEquals(expected.observations(), snapshot.getInt("estimates[0].observations"));
+            for (Coefficient c : expected.coefficients()) {
+                double served = snapshot.getDouble("estimates[0].terms.find { it.term == '" + c.term()
+                        + "' }.coefficient");
+                assertEquals(c.estimate(), served, 1e-8 * Math.max(1, Math.abs(c.estimate())), c.term());
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            ScrapedMetrics metrics = ScrapedMetrics.scrape();
+            for (Coefficient c : expected.coefficients()) {
+                double exported = metrics.value("dtm_model_coefficient", "model", "drivers", "estimate", "all",
+                        "term", c.term());
+                assertEquals(c.estimate(), exported, 1e-8 * Math.max(1, Math.abs(c.estimate())), c.term());
+                assertEquals(c.clustered().p(), metrics.value("dtm_model_p_value", "model", "drivers", "estimate",
+                        "all", "term", c.term(), "type", "clustered"), 1e-8, c.term());
+            }
+            assertEquals(expected.observations(), (int) metrics.value("dtm_model_observations", "model", "drivers",
+                    "estimate", "all"));
+        });
+        given().get("/api/v1/models/drivers/history?limit=3").then().statusCode(200);
+        given().get("/api/v1/models/nope").then().statusCode(404);
+    }
+
+    private static ObjectNode data(Observation o) {
+        ObjectNode d = JsonNodeFactory.instance.objectNode().put("vintage", o.vintage());
+        switch (o.feed()) {
+            case "trade" -> d.put("reporter", o.reporter()).put("partner", o.partner()).put("flow", o.flow())
+                    .put("category", o.category()).put("period", o.period()).put("value", o.value()).put("unit", "USD");
+            case "macro" -> d.put("country", o.reporter()).put("indicator", o.category()).put("period", o.period())
+                    .put("value", o.value()).put("unit", "USD");
+            case "compute" -> d.put("region", o.reporter()).put("metric", o.category()).put("period", o.period())
+                    .put("value", o.value())
+                    .put("unit", o.category().equals("INTERNET_USERS_PCT") ? "PCT" : "EFLOPS_FP16");
+            case "policy" -> {
+                d.put("country", o.reporter()).put("measure", o.category()).put("effective", o.period())
+                        .put("direction", "NEUTRAL");
+                if (o.value() != null) {
+                    d.put("indexValue", o.value());
+                }
+            }
+            default -> throw new IllegalArgumentException(o.feed());
+        }
+        return d;
+    }
+}
