@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * {@code model-estimate} (keyed by model): applies each row delta to the model's panels, re-estimates both
  * estimates and emits a snapshot naming the triggering event and the change of each coefficient; the stability
- * tests run after a debounce on a wall-clock punctuation. Panel rows are stored per (model, entity, year) and the
+ * tests run after a debounce on a wall-clock punctuation, which forwards the latest snapshot again with them. Panel rows are stored per (model, entity, year) and the
  * last snapshots per (model, sequence).
  */
 final class ModelEstimateProcessor implements Processor<String, RowDelta, String, ModelSnapshot> {
@@ -110,8 +110,10 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
             gauges.stability(model, stability.ratio());
             ModelSnapshot last = latest(model);
             if (last != null) {
-                snapshots.put(snapshotKey(model, last.seq()), new ModelSnapshot(last.model(), last.seq(),
-                        last.computedAt(), last.trigger(), last.estimates(), stability));
+                ModelSnapshot updated = new ModelSnapshot(last.model(), last.seq(), last.computedAt(),
+                        last.trigger(), last.estimates(), stability);
+                snapshots.put(snapshotKey(model, last.seq()), updated);
+                context.forward(new Record<>(model, updated, now));
             }
         }
     }

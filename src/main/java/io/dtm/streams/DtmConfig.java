@@ -10,8 +10,8 @@ import java.util.Optional;
 @ConfigMapping(prefix = "dtm")
 public interface DtmConfig {
 
-    /** Roles this instance runs (comma-separated: ingest, indicators, model); all of them by default. */
-    @WithDefault("ingest,indicators,model")
+    /** Roles this instance runs (comma-separated: ingest, indicators, model, alerts); all of them by default. */
+    @WithDefault("ingest,indicators,model,alerts")
     List<String> roles();
 
     /** How the service creates its topics at start (existing topics are left as they are). */

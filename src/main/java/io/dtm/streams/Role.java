@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 public enum Role {
     INGEST,
     INDICATORS,
-    MODEL;
+    MODEL,
+    ALERTS;
 
     /** The value used in {@code dtm.roles} and in the application id. */
     public String label() {

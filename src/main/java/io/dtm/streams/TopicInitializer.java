@@ -100,6 +100,7 @@ public class TopicInitializer {
         }
         topics.add(new NewTopic(Topics.DLQ.name(), partitions, replication).configs(dlq));
         topics.add(new NewTopic(Topics.MODEL.name(), partitions, replication));
+        topics.add(new NewTopic(Topics.ALERTS.name(), partitions, replication));
         return topics;
     }
 

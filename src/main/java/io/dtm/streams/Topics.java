@@ -1,5 +1,6 @@
 package io.dtm.streams;
 
+import io.dtm.events.AlertTransition;
 import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.ModelSnapshot;
@@ -27,6 +28,10 @@ public final class Topics {
     /** Drivers model snapshots. Key: the model name. */
     public static final Topic<String, ModelSnapshot> MODEL =
             new Topic<>("dtm.model.v1", Serdes.String(), JsonSerde.of(ModelSnapshot.class));
+
+    /** Alert transitions. Key: {@code rule|labels}. */
+    public static final Topic<String, AlertTransition> ALERTS =
+            new Topic<>("dtm.alerts.v1", Serdes.String(), JsonSerde.of(AlertTransition.class));
 
     /** Rejected input: the original bytes and headers plus {@code dtm.error.*} headers. */
     public static final Topic<byte[], byte[]> DLQ = feedTopic("dtm.dlq.v1");

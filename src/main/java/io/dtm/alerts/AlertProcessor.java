@@ -1,0 +1,220 @@
+package io.dtm.alerts;
+
+import io.dtm.events.AlertTransition;
+import io.dtm.metrics.AlertGauges;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * {@code alerts-evaluate} (keyed by {@code rule|labels}): keeps each alert's inputs and state, evaluates its rule
+ * when an input changes (and, for wall-clock rules, as time passes) and forwards every transition with its
+ * provenance to {@code dtm.alerts.v1}.
+ */
+final class AlertProcessor implements Processor<String, AlertInput, String, AlertTransition> {
+
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    private final Map<String, AlertRule> rules;
+    private final AlertGauges gauges;
+    private ProcessorContext<String, AlertTransition> context;
+    private KeyValueStore<String, Double> series;
+    private KeyValueStore<String, AlertRecord> states;
+
+    AlertProcessor(Map<String, AlertRule> rules, AlertGauges gauges) {
+        this.rules = rules;
+        this.gauges = gauges;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, AlertTransition> context) {
+        this.context = context;
+        this.series = context.getStateStore(AlertsTopology.SERIES_STORE);
+        this.states = context.getStateStore(AlertsTopology.STATE_STORE);
+        forEachState((key, state) -> {
+            AlertRule rule = rules.get(state.rule());
+            if (rule != null && state.status() == AlertStatus.FIRING) {
+                gauges.adjust(rule.id(), rule.severity(), 1);
+            }
+        });
+        context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    @Override
+    public void process(Record<String, AlertInput> record) {
+        AlertInput in = record.value();
+        AlertRule rule = rules.get(in.rule());
+        if (rule == null) {
+            return;
+        }
+        String key = record.key();
+        AlertRecord before = states.get(key);
+        AlertRecord after = rule.onIndicators() ? byPeriod(rule, key, in, before) : byTime(rule, in, before,
+                context.currentSystemTimeMs());
+        update(key, rule, before, after);
+    }
+
+    private AlertRecord byPeriod(AlertRule rule, String key, AlertInput in, AlertRecord before) {
+        String seriesKey = key + "#" + in.period();
+        if (in.value() == null) {
+            series.delete(seriesKey);
+        } else {
+            series.put(seriesKey, in.value());
+        }
+        NavigableMap<String, Double> values = new TreeMap<>();
+        try (KeyValueIterator<String, Double> it = series.prefixScan(key + "#", Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> values.put(kv.key.substring(key.length() + 1), kv.value));
+        }
+        NavigableMap<String, Double> evaluated = transform(rule.transform(), values);
+        if (evaluated.isEmpty()) {
+            return null;
+        }
+        PeriodEvaluation.State s = PeriodEvaluation.evaluate(rule.condition(), rule.periods(), evaluated);
+        Map.Entry<String, Double> previous = evaluated.lowerEntry(s.period());
+        return new AlertRecord(rule.id(), in.labels(), s.status(), s.since(), s.period(), s.value(),
+                previous == null ? null : previous.getValue(), false, in.source(), in.eventId(), in.vintage());
+    }
+
+    private static NavigableMap<String, Double> transform(String transform, NavigableMap<String, Double> values) {
+        if (transform == null || transform.equals("value")) {
+            return values;
+        }
+        NavigableMap<String, Double> out = new TreeMap<>();
+        Double previous = null;
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            if (transform.equals("abs")) {
+                out.put(e.getKey(), Math.abs(e.getValue()));
+            } else if (previous != null) {
+                out.put(e.getKey(), e.getValue() - previous);
+            }
+            previous = e.getValue();
+        }
+        return out;
+    }
+
+    private static AlertRecord byTime(AlertRule rule, AlertInput in, AlertRecord before, long now) {
+        Condition condition = rule.condition();
+        boolean armed = before != null && before.armed() || !Boolean.TRUE.equals(rule.armed())
+                || !condition.holds(in.value());
+        DurationEvaluation.State state = before == null || before.status() == AlertStatus.RESOLVED
+                ? DurationEvaluation.State.inactive()
+                : new DurationEvaluation.State(before.status(), Long.parseLong(before.since()), before.value());
+        DurationEvaluation.State next = armed ? DurationEvaluation.onValue(state, condition, rule.forMillis(),
+                in.value(), now) : new DurationEvaluation.State(AlertStatus.INACTIVE, now, in.value());
+        return new AlertRecord(rule.id(), in.labels(), next.status(), Long.toString(next.since()), null,
+                in.value(), before == null ? null : before.value(), armed, in.source(), in.eventId(), in.vintage());
+    }
+
+    /** Fires wall-clock alerts that have been pending long enough. */
+    private void tick(long now) {
+        List<KeyValue<String, AlertRecord>> pending = new ArrayList<>();
+        forEachState((key, state) -> {
+            if (state.status() == AlertStatus.PENDING && state.period() == null) {
+                pending.add(KeyValue.pair(key, state));
+            }
+        });
+        for (KeyValue<String, AlertRecord> kv : pending) {
+            AlertRule rule = rules.get(kv.value.rule());
+            if (rule == null) {
+                continue;
+            }
+            AlertRecord s = kv.value;
+            DurationEvaluation.State next = DurationEvaluation.onTime(new DurationEvaluation.State(s.status(),
+                    Long.parseLong(s.since()), s.value()), rule.forMillis(), now);
+            if (next.status() != s.status()) {
+                update(kv.key, rule, s, new AlertRecord(s.rule(), s.labels(), next.status(), s.since(), null,
+                        s.value(), s.previousValue(), s.armed(), s.source(), s.eventId(), s.vintage()));
+            }
+        }
+    }
+
+    private void update(String key, AlertRule rule, AlertRecord before, AlertRecord after) {
+        if (after == null) {
+            if (before != null) {
+                states.delete(key);
+                if (before.status() == AlertStatus.FIRING) {
+                    gauges.adjust(rule.id(), rule.severity(), -1);
+                    forward(key, rule, before, resolvedFrom(before));
+                }
+            }
+            return;
+        }
+        AlertStatus from = before == null ? AlertStatus.INACTIVE : before.status();
+        if (from == AlertStatus.FIRING && after.status() == AlertStatus.INACTIVE) {
+            after = resolvedFrom(after); // a revision took back what fired it
+        }
+        states.put(key, after);
+        boolean newRun = before != null && after.status() == before.status()
+                && !java.util.Objects.equals(after.since(), before.since()) && after.status() != AlertStatus.INACTIVE;
+        if (from == after.status() && !newRun) {
+            return;
+        }
+        if (from == AlertStatus.FIRING) {
+            gauges.adjust(rule.id(), rule.severity(), -1);
+        }
+        if (after.status() == AlertStatus.FIRING) {
+            gauges.adjust(rule.id(), rule.severity(), 1);
+        }
+        boolean silent = after.status() == AlertStatus.INACTIVE && from != AlertStatus.PENDING;
+        if (!silent) {
+            forward(key, rule, before, after);
+        }
+    }
+
+    private static AlertRecord resolvedFrom(AlertRecord firing) {
+        return new AlertRecord(firing.rule(), firing.labels(), AlertStatus.RESOLVED, firing.since(), firing.period(),
+                firing.value(), firing.previousValue(), firing.armed(), firing.source(), firing.eventId(),
+                firing.vintage());
+    }
+
+    /** Region (an aggregate reporter, or none) or country: what Alertmanager's inhibition matches on. */
+    private static String scope(AlertRule rule, Map<String, String> labels) {
+        String reporter = labels.get("reporter");
+        if (reporter == null) {
+            return rule.scope() == null ? "region" : rule.scope();
+        }
+        return reporter.length() == 3 && !reporter.equals("WLD") ? "country" : "region";
+    }
+
+    private void forward(String key, AlertRule rule, AlertRecord before, AlertRecord after) {
+        String status = after.status().name().toLowerCase(Locale.ROOT);
+        String from = (before == null ? AlertStatus.INACTIVE : before.status()).name().toLowerCase(Locale.ROOT);
+        String id = UUID.nameUUIDFromBytes((key + "|" + status + "|" + after.since()).getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)).toString();
+        AlertTransition t = new AlertTransition(key, id, rule.id(), rule.severity(), scope(rule, after.labels()),
+                rule.description(),
+                after.labels(), from, status, after.since(), after.period(), after.value(), after.previousValue(),
+                context.currentSystemTimeMs(), after.source(), after.eventId(), after.vintage());
+        context.forward(new Record<>(key, t, context.currentSystemTimeMs(), new RecordHeaders()));
+    }
+
+    private void forEachState(java.util.function.BiConsumer<String, AlertRecord> action) {
+        try (KeyValueIterator<String, AlertRecord> all = states.all()) {
+            all.forEachRemaining(kv -> action.accept(kv.key, kv.value));
+        }
+    }
+
+    @Override
+    public void close() {
+        forEachState((key, state) -> {
+            AlertRule rule = rules.get(state.rule());
+            if (rule != null && state.status() == AlertStatus.FIRING) {
+                gauges.adjust(rule.id(), rule.severity(), -1);
+            }
+        });
+    }
+}

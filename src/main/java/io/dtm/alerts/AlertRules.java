@@ -1,0 +1,79 @@
+package io.dtm.alerts;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A validated set of alert rules by id, loaded from YAML ({@code rules: [ … ]}). */
+public final class AlertRules {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    record File(List<AlertRule> rules) {
+    }
+
+    private final Map<String, AlertRule> byId;
+
+    private AlertRules(Map<String, AlertRule> byId) {
+        this.byId = Collections.unmodifiableMap(byId);
+    }
+
+    public Map<String, AlertRule> byId() {
+        return byId;
+    }
+
+    /** Loads {@code classpath:name} or a file path; every bad rule is named in one exception. */
+    public static AlertRules load(String location) {
+        try {
+            byte[] bytes;
+            if (location.startsWith("classpath:")) {
+                try (InputStream in = AlertRules.class.getClassLoader()
+                        .getResourceAsStream(location.substring("classpath:".length()))) {
+                    if (in == null) {
+                        throw new IllegalArgumentException("alert rules " + location + " not found");
+                    }
+                    bytes = in.readAllBytes();
+                }
+            } else {
+                bytes = Files.readAllBytes(Path.of(location));
+            }
+            return parse(bytes, location);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the alert rules " + location + ": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    static AlertRules parse(byte[] yaml, String origin) {
+        File file;
+        try {
+            file = YAML.readValue(yaml, File.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("alert rules " + origin + " are invalid: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, AlertRule> rules = new LinkedHashMap<>();
+        for (AlertRule rule : file == null || file.rules() == null ? List.<AlertRule>of() : file.rules()) {
+            rule.problems().forEach(p -> problems.add("rule '" + rule.id() + "': " + p));
+            if (rules.put(rule.id(), rule) != null) {
+                problems.add("rule '" + rule.id() + "': id used twice");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("alert rules " + origin + " are invalid:\n  "
+                    + String.join("\n  ", problems));
+        }
+        return new AlertRules(rules);
+    }
+}

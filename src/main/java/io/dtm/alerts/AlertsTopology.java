@@ -1,0 +1,151 @@
+package io.dtm.alerts;
+
+import io.dtm.events.AlertTransition;
+import io.dtm.events.IndicatorValue;
+import io.dtm.events.ModelSnapshot;
+import io.dtm.metrics.AlertGauges;
+import io.dtm.streams.JsonSerde;
+import io.dtm.streams.Role;
+import io.dtm.streams.SubTopology;
+import io.dtm.streams.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The {@code alerts} sub-topology: {@code dtm.indicators.v1} and {@code dtm.model.v1} → the alerts (rule, label
+ * set) each value may change → repartition by alert → evaluate → {@code dtm.alerts.v1}. Its shape does not depend
+ * on the rules.
+ */
+@ApplicationScoped
+public class AlertsTopology implements SubTopology {
+
+    /** Indicator rules' inputs by alert and period. */
+    public static final String SERIES_STORE = "alert-series-store";
+    /** The state of every alert. */
+    public static final String STATE_STORE = "alert-state-store";
+
+    private final AlertRules rules;
+    private final AlertGauges gauges;
+
+    AlertsTopology(@ConfigProperty(name = "dtm.alerts.rules", defaultValue = "classpath:alert-rules.yaml")
+            String location, MeterRegistry registry) {
+        this.rules = AlertRules.load(location);
+        this.gauges = new AlertGauges(registry);
+        rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
+    }
+
+    @Override
+    public Role role() {
+        return Role.ALERTS;
+    }
+
+    /** The rules this instance evaluates. */
+    public AlertRules rules() {
+        return rules;
+    }
+
+    @Override
+    public void addTo(StreamsBuilder builder) {
+        build(builder, rules.byId(), gauges, Stores::persistentKeyValueStore);
+    }
+
+    public static void build(StreamsBuilder builder, Map<String, AlertRule> rules, AlertGauges gauges,
+            Function<String, KeyValueBytesStoreSupplier> stores) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(SERIES_STORE), Serdes.String(),
+                Serdes.Double()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(STATE_STORE), Serdes.String(),
+                JsonSerde.of(AlertRecord.class)));
+        KStream<String, AlertInput> fromIndicators = builder
+                .stream(Topics.INDICATORS.name(), Topics.INDICATORS.consumed("alerts-read-indicators"))
+                .flatMap((key, value) -> fromIndicator(rules, key, value), Named.as("alerts-match-indicators"));
+        KStream<String, AlertInput> fromModels = builder
+                .stream(Topics.MODEL.name(), Topics.MODEL.consumed("alerts-read-models"))
+                .flatMap((key, snapshot) -> fromModel(rules, snapshot), Named.as("alerts-match-models"));
+        fromIndicators.merge(fromModels, Named.as("alerts-merge-inputs"))
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(AlertInput.class))
+                        .withName("alerts-by-alert"))
+                .process(() -> new AlertProcessor(rules, gauges), Named.as("alerts-evaluate"), SERIES_STORE,
+                        STATE_STORE)
+                .to(Topics.ALERTS.name(), Topics.ALERTS.produced("alerts-write"));
+    }
+
+    /** Indicator values (and withdrawals) → the alerts of the rules that select them. */
+    static List<KeyValue<String, AlertInput>> fromIndicator(Map<String, AlertRule> rules, String topicKey,
+            IndicatorValue value) {
+        List<KeyValue<String, AlertInput>> out = new ArrayList<>();
+        String[] parts = topicKey.split("\\|", -1);
+        if (parts.length != 6) {
+            return out;
+        }
+        IndicatorValue labels = value != null ? value : new IndicatorValue(parts[0], null, parts[1], parts[2],
+                parts[3], parts[4], parts[5], 0, false, List.of(), 0);
+        for (AlertRule rule : rules.values()) {
+            if (!rule.onIndicators() || (value == null && rule.indicator() != null) || !rule.selects(labels)) {
+                continue;
+            }
+            Map<String, String> l = new LinkedHashMap<>();
+            l.put("id", labels.id());
+            l.put("reporter", labels.reporter());
+            l.put("partner", labels.partner());
+            l.put("flow", labels.flow());
+            l.put("category", labels.category());
+            IndicatorValue.Input first = value == null || value.inputs().isEmpty() ? null : value.inputs().get(0);
+            out.add(KeyValue.pair(rule.id() + "|" + labels.seriesKey(), new AlertInput(rule.id(), l, labels.period(),
+                    value == null ? null : value.value(), first == null ? null : first.source(),
+                    first == null ? null : first.id(), first == null ? null : first.vintage())));
+        }
+        return out;
+    }
+
+    /** A model snapshot → the alerts of the model rules on it. */
+    static List<KeyValue<String, AlertInput>> fromModel(Map<String, AlertRule> rules, ModelSnapshot snapshot) {
+        List<KeyValue<String, AlertInput>> out = new ArrayList<>();
+        if (snapshot == null) {
+            return out;
+        }
+        ModelSnapshot.Trigger t = snapshot.trigger();
+        for (AlertRule rule : rules.values()) {
+            if (rule.onIndicators() || !snapshot.model().equals(rule.model())) {
+                continue;
+            }
+            if (rule.measure().equals("stability_ratio")) {
+                if (snapshot.stability() != null && "OK".equals(snapshot.stability().status())) {
+                    out.add(KeyValue.pair(rule.id() + "|" + snapshot.model(), new AlertInput(rule.id(),
+                            Map.of("model", snapshot.model()), null, snapshot.stability().ratio(),
+                            t == null ? null : t.source(), t == null ? null : t.id(), t == null ? null : t.vintage())));
+                }
+                continue;
+            }
+            String estimate = rule.estimate() == null ? "all" : rule.estimate();
+            for (ModelSnapshot.Estimate e : snapshot.estimates()) {
+                if (!e.estimate().equals(estimate)) {
+                    continue;
+                }
+                for (ModelSnapshot.Term term : e.terms()) {
+                    if (rule.terms().contains(term.term())) {
+                        double value = rule.measure().equals("p_value") ? term.clustered().p() : term.coefficient();
+                        out.add(KeyValue.pair(rule.id() + "|" + snapshot.model() + "|" + estimate + "|" + term.term(),
+                                new AlertInput(rule.id(), Map.of("model", snapshot.model(), "estimate", estimate,
+                                        "term", term.term()), null, value, t == null ? null : t.source(),
+                                        t == null ? null : t.id(), t == null ? null : t.vintage())));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

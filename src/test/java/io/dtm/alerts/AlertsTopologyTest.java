@@ -1,0 +1,160 @@
+package io.dtm.alerts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dtm.events.AlertTransition;
+import io.dtm.events.IndicatorValue;
+import io.dtm.events.ModelSnapshot;
+import io.dtm.metrics.AlertGauges;
+import io.dtm.streams.Topics;
+import io.dtm.streams.TopologyProducer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The default alert rules on indicator values and model snapshots. */
+class AlertsTopologyTest {
+
+    @TempDir
+    Path stateDir;
+
+    private SimpleMeterRegistry registry;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, IndicatorValue> indicators;
+    private TestInputTopic<String, ModelSnapshot> models;
+    private TestOutputTopic<String, AlertTransition> alerts;
+
+    @BeforeEach
+    void setUp() {
+        registry = new SimpleMeterRegistry();
+        AlertRules rules = AlertRules.load("classpath:alert-rules.yaml");
+        AlertGauges gauges = new AlertGauges(registry);
+        rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
+        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
+        AlertsTopology.build(builder, rules.byId(), gauges, Stores::inMemoryKeyValueStore);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(builder.build(), props);
+        indicators = driver.createInputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().serializer(),
+                Topics.INDICATORS.valueSerde().serializer());
+        models = driver.createInputTopic(Topics.MODEL.name(), Topics.MODEL.keySerde().serializer(),
+                Topics.MODEL.valueSerde().serializer());
+        alerts = driver.createOutputTopic(Topics.ALERTS.name(), Topics.ALERTS.keySerde().deserializer(),
+                Topics.ALERTS.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private void growth(String period, double value, String vintage) {
+        IndicatorValue v = new IndicatorValue("trade-yoy-growth", "yoy_growth_pct", "CHN", "WLD", "EXPORT", "DDS",
+                period, value, false, List.of(new IndicatorValue.Input("trade|CHN|WLD|EXPORT|DDS", period, 1,
+                        vintage, "urn:test", "dds-" + period)), 0);
+        indicators.pipeInput(v.topicKey(), v);
+    }
+
+    private double firing(String rule) {
+        return registry.get("dtm.alerts.firing").tag("rule", rule).gauge().value();
+    }
+
+    @Test
+    void shouldFireWithProvenanceAndResolveWhenARevisionLiftsTheValuePastTheClearThreshold() {
+        growth("2022", 6.0, "2023-03-01");
+        growth("2023", 2.5, "2024-03-01");
+
+        AlertTransition fired = alerts.readValue();
+        assertEquals("china-dds-growth-low", fired.rule());
+        assertEquals("firing", fired.status());
+        assertEquals("inactive", fired.from());
+        assertEquals(2.5, fired.value());
+        assertEquals(6.0, fired.previousValue());
+        assertEquals("dds-2023", fired.eventId());
+        assertEquals("2024-03-01", fired.vintage());
+        assertEquals("CHN", fired.labels().get("reporter"));
+        assertEquals(1.0, firing("china-dds-growth-low"));
+
+        growth("2024", 3.5, "2025-03-01");
+        assertTrue(alerts.isEmpty(), "3.5 is between the thresholds: still firing, nothing to say");
+
+        growth("2024", 4.2, "2025-09-01");
+        AlertTransition resolved = alerts.readValue();
+        assertEquals("resolved", resolved.status());
+        assertEquals(4.2, resolved.value(), "the resolved notification carries the current value");
+        assertEquals("country", resolved.scope());
+
+        growth("2024", 2.0, "2025-10-01");
+        growth("2024", 4.5, "2025-11-01");
+        List<AlertTransition> revisions = alerts.readValuesToList();
+        assertEquals(List.of("firing", "resolved"), revisions.stream().map(AlertTransition::status).toList(),
+                "revisions of the latest period fire it again and take it back");
+        assertEquals(4.5, revisions.get(1).value());
+        assertEquals(0.0, firing("china-dds-growth-low"));
+    }
+
+    @Test
+    void shouldGiveEachTransitionAStableIdAndFlagExactlyTheInconsistentGrowth() {
+        IndicatorValue gap = new IndicatorValue("growth-consistency-gap", "growth_consistency_gap_pp", "WLD", "WLD",
+                "EXPORT", "GOODS", "2024", -17.8, false, List.of(), 0);
+        IndicatorValue small = new IndicatorValue("growth-consistency-gap", "growth_consistency_gap_pp", "WLD", "WLD",
+                "EXPORT", "DDS", "2024", 0.03, false, List.of(), 0);
+        indicators.pipeInput(gap.topicKey(), gap);
+        indicators.pipeInput(small.topicKey(), small);
+        List<AlertTransition> out = alerts.readValuesToList();
+        assertEquals(1, out.size());
+        assertEquals("GOODS", out.get(0).labels().get("category"));
+        assertEquals("consistency-gap", out.get(0).rule());
+    }
+
+    private static ModelSnapshot snapshot(double pInfra, double ratio) {
+        ModelSnapshot.Inference i = new ModelSnapshot.Inference(0.1, 2, pInfra, 0, 1, 10);
+        ModelSnapshot.Term infra = new ModelSnapshot.Term("infra", 0.5, 0, 0.3, "SIGNIFICANT", i, i);
+        ModelSnapshot.Estimate rolling = new ModelSnapshot.Estimate("rolling", "OK", null, 2019, 2023, 60, 12, 40,
+                0.6, List.of(infra), List.of(), List.of("infra"));
+        return new ModelSnapshot("drivers", 1, 0, new ModelSnapshot.Trigger("urn:t", "e", "2025-01-01", "CHN", 2023),
+                List.of(rolling), new ModelSnapshot.Stability("OK", "", ratio, 2020, 2022, null, null, "OK"));
+    }
+
+    @Test
+    void shouldFireASignificanceFlipOnlyAfterTheTermWasSignificant() {
+        models.pipeInput("drivers", snapshot(0.30, 0.5));
+        assertTrue(alerts.readValuesToList().stream().noneMatch(a -> a.rule().equals("driver-significance-lost")),
+                "never significant yet: not armed");
+        models.pipeInput("drivers", snapshot(0.01, 0.5));
+        models.pipeInput("drivers", snapshot(0.07, 0.5));
+        assertTrue(alerts.isEmpty(), "between 0.05 and 0.10 nothing changes");
+        models.pipeInput("drivers", snapshot(0.20, 0.5));
+        AlertTransition lost = alerts.readValue();
+        assertEquals("driver-significance-lost", lost.rule());
+        assertEquals("firing", lost.status());
+        assertEquals("infra", lost.labels().get("term"));
+        models.pipeInput("drivers", snapshot(0.04, 0.5));
+        assertEquals("resolved", alerts.readValue().status());
+    }
+
+    @Test
+    void shouldFireModelUnstableWhenTheStabilityRatioPassesOne() {
+        models.pipeInput("drivers", snapshot(0.01, 1.4));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        List<AlertTransition> out = alerts.readValuesToList();
+        assertTrue(out.stream().anyMatch(a -> a.rule().equals("model-unstable") && a.status().equals("firing")), out
+                .toString());
+        assertEquals(1.0, firing("model-unstable"));
+    }
+}
