@@ -68,6 +68,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         update(key, rule, before, after);
     }
 
+    /** The state of a period rule; the provenance is that of the latest period's input. */
     private AlertRecord byPeriod(AlertRule rule, String key, AlertInput in, AlertRecord before) {
         String seriesKey = key + "#" + in.period();
         if (in.value() == null) {
@@ -85,8 +86,10 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         }
         PeriodEvaluation.State s = PeriodEvaluation.evaluate(rule.condition(), rule.periods(), evaluated);
         Map.Entry<String, Double> previous = evaluated.lowerEntry(s.period());
+        boolean latest = s.period().equals(in.period()) || before == null;
         return new AlertRecord(rule.id(), in.labels(), s.status(), s.since(), s.period(), s.value(),
-                previous == null ? null : previous.getValue(), false, in.source(), in.eventId(), in.vintage());
+                previous == null ? null : previous.getValue(), false, latest ? in.source() : before.source(),
+                latest ? in.eventId() : before.eventId(), latest ? in.vintage() : before.vintage());
     }
 
     private static NavigableMap<String, Double> transform(String transform, NavigableMap<String, Double> values) {
