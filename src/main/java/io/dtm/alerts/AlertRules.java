@@ -3,10 +3,8 @@ package io.dtm.alerts;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dtm.streams.ConfigFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,24 +32,7 @@ public final class AlertRules {
 
     /** Loads {@code classpath:name} or a file path; every bad rule is named in one exception. */
     public static AlertRules load(String location) {
-        try {
-            byte[] bytes;
-            if (location.startsWith("classpath:")) {
-                try (InputStream in = AlertRules.class.getClassLoader()
-                        .getResourceAsStream(location.substring("classpath:".length()))) {
-                    if (in == null) {
-                        throw new IllegalArgumentException("alert rules " + location + " not found");
-                    }
-                    bytes = in.readAllBytes();
-                }
-            } else {
-                bytes = Files.readAllBytes(Path.of(location));
-            }
-            return parse(bytes, location);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the alert rules " + location + ": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        return parse(ConfigFiles.read(location, "alert rules"), location);
     }
 
     static AlertRules parse(byte[] yaml, String origin) {

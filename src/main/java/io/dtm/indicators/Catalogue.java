@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dtm.streams.ConfigFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -69,21 +67,7 @@ public final class Catalogue {
 
     /** Loads {@code classpath:name} or a file path. */
     public static Catalogue load(String location) {
-        try {
-            if (location.startsWith("classpath:")) {
-                String name = location.substring("classpath:".length());
-                try (InputStream in = Catalogue.class.getClassLoader().getResourceAsStream(name)) {
-                    if (in == null) {
-                        throw new IllegalArgumentException("indicator catalogue " + location + " not found");
-                    }
-                    return parse(in.readAllBytes(), location);
-                }
-            }
-            return parse(Files.readAllBytes(Path.of(location)), location);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the indicator catalogue " + location + ": "
-                    + e.getMessage(), e);
-        }
+        return parse(ConfigFiles.read(location, "indicator catalogue"), location);
     }
 
     /** Parses and validates a catalogue; every problem is named in one exception. */

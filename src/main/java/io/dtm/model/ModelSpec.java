@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dtm.events.Observation;
+import io.dtm.streams.ConfigFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -102,24 +100,7 @@ public record ModelSpec(String name, Input y, List<Input> terms, Integer window,
 
     /** Loads and validates {@code classpath:name} or a file path; every problem is named in one exception. */
     public static List<ModelSpec> load(String location) {
-        byte[] bytes;
-        try {
-            if (location.startsWith("classpath:")) {
-                try (InputStream in = ModelSpec.class.getClassLoader()
-                        .getResourceAsStream(location.substring("classpath:".length()))) {
-                    if (in == null) {
-                        throw new IllegalArgumentException("model specification " + location + " not found");
-                    }
-                    bytes = in.readAllBytes();
-                }
-            } else {
-                bytes = Files.readAllBytes(Path.of(location));
-            }
-            return parse(bytes, location);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the model specification " + location + ": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        return parse(ConfigFiles.read(location, "model specification"), location);
     }
 
     public static List<ModelSpec> parse(byte[] yaml, String origin) {
