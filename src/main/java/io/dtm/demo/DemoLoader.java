@@ -1,5 +1,6 @@
 package io.dtm.demo;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.dtm.ingest.IngestService;
 import io.dtm.ingest.KafkaUnavailableException;
 import io.dtm.streams.TopicInitializer;
@@ -16,7 +17,10 @@ import org.eclipse.microprofile.faulttolerance.Asynchronous;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
-/** Publishes the demo data set through the same ingest path as {@code POST /api/v1/events}, once Kafka answers. */
+/**
+ * Publishes the demo data set ({@link DemoDataSet} and the drivers-model panel of {@link ModelDemoData}) through
+ * the same ingest path as {@code POST /api/v1/events}, once Kafka answers.
+ */
 @ApplicationScoped
 public class DemoLoader {
 
@@ -58,7 +62,9 @@ public class DemoLoader {
         if (!topics.done()) {
             throw new KafkaUnavailableException("the service's topics are not created yet", null);
         }
-        byte[] batch = DemoDataSet.events().toString().getBytes(StandardCharsets.UTF_8);
+        ArrayNode events = DemoDataSet.events();
+        events.addAll(ModelDemoData.events(ModelDemoData.SEED));
+        byte[] batch = events.toString().getBytes(StandardCharsets.UTF_8);
         IngestService.Outcome outcome = ingest.submit(IngestService.BATCH, Map.of(), batch);
         if (!outcome.ok()) {
             throw new IllegalStateException("the demo data set is invalid: " + outcome.problems());

@@ -49,8 +49,8 @@ public final class PanelEstimator {
         double[][] inv = fit.inverse();
         double[][] clustered = clusteredCovariance(panel, fit);
         double sigma2 = fit.rss() / fit.residualDf();
-        TDistribution classicalT = new TDistribution(null, fit.residualDf());
-        TDistribution clusteredT = new TDistribution(null, g - 1);
+        StudentT classicalT = StudentT.of(fit.residualDf());
+        StudentT clusteredT = StudentT.of(g - 1);
         List<Coefficient> coefficients = new ArrayList<>(kk);
         for (int a = 0; a < kk; a++) {
             String term = termNames.get(kept[a]);
@@ -224,11 +224,34 @@ public final class PanelEstimator {
                 .multiply(new Array2DRowRealMatrix(y, false)).getData();
     }
 
-    private static Inference inference(double beta, double se, TDistribution t) {
+    private static Inference inference(double beta, double se, StudentT t) {
         double stat = beta / se;
-        double p = 2 * t.cumulativeProbability(-Math.abs(stat));
-        double half = t.inverseCumulativeProbability(0.975) * se;
-        return new Inference(se, stat, p, beta - half, beta + half, (int) t.getDegreesOfFreedom());
+        double p = 2 * t.distribution().cumulativeProbability(-Math.abs(stat));
+        double half = t.quantile975() * se;
+        return new Inference(se, stat, p, beta - half, beta + half, t.df());
+    }
+
+    /**
+     * A Student t distribution with its 97.5% quantile, kept per degrees of freedom: building one and inverting
+     * its CDF is most of an update's cost, and the degrees of freedom rarely change between events.
+     */
+    private record StudentT(int df, TDistribution distribution, double quantile975) {
+
+        private static final java.util.Map<Integer, StudentT> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final int MAX_CACHED = 4096;
+
+        static StudentT of(int df) {
+            StudentT cached = CACHE.get(df);
+            if (cached != null) {
+                return cached;
+            }
+            TDistribution t = new TDistribution(null, df);
+            StudentT created = new StudentT(df, t, t.inverseCumulativeProbability(0.975));
+            if (CACHE.size() < MAX_CACHED) {
+                CACHE.put(df, created);
+            }
+            return created;
+        }
     }
 
     /**

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Throughput benchmark of the ingest → observations → indicators pipeline (issue 3, item 6). Not a test.
+#
+# Usage: src/bench/run.sh [-n EVENTS] [--keep] [--jfr] [--] [extra JVM options]
+#
+#   -n EVENTS   synthetic trade events to publish and process (default $DTM_BENCH_EVENTS or 100000:
+#               about 2 minutes in all on a 2-core machine, up to 3 when the machine is busy;
+#               200000 takes about 2.5 minutes on a quiet machine, 4 to 5 on a busy one)
+#   --keep      keep the working directory (broker data and logs, stream state) instead of deleting it
+#   --jfr       record the benchmark JVM with Java Flight Recorder (profile settings) into
+#               <work dir>/bench.jfr; implies --keep
+#
+# What it does:
+#   1. compiles src/bench/java with the test sources (./mvnw -Pbench test-compile; the profile also writes
+#      the test classpath to target/bench-classpath.txt);
+#   2. starts the project's broker (deploy/local/kafka.sh start) on a free port of 127.0.0.1 with a free
+#      controller port and its own DTM_KAFKA_DIR, target/bench-kafka-XXXX;
+#   3. runs io.dtm.bench.ThroughputBenchmark, which publishes the events and measures, on the same records,
+#      (a) a raw KafkaConsumer, (b) a pass-through exactly_once_v2 topology on byte[] and (c) the real pipeline
+#      (see the class comment for the settings and the end condition), and prints the figures;
+#   4. on exit, whatever happens (error, Ctrl-C, SIGTERM), stops the benchmark JVM and the broker, and deletes
+#      the working directory unless --keep.
+#
+# Environment: DTM_BENCH_EVENTS (events), DTM_BENCH_HEAP (benchmark JVM heap, default 1g),
+# DTM_BENCH_JAVA_OPTS (more JVM options), JAVA_HOME, KAFKA_HEAP_OPTS (broker heap, see kafka.sh).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
+REPO_ROOT="$(cd -- "$SCRIPT_DIR/../.." && pwd -P)"
+KAFKA_SH="$REPO_ROOT/deploy/local/kafka.sh"
+
+EVENTS="${DTM_BENCH_EVENTS:-100000}"
+HEAP="${DTM_BENCH_HEAP:-1g}"
+KEEP=0
+JFR=0
+JVM_EXTRA=()
+
+die() {
+  echo "bench: error: $*" >&2
+  exit 1
+}
+info() { echo "bench: $*" >&2; }
+
+usage() {
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -n | --events)
+      [[ $# -ge 2 ]] || usage
+      EVENTS="$2"
+      shift 2
+      ;;
+    --keep)
+      KEEP=1
+      shift
+      ;;
+    --jfr)
+      JFR=1
+      KEEP=1
+      shift
+      ;;
+    -h | --help) usage ;;
+    --)
+      shift
+      JVM_EXTRA+=("$@")
+      break
+      ;;
+    *) usage ;;
+  esac
+done
+EVENTS="${EVENTS//_/}"
+[[ "$EVENTS" =~ ^[0-9]+$ ]] && ((EVENTS >= 2)) || die "the number of events must be an integer >= 2 (got '$EVENTS')"
+
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+  JAVA="$JAVA_HOME/bin/java"
+else
+  JAVA="java"
+fi
+if [[ -x "$REPO_ROOT/mvnw" ]]; then
+  MVN="$REPO_ROOT/mvnw"
+else
+  MVN="mvn"
+fi
+
+# --- a free port of 127.0.0.1: nothing listens on it and it is not already chosen -----------------------
+
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+  if command -v ss >/dev/null 2>&1; then
+    [[ -n "$(ss -Htan "sport = :$1" 2>/dev/null)" ]] && return 0
+  fi
+  return 1
+}
+
+free_port() {
+  local p i
+  for ((i = 0; i < 200; i++)); do
+    p=$((20000 + RANDOM % 30000))
+    [[ " $* " == *" $p "* ]] && continue
+    port_in_use "$p" || {
+      echo "$p"
+      return 0
+    }
+  done
+  die "no free port found on 127.0.0.1"
+}
+
+# --- cleanup: runs on every exit ----------------------------------------------------------------------
+
+WORK_DIR=""
+BENCH_PID=""
+BROKER_STARTED=0
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n "$BENCH_PID" ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
+    info "stopping the benchmark JVM (pid $BENCH_PID)"
+    kill -TERM "$BENCH_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$BENCH_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$BENCH_PID" 2>/dev/null || true
+    wait "$BENCH_PID" 2>/dev/null || true
+  fi
+  if ((BROKER_STARTED)); then
+    DTM_KAFKA_DIR="$WORK_DIR" "$KAFKA_SH" stop >&2 || true
+  fi
+  if [[ -n "$WORK_DIR" && -d "$WORK_DIR" ]]; then
+    if ((KEEP)); then
+      info "kept $WORK_DIR"
+    else
+      rm -rf -- "$WORK_DIR"
+    fi
+  fi
+  info "finished in $SECONDS s (exit status $rc)"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- 1. build ---------------------------------------------------------------------------------------------
+
+cd -- "$REPO_ROOT"
+info "compiling (./mvnw -Pbench test-compile)"
+"$MVN" -q -B -Pbench test-compile >&2 || die "the build failed"
+CLASSPATH_FILE="$REPO_ROOT/target/bench-classpath.txt"
+[[ -s "$CLASSPATH_FILE" ]] || die "no $CLASSPATH_FILE after the build"
+CP="$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$CLASSPATH_FILE")"
+
+# --- 2. broker ------------------------------------------------------------------------------------------
+
+mkdir -p -- "$REPO_ROOT/target"
+WORK_DIR="$(mktemp -d "$REPO_ROOT/target/bench-kafka-XXXX")"
+PORT="$(free_port)"
+CONTROLLER_PORT="$(free_port "$PORT")"
+info "starting the broker on 127.0.0.1:$PORT (controller $CONTROLLER_PORT) in ${WORK_DIR#"$REPO_ROOT"/}"
+BROKER_STARTED=1
+DTM_KAFKA_DIR="$WORK_DIR" DTM_KAFKA_PORT="$PORT" DTM_KAFKA_CONTROLLER_PORT="$CONTROLLER_PORT" \
+  "$KAFKA_SH" start >&2
+BROKER_PID="$(tr -dc '0-9' <"$WORK_DIR/kafka.pid")"
+
+# --- 3. benchmark -----------------------------------------------------------------------------------------
+
+JVM_OPTS=("-Xms$HEAP" "-Xmx$HEAP" "-Djava.util.logging.manager=org.jboss.logmanager.LogManager")
+if ((JFR)); then
+  JVM_OPTS+=("-XX:StartFlightRecording=filename=$WORK_DIR/bench.jfr,settings=profile,dumponexit=true")
+fi
+if [[ -n "${DTM_BENCH_JAVA_OPTS:-}" ]]; then
+  read -r -a MORE <<<"$DTM_BENCH_JAVA_OPTS"
+  JVM_OPTS+=("${MORE[@]}")
+fi
+JVM_OPTS+=(${JVM_EXTRA[@]+"${JVM_EXTRA[@]}"})
+
+info "running io.dtm.bench.ThroughputBenchmark with $EVENTS events"
+"$JAVA" "${JVM_OPTS[@]}" -cp "$CP" io.dtm.bench.ThroughputBenchmark \
+  --bootstrap "127.0.0.1:$PORT" --events "$EVENTS" --state-dir "$WORK_DIR/streams" \
+  --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" &
+BENCH_PID=$!
+set +e
+wait "$BENCH_PID"
+STATUS=$?
+set -e
+BENCH_PID=""
+if ((JFR)); then
+  info "flight recording: $WORK_DIR/bench.jfr (jfr print --events jdk.ExecutionSample ...)"
+fi
+exit "$STATUS"
