@@ -23,6 +23,13 @@ public final class PanelAccumulator {
     private final Map<String, Group> groups = new TreeMap<>();
     private final TreeMap<Integer, Integer> rowsPerYear = new TreeMap<>();
     private final double[][] within;
+    /** Σ_g z² per component, raw (uncentred), over entities with two or more rows. */
+    private final double[] rawSquares;
+    /**
+     * Σ_g M_pr·M_qs over entities with two or more rows, flattened (k+1)^4: what the clustered meat
+     * Σ_g s_g s_gᵀ, s_g = M_{·,y} − M_{·,x}β, expands into, so that it costs O(k⁴) per estimate instead of O(G·k²).
+     */
+    private final double[] fourth;
     private int observations;
     private int multiRowGroups;
     private int size;
@@ -34,6 +41,8 @@ public final class PanelAccumulator {
         }
         this.k = k;
         this.within = new double[k + 1][k + 1];
+        this.rawSquares = new double[k + 1];
+        this.fourth = new double[(k + 1) * (k + 1) * (k + 1) * (k + 1)];
     }
 
     /** An accumulator holding {@code rows}, all with {@code k} regressors. */
@@ -147,6 +156,37 @@ public final class PanelAccumulator {
         return copy;
     }
 
+    private void addMoments(int sign, Group group) {
+        int d = k + 1;
+        double[][] m = group.m2;
+        for (int j = 0; j < d; j++) {
+            rawSquares[j] += sign * (m[j][j] + group.n * group.mean[j] * group.mean[j]);
+        }
+        int i = 0;
+        for (int p = 0; p < d; p++) {
+            for (int r = 0; r < d; r++) {
+                double mpr = sign * m[p][r];
+                for (int q = 0; q < d; q++) {
+                    double[] mq = m[q];
+                    for (int t = 0; t < d; t++) {
+                        fourth[i++] += mpr * mq[t];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Σ_g z² per component, raw, over entities with two or more rows; a copy. */
+    double[] rawSquares() {
+        return rawSquares.clone();
+    }
+
+    /** Σ_g M_pr·M_qs over entities with two or more rows (indices 0..k, y last). */
+    double fourth(int p, int r, int q, int s) {
+        int d = k + 1;
+        return fourth[((p * d + r) * d + q) * d + s];
+    }
+
     /** The per-entity statistics, entities with a single row included (their M2 is zero); read only. */
     Collection<Group> groups() {
         return groups.values();
@@ -164,6 +204,7 @@ public final class PanelAccumulator {
     private void leave(Group group) {
         if (group.n >= 2) {
             addScaled(-1, group.m2);
+            addMoments(-1, group);
             observations -= group.n;
             multiRowGroups--;
         }
@@ -172,6 +213,7 @@ public final class PanelAccumulator {
     private void enter(Group group) {
         if (group.n >= 2) {
             addScaled(1, group.m2);
+            addMoments(1, group);
             observations += group.n;
             multiRowGroups++;
         }

@@ -12,8 +12,9 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 /**
  * Within (entity fixed-effects) estimator over a {@link PanelAccumulator}: β from the within normal equations
  * (Cholesky), classical and entity-clustered (CR1) inference, within R², standardised coefficients and the driver
- * ranking. An estimate costs O(k³) for β and the classical SE (from the running within totals) plus O(G·k²) for
- * the clustered SE (from each entity's co-moments); it never touches the rows.
+ * ranking. An estimate costs O(k³) for β and the classical SE (from the running within totals) and O(k⁴) for the
+ * clustered SE (from the running sums of co-moment products), whatever the number of entities; it never touches
+ * the rows or the entities.
  */
 public final class PanelEstimator {
 
@@ -83,7 +84,7 @@ public final class PanelEstimator {
         int n = panel.observations();
         int g = panel.groupCount();
         double[][] w = panel.within();
-        double[] raw = rawSquares(panel);
+        double[] raw = panel.rawSquares();
         boolean[] dropped = withoutWithinVariation(w, raw, k);
         int[] kept = IntStream.range(0, k).filter(j -> !dropped[j]).toArray();
         int kk = kept.length;
@@ -138,7 +139,7 @@ public final class PanelEstimator {
 
     /** Per term, whether it has no within variation among the rows of {@code panel} (the rule of the estimator). */
     static boolean[] withoutWithinVariation(PanelAccumulator panel) {
-        return withoutWithinVariation(panel.within(), rawSquares(panel), panel.k());
+        return withoutWithinVariation(panel.within(), panel.rawSquares(), panel.k());
     }
 
     private static boolean[] withoutWithinVariation(double[][] w, double[] raw, int k) {
@@ -147,19 +148,6 @@ public final class PanelEstimator {
             dropped[j] = !(w[j][j] > VARIATION_TOLERANCE * raw[j]);
         }
         return dropped;
-    }
-
-    /** Σ z² per component over the entities with two or more rows: the scale for the within-variation test. */
-    private static double[] rawSquares(PanelAccumulator panel) {
-        double[] raw = new double[panel.k() + 1];
-        for (PanelAccumulator.Group group : panel.groups()) {
-            if (group.n() >= 2) {
-                for (int j = 0; j < raw.length; j++) {
-                    raw[j] += group.m2(j, j) + group.n() * group.mean(j) * group.mean(j);
-                }
-            }
-        }
-        return raw;
     }
 
     /** Names the first kept term that is a linear combination of the kept terms before it. */
@@ -180,29 +168,29 @@ public final class PanelEstimator {
         return "collinear terms";
     }
 
-    /** CR1 sandwich c · A⁻¹ (Σ_g s_g s_gᵀ) A⁻¹ with s_g = Sxy_g − Sxx_g β from each entity's co-moments. */
+    /**
+     * CR1 sandwich c · A⁻¹ (Σ_g s_g s_gᵀ) A⁻¹ with s_g = Sxy_g − Sxx_g β, the meat expanded over the
+     * accumulator's running sums of co-moment products: O(k⁴), whatever the number of entities.
+     */
     private static double[][] clusteredCovariance(PanelAccumulator panel, Fit fit) {
         int k = panel.k();
         int[] kept = fit.kept();
         int kk = kept.length;
         double[] beta = fit.beta();
         double[][] meat = new double[kk][kk];
-        double[] s = new double[kk];
-        for (PanelAccumulator.Group group : panel.groups()) {
-            if (group.n() < 2) {
-                continue;
-            }
-            for (int p = 0; p < kk; p++) {
-                double score = group.m2(kept[p], k);
-                for (int q = 0; q < kk; q++) {
-                    score -= group.m2(kept[p], kept[q]) * beta[q];
+        for (int a = 0; a < kk; a++) {
+            int p = kept[a];
+            for (int c = 0; c < kk; c++) {
+                int q = kept[c];
+                double sum = panel.fourth(p, k, q, k);
+                for (int e = 0; e < kk; e++) {
+                    int r = kept[e];
+                    sum -= beta[e] * (panel.fourth(p, k, q, r) + panel.fourth(p, r, q, k));
+                    for (int f = 0; f < kk; f++) {
+                        sum += beta[e] * beta[f] * panel.fourth(p, r, q, kept[f]);
+                    }
                 }
-                s[p] = score;
-            }
-            for (int p = 0; p < kk; p++) {
-                for (int q = 0; q < kk; q++) {
-                    meat[p][q] += s[p] * s[q];
-                }
+                meat[a][c] = sum;
             }
         }
         double n = fit.observations();
