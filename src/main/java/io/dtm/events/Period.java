@@ -54,7 +54,8 @@ public final class Period {
     }
 
     private static String year(int y) {
-        return String.format("%04d", y);
+        String digits = Integer.toString(y);
+        return "0000".substring(digits.length()) + digits;
     }
 
     private static Optional<String> inRange(int year, String rest) {

@@ -38,6 +38,7 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
     static final char SEP = '#';
 
     private static final Logger LOG = Logger.getLogger(IndicatorProcessor.class);
+    private static final Duration GAUGE_INTERVAL = Duration.ofSeconds(1);
 
     private final Catalogue catalogue;
     private final String bootstrapServers;
@@ -45,6 +46,8 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
     private final IndicatorGauges gauges;
     /** Output series → period → value, for the gauges of this task. */
     private final Map<String, NavigableMap<String, IndicatorValue>> series = new HashMap<>();
+    /** Output series changed since the gauges were last published. */
+    private final Set<String> dirty = new HashSet<>();
     private ProcessorContext<String, IndicatorValue> context;
     private KeyValueStore<String, Observation> inputs;
     private KeyValueStore<String, IndicatorValue> values;
@@ -72,6 +75,13 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
         }
         catchUpWithCatalogue();
         series.forEach(gauges::publish);
+        context.schedule(GAUGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishGauges());
+    }
+
+    /** Publishes the gauges of the series that changed (once a second rather than on every input). */
+    private void publishGauges() {
+        dirty.forEach(this::export);
+        dirty.clear();
     }
 
     /**
@@ -137,6 +147,7 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
                         if (history.isEmpty()) {
                             series.remove(kv.value.seriesKey());
                             gauges.remove(kv.value.seriesKey());
+                            dirty.remove(kv.value.seriesKey());
                         }
                     }
                 }
@@ -208,7 +219,7 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
             }
             before.values().forEach(gone -> withdraw(group, gone, record, touched, forward));
         }
-        touched.forEach(this::export);
+        dirty.addAll(touched);
     }
 
     private void withdrawPeriodsOutside(String group, Set<String> periods, Record<String, GroupInput> record,

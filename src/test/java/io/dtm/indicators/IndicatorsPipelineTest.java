@@ -152,6 +152,7 @@ class IndicatorsPipelineTest {
         PipelineDriver pipeline = new PipelineDriver(stateDir);
         pipeline.send(Feed.TRADE, structuredHeaders(), trade("a", "2022", 100, "2024-01-01"));
         pipeline.send(Feed.TRADE, structuredHeaders(), trade("b", "2023", 120, "2024-01-01"));
+        pipeline.indicators();
         assertEquals(1, pipeline.gauges.size());
 
         pipeline.close();

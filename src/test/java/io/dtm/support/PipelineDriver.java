@@ -62,8 +62,12 @@ public final class PipelineDriver implements AutoCloseable {
         topic.pipeInput(new TestRecord<>(TestEvents.bytes("k"), TestEvents.bytes(value), headers));
     }
 
-    /** The indicator values as a compacted topic would hold them: the last value per key, tombstones removed. */
+    /**
+     * The indicator values as a compacted topic would hold them: the last value per key, tombstones removed; lets a
+     * second of wall-clock time pass first, so that the gauges are published.
+     */
     public Map<String, IndicatorValue> indicators() {
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
         for (TestRecord<String, IndicatorValue> r : indicators.readRecordsToList()) {
             if (r.value() == null) {
                 latest.remove(r.key());
