@@ -9,13 +9,12 @@ import io.dtm.events.ModelSnapshot;
 import io.dtm.metrics.AlertGauges;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
+import io.dtm.support.Drivers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -45,11 +44,7 @@ class AlertsTopologyTest {
         rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         AlertsTopology.build(builder, rules.byId(), gauges, Stores::inMemoryKeyValueStore);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), props);
+        driver = Drivers.of(builder.build(), stateDir);
         indicators = driver.createInputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().serializer(),
                 Topics.INDICATORS.valueSerde().serializer());
         models = driver.createInputTopic(Topics.MODEL.name(), Topics.MODEL.keySerde().serializer(),

@@ -16,6 +16,7 @@ import io.dtm.events.RejectReason;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
+import io.dtm.support.Drivers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,11 +24,9 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -55,11 +54,7 @@ class IngestTopologyTest {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         IngestTopology.build(builder, new DtmMetrics(registry), Duration.ofDays(30), Duration.ofHours(1),
                 Stores::persistentKeyValueStore);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), props);
+        driver = Drivers.of(builder.build(), stateDir);
         for (Feed feed : Feed.values()) {
             var topic = Topics.of(feed);
             feeds.put(feed, driver.createInputTopic(topic.name(), topic.keySerde().serializer(),

@@ -10,6 +10,7 @@ import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.ModelGauges;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
+import io.dtm.support.Drivers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +18,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -47,11 +46,7 @@ class ModelTopologyTest {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         ModelTopology.build(builder, SPECS, new DtmMetrics(registry), new ModelGauges(registry),
                 Stores::inMemoryKeyValueStore);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return new TopologyTestDriver(builder.build(), props);
+        return Drivers.of(builder.build(), stateDir);
     }
 
     /** A panel of the default model's inputs for 12 economies × 2014–2023, from a seeded process. */

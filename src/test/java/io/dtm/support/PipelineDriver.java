@@ -13,11 +13,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -46,11 +44,7 @@ public final class PipelineDriver implements AutoCloseable {
         DtmMetrics metrics = new DtmMetrics(registry);
         IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), Stores::inMemoryKeyValueStore);
         IndicatorsTopology.build(builder, catalogue, null, metrics, gauges, Stores::inMemoryKeyValueStore);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), props);
+        driver = Drivers.of(builder.build(), stateDir);
         indicators = driver.createOutputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().deserializer(),
                 Topics.INDICATORS.valueSerde().deserializer());
     }
