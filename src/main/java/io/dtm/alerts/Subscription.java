@@ -1,0 +1,80 @@
+package io.dtm.alerts;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A subscription to alert notifications (DESIGN §7): a channel ({@code webhook}, {@code alertmanager} or
+ * {@code kafka}), its target, a filter by severity and labels, and a secret that signs webhooks and is never
+ * returned by the API.
+ *
+ * @param severities the severities it receives; empty for all
+ * @param labels     labels an alert must carry, with their values
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Subscription(String id, String channel, String target, List<String> severities,
+        Map<String, String> labels, String secret) {
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Set<String> CHANNELS = Set.of("webhook", "alertmanager", "kafka");
+    private static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
+    private static final int MIN_SECRET = 16;
+
+    /** The same subscription without its secret, as the API shows it. */
+    public Subscription withoutSecret() {
+        return new Subscription(id, channel, target, severities, labels, null);
+    }
+
+    /** Whether a notification of an alert with this severity and these labels goes to this subscription. */
+    public boolean wants(String severity, Map<String, String> alertLabels) {
+        if (severities != null && !severities.isEmpty() && !severities.contains(severity)) {
+            return false;
+        }
+        return labels == null || labels.entrySet().stream()
+                .allMatch(e -> e.getValue().equals(alertLabels.get(e.getKey())));
+    }
+
+    /**
+     * Every problem with this subscription, named by field; the webhook and Alertmanager targets are checked by
+     * {@code guard} against server-side request forgery.
+     */
+    public List<String> problems(TargetGuard guard) {
+        List<String> bad = new ArrayList<>();
+        if (id == null || !ID.matcher(id).matches()) {
+            bad.add("id: lower-case kebab (a-z, 0-9, -), was " + id);
+        }
+        if (channel == null || !CHANNELS.contains(channel)) {
+            bad.add("channel: webhook, alertmanager or kafka; was " + channel);
+        }
+        if (severities != null) {
+            severities.stream().filter(s -> !SEVERITIES.contains(s))
+                    .forEach(s -> bad.add("severities: critical, warning or info; was " + s));
+        }
+        if ("webhook".equals(channel) || "alertmanager".equals(channel)) {
+            if (target == null) {
+                bad.add("target: the receiver's http(s) URL is required");
+            } else {
+                try {
+                    URI uri = new URI(target);
+                    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                        bad.add("target: an absolute http or https URL; was " + target);
+                    } else {
+                        guard.check(uri).ifPresent(reason -> bad.add("target: " + reason));
+                    }
+                } catch (URISyntaxException e) {
+                    bad.add("target: not a URL (" + e.getReason() + ")");
+                }
+            }
+        }
+        if ("webhook".equals(channel) && (secret == null || secret.length() < MIN_SECRET)) {
+            bad.add("secret: at least " + MIN_SECRET + " characters, to sign the webhooks");
+        }
+        return bad;
+    }
+}
