@@ -23,7 +23,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The {@code alerts} sub-topology: {@code dtm.indicators.v1} and {@code dtm.model.v1} → the alerts (rule, label
@@ -41,9 +40,8 @@ public class AlertsTopology implements SubTopology {
     private final AlertRules rules;
     private final AlertGauges gauges;
 
-    AlertsTopology(@ConfigProperty(name = "dtm.alerts.rules", defaultValue = "classpath:alert-rules.yaml")
-            String location, MeterRegistry registry) {
-        this.rules = AlertRules.load(location);
+    AlertsTopology(AlertsConfig config, MeterRegistry registry) {
+        this.rules = AlertRules.load(config.rules());
         this.gauges = new AlertGauges(registry);
         rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
     }

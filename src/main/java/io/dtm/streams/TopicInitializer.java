@@ -95,7 +95,7 @@ public class TopicInitializer {
         for (Topic<?, ?> feed : Topics.feeds()) {
             topics.add(new NewTopic(feed.name(), partitions, replication));
         }
-        for (Topic<?, ?> t : Set.of(Topics.OBSERVATIONS, Topics.INDICATORS)) {
+        for (Topic<?, ?> t : Set.of(Topics.OBSERVATIONS, Topics.INDICATORS, Topics.SUBSCRIPTIONS)) {
             topics.add(new NewTopic(t.name(), partitions, replication).configs(compacted));
         }
         topics.add(new NewTopic(Topics.DLQ.name(), partitions, replication).configs(dlq));

@@ -33,6 +33,10 @@ public final class Topics {
     public static final Topic<String, AlertTransition> ALERTS =
             new Topic<>("dtm.alerts.v1", Serdes.String(), JsonSerde.of(AlertTransition.class));
 
+    /** Alert subscriptions, the system of record (compacted). Key: the subscription id; a tombstone deletes it. */
+    public static final Topic<String, byte[]> SUBSCRIPTIONS =
+            new Topic<>("dtm.subscriptions.v1", Serdes.String(), Serdes.ByteArray());
+
     /** Rejected input: the original bytes and headers plus {@code dtm.error.*} headers. */
     public static final Topic<byte[], byte[]> DLQ = feedTopic("dtm.dlq.v1");
 

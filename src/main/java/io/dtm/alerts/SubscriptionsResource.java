@@ -1,0 +1,89 @@
+package io.dtm.alerts;
+
+import io.dtm.api.Problems;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** {@code /api/v1/subscriptions}: who receives alert notifications. Secrets are write-only. */
+@Path("/api/v1/subscriptions")
+@Tag(name = "subscriptions", description = "Alert notification subscriptions")
+@Produces(MediaType.APPLICATION_JSON)
+public class SubscriptionsResource {
+
+    private final SubscriptionStore store;
+    private final TargetGuard guard;
+
+    SubscriptionsResource(SubscriptionStore store, AlertsConfig config) {
+        this.store = store;
+        this.guard = new TargetGuard(config.targetAllowList().orElse(List.of()));
+    }
+
+    @GET
+    @Operation(summary = "Every subscription (without secrets)")
+    public List<Subscription> list() {
+        return store.all().stream().map(Subscription::withoutSecret).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One subscription (without its secret)")
+    public Response get(@PathParam("id") String id, @Context UriInfo uri) {
+        return store.get(id).map(s -> Response.ok(s.withoutSecret()).build())
+                .orElseGet(() -> notFound(id, uri));
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Creates or replaces a subscription",
+            description = "Validated field by field (RFC 9457); webhook and Alertmanager targets that resolve to "
+                    + "loopback, private or link-local addresses are refused unless dtm.alerts.target-allow-list "
+                    + "names them. The secret signs webhooks (X-DTM-Signature) and is never returned.")
+    public Response put(@PathParam("id") String id, Subscription body, @Context UriInfo uri) throws Exception {
+        if (body == null) {
+            return Problems.of(400, "invalid-subscription", "Invalid subscription", "a JSON body is required",
+                    uri.getPath(), null);
+        }
+        Subscription subscription = new Subscription(id, body.channel(), body.target(), body.severities(),
+                body.labels(), body.secret());
+        List<String> problems = subscription.problems(guard);
+        if (!problems.isEmpty()) {
+            return Problems.of(400, "invalid-subscription", "Invalid subscription", problems.size()
+                    + " problem(s); nothing was stored", uri.getPath(), problems.stream()
+                    .map(p -> Map.of("field", p.substring(0, p.indexOf(':')), "detail", p.substring(p.indexOf(':') + 2)))
+                    .toList());
+        }
+        boolean created = store.get(id).isEmpty();
+        store.put(id, subscription);
+        return Response.status(created ? 201 : 200).entity(subscription.withoutSecret()).build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Deletes a subscription")
+    public Response delete(@PathParam("id") String id, @Context UriInfo uri) throws Exception {
+        if (store.get(id).isEmpty()) {
+            return notFound(id, uri);
+        }
+        store.put(id, null);
+        return Response.noContent().build();
+    }
+
+    private static Response notFound(String id, UriInfo uri) {
+        return Problems.of(404, "unknown-subscription", "Unknown subscription", "no subscription '" + id + "'",
+                uri.getPath(), null);
+    }
+}
