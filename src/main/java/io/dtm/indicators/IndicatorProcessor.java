@@ -204,7 +204,7 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
         for (String period : periods) {
             Map<String, IndicatorValue> before = existing(group + SEP + period + SEP);
             for (IndicatorValue value : kind.compute(group, period, view)) {
-                IndicatorValue old = before.remove(value.seriesKey());
+                IndicatorValue old = before.remove(value.topicKey());
                 touched.add(value.seriesKey());
                 if (!value.sameAs(old)) {
                     IndicatorValue stamped = value.computedAt(context.currentSystemTimeMs());
@@ -255,14 +255,13 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
         }
     }
 
-    /** The stored values under a key prefix, by output series (a prefix ending in a period) or by topic key. */
+    /** The stored values under a key prefix (a group, or a group and period), by topic key. */
     private Map<String, IndicatorValue> existing(String prefix) {
         Map<String, IndicatorValue> found = new HashMap<>();
-        boolean onePeriod = prefix.chars().filter(c -> c == SEP).count() >= 2;
         try (KeyValueIterator<String, IndicatorValue> it = values.prefixScan(prefix, Serdes.String().serializer())) {
             while (it.hasNext()) {
                 KeyValue<String, IndicatorValue> kv = it.next();
-                found.put(onePeriod ? kv.value.seriesKey() : kv.value.topicKey(), kv.value);
+                found.put(kv.value.topicKey(), kv.value);
             }
         }
         return found;
