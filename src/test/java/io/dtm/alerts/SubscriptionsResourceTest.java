@@ -63,5 +63,8 @@ class SubscriptionsResourceTest {
                 .body("errors[0].field", equalTo("target"))
                 .body("errors[0].detail", containsString("private"));
         given().get("/api/v1/subscriptions/team-c").then().statusCode(404);
+        given().contentType("application/json").body("{\"channel\": ").put("/api/v1/subscriptions/team-d").then()
+                .statusCode(400).contentType(containsString("application/problem+json"))
+                .body("type", equalTo("urn:dtm:problem:malformed-json"));
     }
 }
