@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -29,13 +30,15 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
 
     private static final Duration TICK = Duration.ofSeconds(1);
 
-    private final Map<String, AlertRule> rules;
+    private final Supplier<Map<String, AlertRule>> rules;
     private final AlertGauges gauges;
     private ProcessorContext<String, AlertTransition> context;
     private KeyValueStore<String, Double> series;
     private KeyValueStore<String, AlertRecord> states;
+    /** The rules of the previous tick: what a deleted rule's resolved notification is made of. */
+    private Map<String, AlertRule> lastSeen = Map.of();
 
-    AlertProcessor(Map<String, AlertRule> rules, AlertGauges gauges) {
+    AlertProcessor(Supplier<Map<String, AlertRule>> rules, AlertGauges gauges) {
         this.rules = rules;
         this.gauges = gauges;
     }
@@ -46,7 +49,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         this.series = context.getStateStore(AlertsTopology.SERIES_STORE);
         this.states = context.getStateStore(AlertsTopology.STATE_STORE);
         forEachState((key, state) -> {
-            AlertRule rule = rules.get(state.rule());
+            AlertRule rule = rules.get().get(state.rule());
             if (rule != null && state.status() == AlertStatus.FIRING) {
                 gauges.adjust(rule.id(), rule.severity(), 1);
             }
@@ -57,7 +60,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
     @Override
     public void process(Record<String, AlertInput> record) {
         AlertInput in = record.value();
-        AlertRule rule = rules.get(in.rule());
+        AlertRule rule = rules.get().get(in.rule());
         if (rule == null) {
             return;
         }
@@ -122,19 +125,31 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
                 in.value(), before == null ? null : before.value(), armed, in.source(), in.eventId(), in.vintage());
     }
 
-    /** Fires wall-clock alerts that have been pending long enough. */
+    /**
+     * Fires wall-clock alerts that have been pending long enough, and ends the alerts of deleted rules (a firing
+     * one resolves).
+     */
     private void tick(long now) {
+        Map<String, AlertRule> inForce = rules.get();
         List<KeyValue<String, AlertRecord>> pending = new ArrayList<>();
+        List<KeyValue<String, AlertRecord>> orphaned = new ArrayList<>();
         forEachState((key, state) -> {
-            if (state.status() == AlertStatus.PENDING && state.period() == null) {
+            if (!inForce.containsKey(state.rule())) {
+                orphaned.add(KeyValue.pair(key, state));
+            } else if (state.status() == AlertStatus.PENDING && state.period() == null) {
                 pending.add(KeyValue.pair(key, state));
             }
         });
-        for (KeyValue<String, AlertRecord> kv : pending) {
-            AlertRule rule = rules.get(kv.value.rule());
-            if (rule == null) {
-                continue;
+        for (KeyValue<String, AlertRecord> kv : orphaned) {
+            states.delete(kv.key);
+            AlertRule gone = lastSeen.get(kv.value.rule());
+            if (gone != null && kv.value.status() == AlertStatus.FIRING) {
+                forward(kv.key, gone, kv.value, resolvedFrom(kv.value));
             }
+        }
+        lastSeen = inForce;
+        for (KeyValue<String, AlertRecord> kv : pending) {
+            AlertRule rule = inForce.get(kv.value.rule());
             AlertRecord s = kv.value;
             DurationEvaluation.State next = DurationEvaluation.onTime(new DurationEvaluation.State(s.status(),
                     Long.parseLong(s.since()), s.value()), rule.forMillis(), now);
@@ -185,7 +200,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
     }
 
     /** Region (an aggregate reporter, or none) or country: what Alertmanager's inhibition matches on. */
-    private static String scope(AlertRule rule, Map<String, String> labels) {
+    static String scope(AlertRule rule, Map<String, String> labels) {
         String reporter = labels.get("reporter");
         if (reporter == null) {
             return rule.scope() == null ? "region" : rule.scope();
@@ -196,13 +211,18 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
     private void forward(String key, AlertRule rule, AlertRecord before, AlertRecord after) {
         String status = after.status().name().toLowerCase(Locale.ROOT);
         String from = (before == null ? AlertStatus.INACTIVE : before.status()).name().toLowerCase(Locale.ROOT);
-        String id = UUID.nameUUIDFromBytes((key + "|" + status + "|" + after.since()).getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)).toString();
+        String id = transitionId(key, status, after.since());
         AlertTransition t = new AlertTransition(key, id, rule.id(), rule.severity(), scope(rule, after.labels()),
                 rule.description(),
                 after.labels(), from, status, after.since(), after.period(), after.value(), after.previousValue(),
                 context.currentSystemTimeMs(), after.source(), after.eventId(), after.vintage());
         context.forward(new Record<>(key, t, context.currentSystemTimeMs(), new RecordHeaders()));
+    }
+
+    /** The stable id of the transition of alert {@code key} to {@code status} in the run that began {@code since}. */
+    static String transitionId(String key, String status, String since) {
+        return UUID.nameUUIDFromBytes((key + "|" + status + "|" + since).getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     private void forEachState(java.util.function.BiConsumer<String, AlertRecord> action) {
@@ -214,7 +234,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
     @Override
     public void close() {
         forEachState((key, state) -> {
-            AlertRule rule = rules.get(state.rule());
+            AlertRule rule = rules.get().get(state.rule());
             if (rule != null && state.status() == AlertStatus.FIRING) {
                 gauges.adjust(rule.id(), rule.severity(), -1);
             }

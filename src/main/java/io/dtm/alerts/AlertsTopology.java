@@ -8,13 +8,13 @@ import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Role;
 import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -37,13 +37,10 @@ public class AlertsTopology implements SubTopology {
     /** The state of every alert. */
     public static final String STATE_STORE = "alert-state-store";
 
-    private final AlertRules rules;
-    private final AlertGauges gauges;
+    private final AlertRuleBook rules;
 
-    AlertsTopology(AlertsConfig config, MeterRegistry registry) {
-        this.rules = AlertRules.load(config.rules());
-        this.gauges = new AlertGauges(registry);
-        rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
+    AlertsTopology(AlertRuleBook rules) {
+        this.rules = rules;
     }
 
     @Override
@@ -51,17 +48,13 @@ public class AlertsTopology implements SubTopology {
         return Role.ALERTS;
     }
 
-    /** The rules this instance evaluates. */
-    public AlertRules rules() {
-        return rules;
-    }
-
     @Override
     public void addTo(StreamsBuilder builder) {
-        build(builder, rules.byId(), gauges, Stores::persistentKeyValueStore);
+        build(builder, rules::loaded, rules.gauges(), Stores::persistentKeyValueStore);
     }
 
-    public static void build(StreamsBuilder builder, Map<String, AlertRule> rules, AlertGauges gauges,
+    /** Builds the sub-topology; {@code rules} gives the rules in force whenever a value is evaluated. */
+    public static void build(StreamsBuilder builder, Supplier<Map<String, AlertRule>> rules, AlertGauges gauges,
             Function<String, KeyValueBytesStoreSupplier> stores) {
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(SERIES_STORE), Serdes.String(),
                 Serdes.Double()));
@@ -69,10 +62,10 @@ public class AlertsTopology implements SubTopology {
                 JsonSerde.of(AlertRecord.class)));
         KStream<String, AlertInput> fromIndicators = builder
                 .stream(Topics.INDICATORS.name(), Topics.INDICATORS.consumed("alerts-read-indicators"))
-                .flatMap((key, value) -> fromIndicator(rules, key, value), Named.as("alerts-match-indicators"));
+                .flatMap((key, value) -> fromIndicator(rules.get(), key, value), Named.as("alerts-match-indicators"));
         KStream<String, AlertInput> fromModels = builder
                 .stream(Topics.MODEL.name(), Topics.MODEL.consumed("alerts-read-models"))
-                .flatMap((key, snapshot) -> fromModel(rules, snapshot), Named.as("alerts-match-models"));
+                .flatMap((key, snapshot) -> fromModel(rules.get(), snapshot), Named.as("alerts-match-models"));
         fromIndicators.merge(fromModels, Named.as("alerts-merge-inputs"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(AlertInput.class))
                         .withName("alerts-by-alert"))
@@ -101,7 +94,11 @@ public class AlertsTopology implements SubTopology {
             l.put("partner", labels.partner());
             l.put("flow", labels.flow());
             l.put("category", labels.category());
-            IndicatorValue.Input first = value == null || value.inputs().isEmpty() ? null : value.inputs().get(0);
+            // the provenance: the input of the latest vintage, the one that made this value what it is
+            IndicatorValue.Input first = value == null ? null : value.inputs().stream()
+                    .max(java.util.Comparator.comparing(IndicatorValue.Input::vintage,
+                            java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+                    .orElse(null);
             out.add(KeyValue.pair(rule.id() + "|" + labels.seriesKey(), new AlertInput(rule.id(), l, labels.period(),
                     value == null ? null : value.value(), first == null ? null : first.source(),
                     first == null ? null : first.id(), first == null ? null : first.vintage())));

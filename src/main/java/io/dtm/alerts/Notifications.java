@@ -77,6 +77,22 @@ public final class Notifications {
         return payload;
     }
 
+    /**
+     * The body of Alertmanager's {@code POST /api/v2/alerts} for one transition: a firing alert ends at
+     * {@code endsAt} unless it is sent again before, a resolved one ends when it was resolved.
+     */
+    public static List<Map<String, Object>> alertmanagerAlerts(AlertTransition t, String externalUrl,
+            Instant firingEndsAt) {
+        boolean resolved = t.status().equals("resolved");
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("labels", labels(t));
+        alert.put("annotations", annotations(t));
+        alert.put("startsAt", Instant.ofEpochMilli(startsAt(t)).toString());
+        alert.put("endsAt", resolved ? Instant.ofEpochMilli(t.at()).toString() : firingEndsAt.toString());
+        alert.put("generatorURL", externalUrl + "/api/v1/alerts?rule=" + t.rule());
+        return List.of(alert);
+    }
+
     /** The alert's labels: {@code alertname}, {@code rule}, {@code severity}, {@code scope} and the rule's labels. */
     public static Map<String, String> labels(AlertTransition t) {
         Map<String, String> labels = new TreeMap<>();

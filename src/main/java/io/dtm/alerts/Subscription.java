@@ -16,19 +16,27 @@ import java.util.regex.Pattern;
  *
  * @param severities the severities it receives; empty for all
  * @param labels     labels an alert must carry, with their values
+ * @param createdAt  when it was created (epoch milliseconds, set by the service): its deliveries start with the
+ *                   transitions of that moment
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Subscription(String id, String channel, String target, List<String> severities,
-        Map<String, String> labels, String secret) {
+        Map<String, String> labels, String secret, Long createdAt) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> CHANNELS = Set.of("webhook", "alertmanager", "kafka");
     private static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final int MIN_SECRET = 16;
 
     /** The same subscription without its secret, as the API shows it. */
     public Subscription withoutSecret() {
-        return new Subscription(id, channel, target, severities, labels, null);
+        return new Subscription(id, channel, target, severities, labels, null, createdAt);
+    }
+
+    /** Whether its notifications are sent by the service (webhook, Alertmanager or a Kafka topic of its own). */
+    public boolean delivered() {
+        return CHANNELS.contains(channel);
     }
 
     /** Whether a notification of an alert with this severity and these labels goes to this subscription. */
@@ -71,6 +79,11 @@ public record Subscription(String id, String channel, String target, List<String
                     bad.add("target: not a URL (" + e.getReason() + ")");
                 }
             }
+        }
+        if ("kafka".equals(channel) && (target == null || !TOPIC.matcher(target).matches()
+                || target.startsWith("dtm."))) {
+            bad.add("target: the Kafka topic to copy dtm.alerts.v1 records to (letters, digits, . _ -; not a dtm.* "
+                    + "topic); was " + target);
         }
         if ("webhook".equals(channel) && (secret == null || secret.length() < MIN_SECRET)) {
             bad.add("secret: at least " + MIN_SECRET + " characters, to sign the webhooks");

@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -57,16 +57,14 @@ public class SubscriptionsResource {
             return Problems.of(400, "invalid-subscription", "Invalid subscription", "a JSON body is required",
                     uri.getPath(), null);
         }
+        Optional<Subscription> existing = store.get(id);
         Subscription subscription = new Subscription(id, body.channel(), body.target(), body.severities(),
-                body.labels(), body.secret());
+                body.labels(), body.secret(), existing.map(Subscription::createdAt).orElse(System.currentTimeMillis()));
         List<String> problems = subscription.problems(guard);
         if (!problems.isEmpty()) {
-            return Problems.of(400, "invalid-subscription", "Invalid subscription", problems.size()
-                    + " problem(s); nothing was stored", uri.getPath(), problems.stream()
-                    .map(p -> Map.of("field", p.substring(0, p.indexOf(':')), "detail", p.substring(p.indexOf(':') + 2)))
-                    .toList());
+            return Problems.invalid("invalid-subscription", "Invalid subscription", problems, uri.getPath());
         }
-        boolean created = store.get(id).isEmpty();
+        boolean created = existing.isEmpty();
         store.put(id, subscription);
         return Response.status(created ? 201 : 200).entity(subscription.withoutSecret()).build();
     }

@@ -31,6 +31,19 @@ public final class Problems {
         return Response.status(status).type(PROBLEM_JSON).entity(body).build();
     }
 
+    /**
+     * 400 for a body with field problems, each written {@code "<field>: <detail>"}; the {@code errors} member lists
+     * them as {@code {field, detail}}.
+     */
+    public static Response invalid(String type, String title, List<String> problems, String instance) {
+        return of(400, type, title, problems.size() + " problem(s); nothing was stored", instance, problems.stream()
+                .map(p -> {
+                    int colon = p.indexOf(':');
+                    return colon < 0 ? Map.of("field", "", "detail", p)
+                            : Map.of("field", p.substring(0, colon), "detail", p.substring(colon + 1).trim());
+                }).toList());
+    }
+
     /** 503 with {@code Retry-After}. */
     public static Response unavailable(String type, String title, String detail, String instance, int retryAfter) {
         return Response.fromResponse(of(503, type, title, detail, instance, null))

@@ -24,6 +24,17 @@ public final class AlertGauges {
         counter(rule, severity);
     }
 
+    /** Removes the rule's gauges (the rule was deleted). */
+    public void remove(String rule) {
+        firing.entrySet().removeIf(e -> {
+            if (!e.getKey().startsWith(rule + "|")) {
+                return false;
+            }
+            registry.find("dtm.alerts.firing").tag("rule", rule).gauges().forEach(registry::remove);
+            return true;
+        });
+    }
+
     /** Adds {@code delta} (±1) to the rule's firing count. */
     public void adjust(String rule, String severity, int delta) {
         counter(rule, severity).addAndGet(delta);

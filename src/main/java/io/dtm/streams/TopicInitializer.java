@@ -7,7 +7,6 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,10 +94,12 @@ public class TopicInitializer {
         for (Topic<?, ?> feed : Topics.feeds()) {
             topics.add(new NewTopic(feed.name(), partitions, replication));
         }
-        for (Topic<?, ?> t : Set.of(Topics.OBSERVATIONS, Topics.INDICATORS, Topics.SUBSCRIPTIONS)) {
+        for (Topic<?, ?> t : List.of(Topics.OBSERVATIONS, Topics.INDICATORS, Topics.SUBSCRIPTIONS,
+                Topics.ALERT_RULES)) {
             topics.add(new NewTopic(t.name(), partitions, replication).configs(compacted));
         }
         topics.add(new NewTopic(Topics.DLQ.name(), partitions, replication).configs(dlq));
+        topics.add(new NewTopic(Topics.NOTIFICATIONS_DLQ.name(), partitions, replication).configs(dlq));
         topics.add(new NewTopic(Topics.MODEL.name(), partitions, replication));
         topics.add(new NewTopic(Topics.ALERTS.name(), partitions, replication));
         return topics;

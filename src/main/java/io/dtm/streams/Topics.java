@@ -37,6 +37,17 @@ public final class Topics {
     public static final Topic<String, byte[]> SUBSCRIPTIONS =
             new Topic<>("dtm.subscriptions.v1", Serdes.String(), Serdes.ByteArray());
 
+    /** Alert rules, the system of record (compacted). Key: the rule id; a tombstone deletes the rule. */
+    public static final Topic<String, byte[]> ALERT_RULES =
+            new Topic<>("dtm.alert-rules.v1", Serdes.String(), Serdes.ByteArray());
+
+    /**
+     * Notifications that could not be delivered after the last retry: the payload, the subscription and the last
+     * error. Key: the notification's idempotency key.
+     */
+    public static final Topic<String, byte[]> NOTIFICATIONS_DLQ =
+            new Topic<>("dtm.notifications.dlq.v1", Serdes.String(), Serdes.ByteArray());
+
     /** Rejected input: the original bytes and headers plus {@code dtm.error.*} headers. */
     public static final Topic<byte[], byte[]> DLQ = feedTopic("dtm.dlq.v1");
 

@@ -43,7 +43,7 @@ class AlertsTopologyTest {
         AlertGauges gauges = new AlertGauges(registry);
         rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
-        AlertsTopology.build(builder, rules.byId(), gauges, Stores::inMemoryKeyValueStore);
+        AlertsTopology.build(builder, rules::byId, gauges, Stores::inMemoryKeyValueStore);
         driver = Drivers.of(builder.build(), stateDir);
         indicators = driver.createInputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().serializer(),
                 Topics.INDICATORS.valueSerde().serializer());

@@ -29,7 +29,7 @@ class SubscriptionTest {
     private static final TargetGuard GUARD = new TargetGuard(List.of("127.0.0.1"), SubscriptionTest::resolve);
 
     private static Subscription webhook(String target, String secret) {
-        return new Subscription("team-a", "webhook", target, List.of("warning"), Map.of("reporter", "CHN"), secret);
+        return new Subscription("team-a", "webhook", target, List.of("warning"), Map.of("reporter", "CHN"), secret, 0L);
     }
 
     @ParameterizedTest
@@ -49,7 +49,7 @@ class SubscriptionTest {
 
     @Test
     void shouldNameEveryBadField() {
-        Subscription bad = new Subscription("Team A", "pager", "ftp://x", List.of("urgent"), null, "short");
+        Subscription bad = new Subscription("Team A", "pager", "ftp://x", List.of("urgent"), null, "short", null);
         List<String> problems = bad.problems(GUARD);
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("id:")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("channel:")), problems.toString());
