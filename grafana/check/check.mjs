@@ -1,6 +1,7 @@
 // Checks the Grafana dashboards in ../dashboards:
 //  1. JSON Schema validation with ajv, against schemas generated (ts-json-schema-generator) from the TypeScript
-//     types of @grafana/schema: the dashboard model, and each panel plugin's options and custom field config;
+//     types of @grafana/schema: the dashboard model, and each panel plugin's options and custom field config
+//     (closed: a property the types do not name is an error, so misspelt keys fail);
 //  2. what a schema cannot say: every panel and target uses the ${datasource} variable, which exists; every
 //     target has a PromQL expr that names only known variables; every variable has a current value; the boards
 //     link to each other; uids and panel ids are unique.
@@ -17,6 +18,16 @@ const BOARDS_DIR = join(HERE, "..", "dashboards");
 const FIXTURE = join(HERE, "testdata", "broken-dashboard.json");
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
 const BUILT_INS = new Set(["__rate_interval", "__interval", "__interval_ms", "__range", "__range_s", "__range_ms"]);
+// The schemas allow no property the types do not name (so that a misspelt key fails), except these, which
+// Grafana itself writes into dashboard JSON without a type for them.
+const UNTYPED_GRAFANA_KEYS = new Set(["definition", "__inputs", "__requires", "__elements", "repeatPanelId"]);
+const GENERATOR_CONFIG = {
+  skipTypeCheck: true,
+  additionalProperties: false,
+  expose: "export",
+  topRef: true,
+  jsDoc: "none",
+};
 
 // Panel plugin → the names of its option and custom field-config types in schema-types.ts.
 const PANEL_TYPES = {
@@ -40,6 +51,7 @@ function schemas() {
     .update(packageVersion("ts-json-schema-generator"))
     .update(readFileSync(join(HERE, "schema-types.ts")))
     .update(typeNames.join(","))
+    .update(JSON.stringify(GENERATOR_CONFIG))
     .digest("hex")
     .slice(0, 16);
   const cacheDir = join(HERE, "node_modules", ".cache", "dtm-grafana-check");
@@ -50,11 +62,7 @@ function schemas() {
   const generator = createGenerator({
     path: join(HERE, "schema-types.ts"),
     tsconfig: join(HERE, "tsconfig.json"),
-    skipTypeCheck: true,
-    additionalProperties: true, // Grafana keeps fields the types do not name (e.g. a target's expr)
-    expose: "export",
-    topRef: true,
-    jsDoc: "none",
+    ...GENERATOR_CONFIG,
   });
   const generated = Object.fromEntries(typeNames.map((name) => [name, generator.createSchema(name)]));
   mkdirSync(cacheDir, { recursive: true });
@@ -64,41 +72,29 @@ function schemas() {
 
 function compile(generated) {
   const ajv = new Ajv({ allErrors: true, strict: false });
-  return Object.fromEntries(Object.entries(generated).map(([name, schema]) => [name, ajv.compile(schema)]));
-}
-
-/** The panel (or row) at the start of an instance path such as /panels/3/gridPos/w. */
-function panelAt(board, instancePath) {
-  const m = /^\/panels\/(\d+)(?:\/panels\/(\d+))?/.exec(instancePath || "");
-  const outer = m && board && Array.isArray(board.panels) ? board.panels[Number(m[1])] : undefined;
-  return m && m[2] !== undefined && outer && Array.isArray(outer.panels) ? outer.panels[Number(m[2])] : outer;
-}
-
-/**
- * The dashboard model lists panels as Panel | RowPanel: keep only the errors of the branch a panel is meant to
- * be (a row or not), and drop the anyOf summary when that branch says what is wrong.
- */
-function dashboardErrors(errors, board) {
-  const relevant = errors.filter((e) => {
-    const panel = panelAt(board, e.instancePath);
-    if (!panel || typeof panel !== "object") {
-      return true;
-    }
-    const other = panel.type === "row" ? "#/definitions/Panel/" : "#/definitions/RowPanel/";
-    return !e.schemaPath.startsWith(other);
-  });
-  return relevant.filter(
-    (e) => e.keyword !== "anyOf" || !relevant.some((o) => o !== e && o.instancePath.startsWith(e.instancePath)),
-  );
+  const validators = Object.fromEntries(Object.entries(generated).map(([name, schema]) => [name, ajv.compile(schema)]));
+  // The model lists panels as Panel | RowPanel; each panel is validated against the one it is meant to be (a row
+  // or not), so that its errors are not mixed with those of the other branch.
+  for (const name of ["Panel", "RowPanel"]) {
+    validators[name] = ajv.compile({ ...generated.DashboardModel, $ref: `#/definitions/${name}` });
+  }
+  return validators;
 }
 
 function schemaErrors(validate, value, where) {
   if (validate(value)) {
     return [];
   }
-  const errors = where === "" ? dashboardErrors(validate.errors, value) : validate.errors;
+  const errors = validate.errors.filter(
+    (e) => e.keyword !== "additionalProperties" || !UNTYPED_GRAFANA_KEYS.has(e.params.additionalProperty),
+  );
   return errors.map((e) => {
-    const extra = e.params && e.params.allowedValues ? ` (${e.params.allowedValues.join(", ")})` : "";
+    const extra =
+      e.params && e.params.allowedValues
+        ? ` (${e.params.allowedValues.join(", ")})`
+        : e.keyword === "additionalProperties"
+          ? `: "${e.params.additionalProperty}"`
+          : "";
     return `schema: ${where}${e.instancePath || ""} ${e.message}${extra}`;
   });
 }
@@ -119,10 +115,16 @@ function sameDatasource(ref) {
 
 /** Everything about one board; `others` are the other boards of the set, to which it must link. */
 function checkBoard(board, validators, others) {
-  const problems = schemaErrors(validators.DashboardModel, board, "");
-  if (!board || typeof board !== "object") {
-    return problems;
+  if (!board || typeof board !== "object" || Array.isArray(board)) {
+    return ["not a dashboard: the file holds no JSON object"];
   }
+  const problems = schemaErrors(validators.DashboardModel, board, "").filter(
+    (p) => !/^schema: \/panels\/\d+[ /]/.test(p),
+  );
+  (Array.isArray(board.panels) ? board.panels : []).forEach((panel, i) => {
+    const validate = panel && panel.type === "row" ? validators.RowPanel : validators.Panel;
+    problems.push(...schemaErrors(validate, panel, `/panels/${i}`));
+  });
   const variables = (board.templating && board.templating.list) || [];
   const names = new Set(variables.map((v) => v.name));
   const dsVar = variables.find((v) => v.name === "datasource");
@@ -245,6 +247,7 @@ const EXPECTED_IN_FIXTURE = [
   ["wrong type: schemaVersion as a string", /^schema: \/schemaVersion must be number/],
   ["wrong type: gridPos.w as a string", /^schema: \/panels\/\d+\/gridPos\/w must be number/],
   ["invalid bar chart option", /^schema: \/panels\/\d+\/options\/orientation must be equal to one of the allowed values/],
+  ["misspelt panel key", /^schema: \/panels\/\d+ must NOT have additional properties: "descripton"/],
   ["hard-coded panel datasource", /^\/panels\/\d+: hard-coded datasource/],
   ["hard-coded target datasource", /^\/panels\/\d+\/targets\/\d+: hard-coded datasource/],
   ["target without expr", /^\/panels\/\d+\/targets\/\d+: no PromQL expr/],
