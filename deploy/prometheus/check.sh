@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the Prometheus and Alertmanager configuration of dtm with the real tools:
-#   promtool check config   deploy/prometheus/prometheus.yml (and the rule files it loads)
+#   promtool check config   deploy/prometheus/prometheus.yml and deploy/compose/prometheus.yml (and the rule files they load)
 #   promtool check rules    deploy/prometheus/rules/*.rules.yml
 #   promtool test rules     deploy/prometheus/rules/*_test.yml
 #   coverage                every alerting rule has a test where it fires and one where it does not
@@ -110,6 +110,7 @@ if (( ${#rule_files[@]} == 0 || ${#test_files[@]} == 0 )); then
   failed+=("rule and test files present")
 else
   step "promtool check config" promtool check config "$PROM_CONFIG"
+  step "promtool check config (Compose)" promtool check config deploy/compose/prometheus.yml
   step "promtool check rules" promtool check rules "${rule_files[@]}"
   step "promtool test rules" promtool test rules "${test_files[@]}"
   step "every alerting rule tested firing and not firing" coverage
