@@ -66,13 +66,14 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         }
         String key = record.key();
         AlertRecord before = states.get(key);
-        AlertRecord after = rule.onIndicators() ? byPeriod(rule, key, in, before) : byTime(rule, in, before,
-                context.currentSystemTimeMs());
+        long now = context.currentSystemTimeMs();
+        AlertRecord after = rule.onIndicators() ? byPeriod(rule, key, in, before)
+                : rule.onReleases() ? byRelease(rule, key, in, before, now) : byTime(rule, in, before, now);
         update(key, rule, before, after);
     }
 
-    /** The state of a period rule; the provenance is that of the latest period's input. */
-    private AlertRecord byPeriod(AlertRule rule, String key, AlertInput in, AlertRecord before) {
+    /** Stores the input's period value (or its withdrawal) and returns the alert's values by period. */
+    private NavigableMap<String, Double> values(String key, AlertInput in) {
         String seriesKey = key + "#" + in.period();
         if (in.value() == null) {
             series.delete(seriesKey);
@@ -83,6 +84,38 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         try (KeyValueIterator<String, Double> it = series.prefixScan(key + "#", Serdes.String().serializer())) {
             it.forEachRemaining(kv -> values.put(kv.key.substring(key.length() + 1), kv.value));
         }
+        return values;
+    }
+
+    /**
+     * The state of a missing-release rule: firing while the period after the latest one received is overdue
+     * ({@code since} = when it became due); a release of that period resolves it.
+     */
+    private AlertRecord byRelease(AlertRule rule, String key, AlertInput in, AlertRecord before, long now) {
+        NavigableMap<String, Double> values = values(key, in);
+        if (values.isEmpty()) {
+            return null;
+        }
+        Map.Entry<String, Double> latest = values.lastEntry();
+        Map.Entry<String, Double> previous = values.lowerEntry(latest.getKey());
+        boolean fresh = latest.getKey().equals(in.period()) || before == null;
+        return released(rule, in.labels(), latest.getKey(), latest.getValue(),
+                previous == null ? null : previous.getValue(), fresh ? in.source() : before.source(),
+                fresh ? in.eventId() : before.eventId(), fresh ? in.vintage() : before.vintage(), now);
+    }
+
+    private static AlertRecord released(AlertRule rule, Map<String, String> labels, String latest, double value,
+            Double previousValue, String source, String eventId, String vintage, long now) {
+        long due = ReleaseCalendar.due(latest, rule.releaseLag()).map(java.time.Instant::toEpochMilli)
+                .orElse(Long.MAX_VALUE);
+        AlertStatus status = now >= due ? AlertStatus.FIRING : AlertStatus.INACTIVE;
+        return new AlertRecord(rule.id(), labels, status, Long.toString(due), latest, value, previousValue, false,
+                source, eventId, vintage);
+    }
+
+    /** The state of a period rule; the provenance is that of the latest period's input. */
+    private AlertRecord byPeriod(AlertRule rule, String key, AlertInput in, AlertRecord before) {
+        NavigableMap<String, Double> values = values(key, in);
         NavigableMap<String, Double> evaluated = transform(rule.transform(), values);
         if (evaluated.isEmpty()) {
             return null;
@@ -133,13 +166,25 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         Map<String, AlertRule> inForce = rules.get();
         List<KeyValue<String, AlertRecord>> pending = new ArrayList<>();
         List<KeyValue<String, AlertRecord>> orphaned = new ArrayList<>();
+        List<KeyValue<String, AlertRecord>> awaited = new ArrayList<>();
         forEachState((key, state) -> {
-            if (!inForce.containsKey(state.rule())) {
+            AlertRule rule = inForce.get(state.rule());
+            if (rule == null) {
                 orphaned.add(KeyValue.pair(key, state));
+            } else if (rule.onReleases()) {
+                if (state.status() != AlertStatus.FIRING && now >= Long.parseLong(state.since())) {
+                    awaited.add(KeyValue.pair(key, state));
+                }
             } else if (state.status() == AlertStatus.PENDING && state.period() == null) {
                 pending.add(KeyValue.pair(key, state));
             }
         });
+        for (KeyValue<String, AlertRecord> kv : awaited) {
+            AlertRecord s = kv.value;
+            AlertRule rule = inForce.get(s.rule());
+            update(kv.key, rule, s, released(rule, s.labels(), s.period(), s.value(), s.previousValue(), s.source(),
+                    s.eventId(), s.vintage(), now));
+        }
         for (KeyValue<String, AlertRecord> kv : orphaned) {
             states.delete(kv.key);
             AlertRule gone = lastSeen.get(kv.value.rule());

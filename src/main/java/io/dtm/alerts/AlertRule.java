@@ -11,21 +11,24 @@ import java.util.regex.Pattern;
 
 /**
  * An alert rule (DESIGN §7): a threshold with a clear threshold and a {@code for}, on an indicator selection
- * (evaluated by period) or on a model output (evaluated on wall-clock time).
+ * (evaluated by period) or on a model output (evaluated on wall-clock time); or a missing release of the series
+ * of an indicator selection (evaluated on wall-clock time against its publication calendar).
  *
- * @param source     {@code indicator} or {@code model}
+ * @param source     {@code indicator}, {@code model} or {@code release}
  * @param transform  indicator rules: {@code value}, {@code abs} (|value|) or {@code change} (value − the previous
  *                   period's value)
  * @param measure    model rules: {@code p_value} (clustered), {@code coefficient} or {@code stability_ratio}
  * @param armed      model rules: only after the opposite of the condition was seen (e.g. p below the clear
  *                   threshold before it may fire above the threshold: a significance flip)
  * @param scope      {@code region} or {@code country}: Alertmanager inhibits country alerts while a region one fires
+ * @param due        release rules: how long after a period ends its release is expected (ISO-8601 period such as
+ *                   {@code P10M}); the alert fires when the period after the latest one received is overdue
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AlertRule(String id, String source, String severity, String description, String scope,
         String indicator, String entry, String reporter, String partner, String flow, String category,
         String transform, String model, String estimate, List<String> terms, String measure, Boolean armed,
-        String op, Double threshold, Double clear, Integer forPeriods, String forDuration) {
+        String op, Double threshold, Double clear, Integer forPeriods, String forDuration, String due) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
@@ -47,9 +50,23 @@ public record AlertRule(String id, String source, String severity, String descri
         return "indicator".equals(source);
     }
 
+    public boolean onReleases() {
+        return "release".equals(source);
+    }
+
+    /** Whether the rule reads indicator values (threshold and missing-release rules). */
+    public boolean readsIndicators() {
+        return onIndicators() || onReleases();
+    }
+
+    /** The publication lag of a release rule. */
+    public java.time.Period releaseLag() {
+        return java.time.Period.parse(due);
+    }
+
     /** Whether an indicator value is in this rule's selection. */
     public boolean selects(IndicatorValue v) {
-        return onIndicators() && (indicator == null || indicator.equals(v.indicator()))
+        return readsIndicators() && (indicator == null || indicator.equals(v.indicator()))
                 && (entry == null || entry.equals(v.id())) && (reporter == null || reporter.equals(v.reporter()))
                 && (partner == null || partner.equals(v.partner())) && (flow == null || flow.equals(v.flow()))
                 && (category == null || category.equals(v.category()));
@@ -67,8 +84,18 @@ public record AlertRule(String id, String source, String severity, String descri
         if (scope != null && !Set.of("region", "country").contains(scope)) {
             bad.add("scope: region or country; was " + scope);
         }
-        if (!"indicator".equals(source) && !"model".equals(source)) {
-            bad.add("source: indicator or model; was " + source);
+        if (!Set.of("indicator", "model", "release").contains(String.valueOf(source))) {
+            bad.add("source: indicator, model or release; was " + source);
+        }
+        if ("release".equals(source)) {
+            try {
+                if (due == null || java.time.Period.parse(due).isNegative()) {
+                    bad.add("due: required for a release rule, an ISO-8601 period such as P10M");
+                }
+            } catch (DateTimeParseException e) {
+                bad.add("due: an ISO-8601 period such as P10M or P45D; was " + due);
+            }
+            return bad;
         }
         if ("indicator".equals(source) && transform != null && !Set.of("value", "abs", "change").contains(transform)) {
             bad.add("transform: value, abs or change; was " + transform);

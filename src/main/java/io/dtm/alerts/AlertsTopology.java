@@ -85,7 +85,7 @@ public class AlertsTopology implements SubTopology {
         IndicatorValue labels = value != null ? value : new IndicatorValue(parts[0], null, parts[1], parts[2],
                 parts[3], parts[4], parts[5], 0, false, List.of(), 0);
         for (AlertRule rule : rules.values()) {
-            if (!rule.onIndicators() || (value == null && rule.indicator() != null) || !rule.selects(labels)) {
+            if (!rule.readsIndicators() || (value == null && rule.indicator() != null) || !rule.selects(labels)) {
                 continue;
             }
             Map<String, String> l = new LinkedHashMap<>();
@@ -114,7 +114,7 @@ public class AlertsTopology implements SubTopology {
         }
         ModelSnapshot.Trigger t = snapshot.trigger();
         for (AlertRule rule : rules.values()) {
-            if (rule.onIndicators() || !snapshot.model().equals(rule.model())) {
+            if (!"model".equals(rule.source()) || !snapshot.model().equals(rule.model())) {
                 continue;
             }
             if (rule.measure().equals("stability_ratio")) {

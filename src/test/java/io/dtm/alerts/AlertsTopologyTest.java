@@ -13,6 +13,7 @@ import io.dtm.support.Drivers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
@@ -30,6 +31,8 @@ class AlertsTopologyTest {
     @TempDir
     Path stateDir;
 
+    private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+
     private SimpleMeterRegistry registry;
     private TopologyTestDriver driver;
     private TestInputTopic<String, IndicatorValue> indicators;
@@ -44,7 +47,7 @@ class AlertsTopologyTest {
         rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         AlertsTopology.build(builder, rules::byId, gauges, Stores::inMemoryKeyValueStore);
-        driver = Drivers.of(builder.build(), stateDir);
+        driver = Drivers.of(builder.build(), stateDir, NOW);
         indicators = driver.createInputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().serializer(),
                 Topics.INDICATORS.valueSerde().serializer());
         models = driver.createInputTopic(Topics.MODEL.name(), Topics.MODEL.keySerde().serializer(),
@@ -59,10 +62,36 @@ class AlertsTopologyTest {
     }
 
     private void growth(String period, double value, String vintage) {
-        IndicatorValue v = new IndicatorValue("trade-yoy-growth", "yoy_growth_pct", "CHN", "WLD", "EXPORT", "DDS",
-                period, value, false, List.of(new IndicatorValue.Input("trade|CHN|WLD|EXPORT|DDS", period, 1,
-                        vintage, "urn:test", "dds-" + period)), 0);
+        growth("CHN", period, value, vintage);
+    }
+
+    private void growth(String reporter, String period, double value, String vintage) {
+        IndicatorValue v = new IndicatorValue("trade-yoy-growth", "yoy_growth_pct", reporter, "WLD", "EXPORT", "DDS",
+                period, value, false, List.of(new IndicatorValue.Input("trade|" + reporter + "|WLD|EXPORT|DDS", period,
+                        1, vintage, "urn:test", "dds-" + period)), 0);
         indicators.pipeInput(v.topicKey(), v);
+    }
+
+    @Test
+    void shouldFireAMissingReleaseOnceTheNextYearIsOverdueAndResolveWhenItArrives() {
+        growth("WLD", "2024", 5.0, "2025-04-01");
+        assertTrue(alerts.readValuesToList().stream().noneMatch(a -> a.rule().equals("release-missing")),
+                "2025 is due on 2026-11-01, after the driver's 2026-06-01");
+
+        driver.advanceWallClockTime(Duration.ofDays(160)); // 2026-11-08
+        AlertTransition missing = alerts.readValuesToList().stream().filter(a -> a.rule().equals("release-missing"))
+                .findFirst().orElseThrow();
+        assertEquals("firing", missing.status());
+        assertEquals("2024", missing.period(), "the latest period received");
+        assertEquals(Instant.parse("2026-11-01T00:00:00Z").toEpochMilli(), Long.parseLong(missing.since()));
+        assertEquals(1.0, firing("release-missing"));
+
+        growth("WLD", "2025", 6.1, "2026-11-10");
+        AlertTransition released = alerts.readValuesToList().stream().filter(a -> a.rule().equals("release-missing"))
+                .findFirst().orElseThrow();
+        assertEquals("resolved", released.status());
+        assertEquals("2025", released.period());
+        assertEquals(0.0, firing("release-missing"));
     }
 
     private double firing(String rule) {

@@ -59,6 +59,11 @@ public final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** From now on every request is answered 200 (the receiver is back). */
+    public void clearQueuedStatuses() {
+        statuses.clear();
+    }
+
     public List<Request> requests() {
         return new ArrayList<>(requests);
     }

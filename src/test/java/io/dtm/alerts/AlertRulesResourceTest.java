@@ -1,0 +1,82 @@
+package io.dtm.alerts;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dtm.streams.Topics;
+import io.dtm.support.KafkaResource;
+import io.dtm.support.TopicReader;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/** {@code /api/v1/alert-rules} against the real broker: the compacted topic is the system of record. */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+class AlertRulesResourceTest {
+
+    private static final String RULE = """
+            {"source": "indicator", "severity": "info", "entry": "trade-yoy-growth", "reporter": "MMR",
+             "op": ">", "threshold": 50, "clear": 40, "forPeriods": 2}""";
+
+    @Test
+    void shouldServeTheDefaultRulesWrittenToTheTopicAtFirstStart() {
+        given().get("/api/v1/alert-rules").then().statusCode(200).body("id", hasItems("china-dds-growth-low",
+                "rcep-differential-low", "openness-drop", "driver-significance-lost", "model-unstable",
+                "release-missing", "consistency-gap"));
+        given().get("/q/metrics").then().body(containsString(
+                "dtm_alerts_firing{rule=\"china-dds-growth-low\",severity=\"warning\"}"));
+    }
+
+    @Test
+    void shouldCreateReplaceAndDeleteARuleInItsTopic() {
+        given().contentType("application/json").body(RULE).put("/api/v1/alert-rules/mmr-growth-high").then()
+                .statusCode(201).body("id", equalTo("mmr-growth-high")).body("forPeriods", equalTo(2));
+        given().get("/api/v1/alert-rules/mmr-growth-high").then().statusCode(200).body("threshold", equalTo(50.0f));
+        try (var topic = new TopicReader<>(Topics.ALERT_RULES.name(), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            var record = topic.await(r -> "mmr-growth-high".equals(r.key()) && r.value() != null,
+                    Duration.ofSeconds(30));
+            assertTrue(new String(record.value(), StandardCharsets.UTF_8).contains("\"threshold\":50.0"));
+        }
+        given().contentType("application/json").body(RULE.replace("50", "60")).put("/api/v1/alert-rules/mmr-growth-high")
+                .then().statusCode(200).body("threshold", equalTo(60.0f));
+        given().delete("/api/v1/alert-rules/mmr-growth-high").then().statusCode(204);
+        given().get("/api/v1/alert-rules/mmr-growth-high").then().statusCode(404)
+                .contentType(containsString("application/problem+json"));
+        try (var topic = new TopicReader<>(Topics.ALERT_RULES.name(), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            assertNull(topic.await(r -> "mmr-growth-high".equals(r.key()) && r.value() == null,
+                    Duration.ofSeconds(30)).value(), "a tombstone deletes the rule");
+        }
+        given().delete("/api/v1/alert-rules/mmr-growth-high").then().statusCode(404);
+    }
+
+    @Test
+    void shouldNameEveryBadFieldAndStoreNothing() {
+        given().contentType("application/json")
+                .body("{\"source\": \"indicator\", \"severity\": \"urgent\", \"op\": \"~\", \"threshold\": 1}")
+                .put("/api/v1/alert-rules/bad-rule").then().statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("type", equalTo("urn:dtm:problem:invalid-alert-rule"))
+                .body("errors.field", hasItems("severity", "op"));
+        given().contentType("application/json").body(RULE.replace("\"op\"", "\"opp\""))
+                .put("/api/v1/alert-rules/bad-rule").then().statusCode(400)
+                .body("errors[0].field", equalTo("opp")).body("errors[0].detail", containsString("unknown"));
+        given().contentType("application/json").body("{\"threshold\": \"high\"}")
+                .put("/api/v1/alert-rules/bad-rule").then().statusCode(400).body("errors[0].field", equalTo("threshold"));
+        given().contentType("application/json").body("[1, 2]").put("/api/v1/alert-rules/bad-rule").then()
+                .statusCode(400);
+        given().contentType("application/json").body(RULE).put("/api/v1/alert-rules/Bad_Id").then().statusCode(400)
+                .body("errors.field", hasItems("id"));
+        given().get("/api/v1/alert-rules/bad-rule").then().statusCode(404);
+    }
+}

@@ -1,0 +1,132 @@
+package io.dtm.alerts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dtm.events.AlertTransition;
+import io.dtm.metrics.NotificationMetrics;
+import io.dtm.streams.JsonSerde;
+import io.dtm.support.KafkaBroker;
+import io.dtm.support.KafkaResource;
+import io.dtm.support.WebhookReceiver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A lane against the real broker: stopped while its receiver is down (a restart), the next lane of the same
+ * subscription resumes the pending notification with the same idempotency key, and once it is delivered a
+ * further restart sends nothing again. (A Quarkus test: SmallRye Fault Tolerance's programmatic API needs its
+ * runtime.)
+ */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+class NotificationLaneTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private KafkaProducer<String, byte[]> producer;
+    private String topic;
+
+    @BeforeEach
+    void createTopic() throws Exception {
+        topic = "test.alerts." + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void closeProducer() {
+        producer.close();
+    }
+
+    @Test
+    void shouldResumeAPendingNotificationAfterARestartWithTheSameIdempotencyKey() throws Exception {
+        // down for the first lane's attempts (many retries), up for the second lane
+        int[] down = new int[40];
+        java.util.Arrays.fill(down, 503);
+        try (WebhookReceiver receiver = new WebhookReceiver(down)) {
+            Subscription s = new Subscription("lane-" + UUID.randomUUID().toString().substring(0, 8), "webhook",
+                    receiver.url() + "/hook", List.of(), Map.of(), "lane-test-secret-0123456789",
+                    System.currentTimeMillis() - 1000);
+            AlertTransition t = new AlertTransition("r|CHN", "t-1", "r", "warning", "country", "a rule",
+                    Map.of("reporter", "CHN"), "pending", "firing", "2024", "2024", 1.0, 5.0,
+                    System.currentTimeMillis(), "urn:s", "e-1", "2025-01-01");
+            producer.send(new ProducerRecord<>(topic, t.key(), JsonSerde.MAPPER.writeValueAsBytes(t))).get();
+
+            NotificationLane first = lane(s, 30).start();
+            receiver.await(r -> true, 2, Duration.ofSeconds(30));
+            first.stop(); // a restart while the receiver is down
+            receiver.clearQueuedStatuses(); // the receiver is back
+
+            NotificationLane second = lane(s, 30).start();
+            receiver.await(r -> r.answered() == 200, 1, Duration.ofSeconds(30));
+            second.stop();
+            Set<String> keys = receiver.requests().stream().map(r -> r.header(Notifications.IDEMPOTENCY_HEADER))
+                    .collect(Collectors.toSet());
+            assertEquals(Set.of(Notifications.idempotencyKey(t, s.id())), keys);
+
+            int total = receiver.requests().size();
+            NotificationLane third = lane(s, 30).start();
+            Thread.sleep(3000);
+            third.stop();
+            assertEquals(total, receiver.requests().size(), "a delivered notification is not sent again");
+            assertTrue(registry.get("dtm.notifications").tags("channel", "webhook", "outcome", "delivered")
+                    .counter().count() == 1.0);
+        }
+    }
+
+    private NotificationLane lane(Subscription s, int retries) {
+        AlertsConfig.DeliveryConfig config = new AlertsConfig.DeliveryConfig() {
+            public int maxRetries() {
+                return retries;
+            }
+
+            public Duration initialBackoff() {
+                return Duration.ofMillis(200);
+            }
+
+            public Duration maxBackoff() {
+                return Duration.ofMillis(500);
+            }
+
+            public Duration jitter() {
+                return Duration.ofMillis(20);
+            }
+
+            public Duration timeout() {
+                return Duration.ofSeconds(2);
+            }
+
+            public Duration alertmanagerResend() {
+                return Duration.ofMinutes(1);
+            }
+
+            public String externalUrl() {
+                return "http://127.0.0.1:8080";
+            }
+        };
+        NotificationSender sender = new NotificationSender(HttpClient.newHttpClient(), producer,
+                new TargetGuard(List.of("127.0.0.1")), config.timeout(), config.externalUrl(), Duration.ofMinutes(4));
+        return new NotificationLane(s, KafkaBroker.bootstrapServers(), topic, sender, producer,
+                new NotificationMetrics(registry), config);
+    }
+}

@@ -1,0 +1,23 @@
+package io.dtm.alerts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.Period;
+import org.junit.jupiter.api.Test;
+
+class ReleaseCalendarTest {
+
+    @Test
+    void shouldDueTheNextPeriodItsLagAfterThatPeriodEnds() {
+        assertEquals(Instant.parse("2027-11-01T00:00:00Z"), ReleaseCalendar.due("2025", Period.ofMonths(10)).get());
+        assertEquals(Instant.parse("2026-02-15T00:00:00Z"), ReleaseCalendar.due("2025-Q3", Period.ofDays(45)).get(),
+                "2025-Q4 ends on 31 December; 45 days after 1 January");
+        assertEquals(Instant.parse("2026-02-01T00:00:00Z"), ReleaseCalendar.due("2025-11", Period.ofMonths(1)).get(),
+                "2025-12 ends on 31 December");
+        assertEquals("2026-Q1", ReleaseCalendar.next("2025-Q4").get());
+        assertEquals("2026-01", ReleaseCalendar.next("2025-12").get());
+        assertTrue(ReleaseCalendar.due("2025-13", Period.ofDays(1)).isEmpty());
+    }
+}
