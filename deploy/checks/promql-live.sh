@@ -41,13 +41,13 @@ while (( $# )); do
     --self-test) SELF_TEST=true; shift ;;
     --dashboard) [[ $# -ge 2 ]] || usage; EXTRA_DASHBOARDS+=("$(realpath "$2")"); shift 2 ;;
     --rules) [[ $# -ge 2 ]] || usage; EXTRA_RULES+=("$(realpath "$2")"); shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) usage ;;
   esac
 done
 
-say() { echo "promql-live: $*" >&2; }
 start=$SECONDS
+say() { echo "promql-live: [$((SECONDS - start))s] $*" >&2; }
 
 # python3 with the modules this run needs
 modules="yaml"; [[ -n "$RENDER_DIR" ]] || $SELF_TEST && modules="yaml, matplotlib"
@@ -114,14 +114,9 @@ else
   "$ROOT/deploy/local/run.sh" >"$WORK/run.out" 2>&1 &
   RUN_PID=$!
 fi
-if ! checker wait-service --url "$URL" ${RUN_PID:+--pid "$RUN_PID"} --timeout 240; then
-  [[ -f "$WORK/run.out" ]] && tail -n 20 "$WORK/run.out" >&2
-  exit 1
-fi
-# the model and the alert rules follow the indicators: give them a few seconds
-sleep 5
 
-# 2. Prometheus, with the shipped rules (and the extra ones), scraping the service every 2 s.
+# 2. Prometheus, with the shipped rules (and the extra ones), scraping the service every 2 s from its start, so
+#    that rates and latencies cover the loading of the demo data.
 hostport="${URL#*://}"; hostport="${hostport%%/*}"
 checker config --base "$ROOT/deploy/prometheus/prometheus.yml" --target "$hostport" --interval "${INTERVAL}s" \
   --rules "${EXTRA_RULES[@]}" --out "$WORK/prometheus.yml" >/dev/null
@@ -131,6 +126,11 @@ prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb"
   --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
 PROM_PID=$!
 say "Prometheus $(prometheus --version 2>&1 | sed -n '1s/.*version \([^ ]*\).*/\1/p') on $PROM"
+
+if ! checker wait-service --url "$URL" ${RUN_PID:+--pid "$RUN_PID"} --timeout 240; then
+  [[ -f "$WORK/run.out" ]] && tail -n 20 "$WORK/run.out" >&2
+  exit 1
+fi
 if ! checker wait-prom --prom "$PROM" --pid "$PROM_PID" --interval "$INTERVAL" --timeout 90; then
   tail -n 20 "$WORK/prometheus.log" >&2
   exit 1

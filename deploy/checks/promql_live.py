@@ -95,24 +95,36 @@ DDS_2025 = ('dtm_indicator_value{category="DDS",flow="EXPORT",id="trade-yoy-grow
             'indicator="yoy_growth_pct",partner="WLD",reporter="WLD",synthetic="false"}')
 
 
+# Series of the model and of the service's alert rules, which follow the indicators.
+FOLLOWERS = ("dtm_model_coefficient", "dtm_model_std_error", "dtm_model_stability_ratio", "dtm_alerts_firing")
+
+
 def cmd_wait_service(args):
+    """Waits for the demo data: DDS 2025 ≈ 6.1, the model's and the alert rules' series, and then
+    until the number of dtm_ series has stayed the same for `--settle` seconds."""
     deadline = time.monotonic() + args.timeout
-    value = None
+    value, missing, counts = None, FOLLOWERS, []
     while time.monotonic() < deadline:
         if not pid_alive(args.pid):
             die("the local stack exited before the demo data was in", 1)
         try:
-            for line in http_get(args.url.rstrip("/") + "/q/metrics").splitlines():
-                if line.startswith(DDS_2025 + " "):
-                    value = float(line.split()[1])
-        except (urllib.error.URLError, OSError, ValueError):
-            pass
-        if value is not None and abs(value - 6.1) < 0.05:
-            print(f"promql-live: demo data in (DDS 2025 growth {value})")
-            return 0
+            lines = [x for x in http_get(args.url.rstrip("/") + "/q/metrics").splitlines()
+                     if x and not x.startswith("#")]
+        except (urllib.error.URLError, OSError):
+            lines = []
+        for line in lines:
+            if line.startswith(DDS_2025 + " "):
+                value = float(line.split()[1])
+        names = {re.split(r"[{ ]", x, 1)[0] for x in lines}
+        missing = [n for n in FOLLOWERS if n not in names]
+        if value is not None and abs(value - 6.1) < 0.05 and not missing:
+            counts.append(sum(1 for x in lines if x.startswith("dtm_")))
+            if len(counts) > args.settle and len(set(counts[-args.settle - 1:])) == 1:
+                print(f"promql-live: demo data in (DDS 2025 growth {value}, {counts[-1]} dtm series)")
+                return 0
         time.sleep(1)
-    die(f"the demo data's DDS 2025 growth is not about 6.1 after {args.timeout}s "
-        f"(last value: {value})", 1)
+    die(f"no complete demo data after {args.timeout}s (DDS 2025 growth: {value}, expected about 6.1; "
+        f"missing: {', '.join(missing) or 'none'})", 1)
 
 
 def cmd_wait_prom(args):
@@ -455,6 +467,8 @@ def dashboard_checks(path, dash, root):
         title = panel.get("title") or f"panel {panel.get('id', '?')}"
         title, _ = interpolate(title, variables, "text")
         targets = [t for t in panel.get("targets") or [] if "expr" in t]
+        if any("panelId" in t for t in panel.get("targets") or []):
+            continue  # the "-- Dashboard --" source shows another panel's data, checked there
         if not targets:
             checks.append(Check(f'{name}: panel "{title}"', "", error="the panel has no PromQL query"))
             continue
@@ -771,6 +785,7 @@ def main():
     w.add_argument("--url", required=True)
     w.add_argument("--pid", help="fail early when this process (the local stack) exits")
     w.add_argument("--timeout", type=int, default=240)
+    w.add_argument("--settle", type=int, default=3, help="seconds without new series")
 
     c = sub.add_parser("config")
     c.add_argument("--base", required=True, help="deploy/prometheus/prometheus.yml")
