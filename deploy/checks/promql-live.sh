@@ -41,7 +41,7 @@ while (( $# )); do
     --self-test) SELF_TEST=true; shift ;;
     --dashboard) [[ $# -ge 2 ]] || usage; EXTRA_DASHBOARDS+=("$(realpath "$2")"); shift 2 ;;
     --rules) [[ $# -ge 2 ]] || usage; EXTRA_RULES+=("$(realpath "$2")"); shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) usage ;;
   esac
 done

@@ -614,7 +614,7 @@ def cmd_check(args):
         elif status != "OK":
             failed.append(c)
         series = str(c.series) if c.status in ("OK", "EMPTY") else "-"
-        note = f"  ({c.note})" if c.note else ""
+        note = f"  ({c.note if len(c.note) <= 200 else c.note[:200] + ' …'})" if c.note else ""
         print(f"{status:<6} {series:>4}  {c.source}{note}")
         if status in ("EMPTY", "ERROR"):
             print(f"{'':13}expr: {' '.join(c.expr.split())}")
