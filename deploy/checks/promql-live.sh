@@ -59,7 +59,16 @@ for candidate in ${DTM_CHECK_PYTHON:-} python3 /usr/bin/python3; do
 done
 [[ -n "$PY" ]] || { say "no python3 with $modules (apt-get install -y --no-install-recommends python3-yaml python3-matplotlib)"; exit 2; }
 command -v prometheus >/dev/null 2>&1 || { say "prometheus not found (apt-get install prometheus)"; exit 2; }
-checker() { "$PY" "$SCRIPT_DIR/promql_live.py" "$@"; }
+# in the background and waited for, so that Ctrl-C or SIGTERM stops the run at once
+CHILD_PID=""
+checker() {
+  "$PY" "$SCRIPT_DIR/promql_live.py" "$@" &
+  CHILD_PID=$!
+  local rc=0
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  return "$rc"
+}
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 shopt -s nullglob
@@ -80,6 +89,7 @@ PROM_PID=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [[ -n "$CHILD_PID" ]]; then kill -TERM "$CHILD_PID" 2>/dev/null || true; fi
   if [[ -n "$PROM_PID" ]] && kill -0 "$PROM_PID" 2>/dev/null; then
     kill -TERM "$PROM_PID" 2>/dev/null || true
     wait "$PROM_PID" 2>/dev/null || true
