@@ -19,6 +19,7 @@ What is checked (each must return at least one series; an empty result or an err
 Standard library only, plus python3-yaml for the rule files and python3-matplotlib for --render-dir.
 """
 import argparse
+import datetime
 import glob
 import json
 import math
@@ -162,7 +163,6 @@ def evaluated_after(stamp, since):
     m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)", stamp)
     if not m:
         return False
-    import datetime
     frac = float(m.group(2) or 0)
     tz = "+00:00" if m.group(3) == "Z" else m.group(3)
     t = datetime.datetime.fromisoformat(m.group(1) + tz).timestamp() + frac
@@ -724,15 +724,17 @@ def draw(checks, title, unit, out):
     if has_period or not ranges:
         for c in instants:
             for r in c.result.get("result", []) if c.result.get("resultType") == "vector" else []:
-                series.append((legend(c.graph[2].get("legendFormat"), r["metric"]), r["metric"],
-                               float(r["value"][1])))
+                fmt = c.graph[2].get("legendFormat")
+                if has_period and (not fmt or fmt == "__auto"):  # one bar group per series
+                    label = legend(None, {k: x for k, x in r["metric"].items() if k != "period"})
+                else:
+                    label = legend(fmt, r["metric"])
+                series.append((label, r["metric"], float(r["value"][1])))
         if has_period:
             how = "bar chart by period"
             groups = {}
             for label, metric, v in series:
-                key = legend(None, {k: x for k, x in metric.items() if k != "period"}) \
-                    if not checks[0].graph[2].get("legendFormat") else label
-                groups.setdefault(key, {})[metric.get("period", "")] = v
+                groups.setdefault(label, {})[metric.get("period", "")] = v
             periods = sorted({p for g in groups.values() for p in g})
             names = sorted(groups)[:8]
             width = 0.8 / max(len(names), 1)
@@ -746,12 +748,11 @@ def draw(checks, title, unit, out):
                 ax.set_title(f"(first {len(names)} of {len(groups)} series)", fontsize=8, loc="right")
         else:
             how = "bar chart"
-            series = sorted(series)[:25]
+            series = sorted(series, key=lambda s: s[0])[:25]
             ax.barh([s[0] for s in series], [s[2] for s in series])
             ax.invert_yaxis()
     else:
         how = "line chart"
-        import datetime
         n = 0
         for c in ranges:
             for r in c.result.get("result", []):
