@@ -487,6 +487,8 @@ def dashboard_checks(path, dash, root):
             checks.append(Check(src, expr, graph=graph))
             if not t.get("instant") or t.get("range"):
                 checks.append(Check(src + " [range]", expr, kind="range", graph=graph))
+    if not any(c.graph for c in checks):
+        checks.append(Check(f"{name}: board", "", error="no panel with a PromQL query"))
     return checks
 
 
@@ -652,6 +654,8 @@ def expect(path, failed, root):
         print(f"  NOT CAUGHT  {line}")
     for line in sorted(got - want):
         print(f"  UNEXPECTED  {line}")
+    if got - want:
+        print("self-test: the unexpected failures are real boards or rules without data")
     print("self-test: " + ("passed" if ok else "FAILED"))
     return 0 if ok else 1
 
