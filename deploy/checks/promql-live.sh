@@ -75,7 +75,7 @@ shopt -s nullglob
 DASHBOARDS=("$ROOT"/grafana/dashboards/*.json)
 RULES=("$ROOT"/deploy/prometheus/rules/*.rules.yml)
 shopt -u nullglob
-RENDER_ONLY=("${DASHBOARDS[@]}" "${EXTRA_DASHBOARDS[@]}")
+BOARDS_TO_DRAW=("${DASHBOARDS[@]}" "${EXTRA_DASHBOARDS[@]}")
 if $SELF_TEST; then
   EXTRA_DASHBOARDS+=("$TESTDATA/fixture-dashboard.json" "$TESTDATA/broken-dashboard.json")
   EXTRA_RULES+=("$TESTDATA/broken.rules.yml")
@@ -157,9 +157,9 @@ if $SELF_TEST; then
   if [[ ! -s "$WORK/render/fixture-dashboard.png" ]]; then
     say "self-test: the fixture board's key panel was not drawn"; rc=1
   fi
-  if [[ -n "$RENDER_DIR" ]] && (( ${#RENDER_ONLY[@]} )); then
+  if [[ -n "$RENDER_DIR" ]] && (( ${#BOARDS_TO_DRAW[@]} )); then
     checker check --prom "$PROM" --root "$ROOT" --exempt "$SCRIPT_DIR/promql-exempt.txt" \
-      --dashboards "${RENDER_ONLY[@]}" --render-dir "$RENDER_DIR" >"$WORK/render.out" || { cat "$WORK/render.out"; rc=1; }
+      --dashboards "${BOARDS_TO_DRAW[@]}" --render-dir "$RENDER_DIR" >"$WORK/render.out" || { cat "$WORK/render.out"; rc=1; }
     grep '^render:' "$WORK/render.out" || true
   fi
 else
