@@ -36,6 +36,12 @@ public class AlertsTopology implements SubTopology {
     public static final String SERIES_STORE = "alert-series-store";
     /** The state of every alert. */
     public static final String STATE_STORE = "alert-state-store";
+    /** The latest indicator values and model snapshots, for rules that are added or changed. */
+    static final String INDICATOR_STORE = "alert-indicator-store";
+    static final String MODEL_STORE = "alert-model-store";
+    /** The rules each matcher has evaluated on its latest values (id → the rule as JSON). */
+    static final String INDICATOR_RULES_STORE = "alert-indicator-rules-store";
+    static final String MODEL_RULES_STORE = "alert-model-rules-store";
 
     private final AlertRuleBook rules;
 
@@ -60,12 +66,23 @@ public class AlertsTopology implements SubTopology {
                 Serdes.Double()));
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(STATE_STORE), Serdes.String(),
                 JsonSerde.of(AlertRecord.class)));
+        for (String store : List.of(INDICATOR_RULES_STORE, MODEL_RULES_STORE)) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(store), Serdes.String(), Serdes.String()));
+        }
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(INDICATOR_STORE), Serdes.String(),
+                JsonSerde.of(IndicatorValue.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(MODEL_STORE), Serdes.String(),
+                JsonSerde.of(ModelSnapshot.class)));
         KStream<String, AlertInput> fromIndicators = builder
                 .stream(Topics.INDICATORS.name(), Topics.INDICATORS.consumed("alerts-read-indicators"))
-                .flatMap((key, value) -> fromIndicator(rules.get(), key, value), Named.as("alerts-match-indicators"));
+                .process(() -> new RuleMatcher<IndicatorValue>(rules, INDICATOR_STORE, INDICATOR_RULES_STORE,
+                        AlertsTopology::fromIndicator), Named.as("alerts-match-indicators"), INDICATOR_STORE,
+                        INDICATOR_RULES_STORE);
         KStream<String, AlertInput> fromModels = builder
                 .stream(Topics.MODEL.name(), Topics.MODEL.consumed("alerts-read-models"))
-                .flatMap((key, snapshot) -> fromModel(rules.get(), snapshot), Named.as("alerts-match-models"));
+                .process(() -> new RuleMatcher<ModelSnapshot>(rules, MODEL_STORE, MODEL_RULES_STORE,
+                        (r, key, snapshot) -> fromModel(r, snapshot)), Named.as("alerts-match-models"), MODEL_STORE,
+                        MODEL_RULES_STORE);
         fromIndicators.merge(fromModels, Named.as("alerts-merge-inputs"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(AlertInput.class))
                         .withName("alerts-by-alert"))

@@ -14,7 +14,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -34,6 +37,7 @@ class AlertsTopologyTest {
     private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
 
     private SimpleMeterRegistry registry;
+    private AtomicReference<Map<String, AlertRule>> inForce;
     private TopologyTestDriver driver;
     private TestInputTopic<String, IndicatorValue> indicators;
     private TestInputTopic<String, ModelSnapshot> models;
@@ -46,7 +50,8 @@ class AlertsTopologyTest {
         AlertGauges gauges = new AlertGauges(registry);
         rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
-        AlertsTopology.build(builder, rules::byId, gauges, Stores::inMemoryKeyValueStore);
+        inForce = new AtomicReference<>(rules.byId());
+        AlertsTopology.build(builder, inForce::get, gauges, Stores::inMemoryKeyValueStore);
         driver = Drivers.of(builder.build(), stateDir, NOW);
         indicators = driver.createInputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().serializer(),
                 Topics.INDICATORS.valueSerde().serializer());
@@ -70,6 +75,53 @@ class AlertsTopologyTest {
                 period, value, false, List.of(new IndicatorValue.Input("trade|" + reporter + "|WLD|EXPORT|DDS", period,
                         1, vintage, "urn:test", "dds-" + period)), 0);
         indicators.pipeInput(v.topicKey(), v);
+    }
+
+    private void withRule(String yaml) {
+        Map<String, AlertRule> next = new LinkedHashMap<>(inForce.get());
+        next.putAll(AlertRules.parse(("rules:\n" + yaml).getBytes(java.nio.charset.StandardCharsets.UTF_8), "test")
+                .byId());
+        inForce.set(next);
+    }
+
+    @Test
+    void shouldEvaluateARuleAddedLaterOnTheValuesAlreadyThereAndResolveItsAlertsWhenItIsDeleted() {
+        growth("VNM", "2023", 9.0, "2024-04-01");
+        growth("VNM", "2024", 1.5, "2025-04-01");
+        assertTrue(alerts.isEmpty(), "no rule selects VNM yet");
+
+        withRule("""
+                  - {id: vnm-low, source: indicator, severity: warning, entry: trade-yoy-growth, reporter: VNM,
+                     op: "<", threshold: 2, clear: 3}
+                """);
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        AlertTransition fired = alerts.readValue();
+        assertEquals("vnm-low", fired.rule());
+        assertEquals("firing", fired.status());
+        assertEquals("2024", fired.period());
+
+        withRule("""
+                  - {id: vnm-low, source: indicator, severity: warning, entry: trade-yoy-growth, reporter: VNM,
+                     op: "<", threshold: 1, clear: 1.2}
+                """);
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertEquals("resolved", alerts.readValue().status(), "a changed rule is evaluated again at once");
+
+        withRule("""
+                  - {id: vnm-low, source: indicator, severity: warning, entry: trade-yoy-growth, reporter: VNM,
+                     op: "<", threshold: 2, clear: 3}
+                """);
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertEquals("firing", alerts.readValue().status());
+        Map<String, AlertRule> without = new LinkedHashMap<>(inForce.get());
+        without.remove("vnm-low");
+        inForce.set(without);
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        AlertTransition deleted = alerts.readValue();
+        assertEquals("resolved", deleted.status(), "deleting a rule resolves its firing alerts");
+        assertEquals("vnm-low", deleted.rule());
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertTrue(alerts.isEmpty());
     }
 
     @Test
