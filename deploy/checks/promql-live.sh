@@ -141,7 +141,7 @@ if ! checker wait-service --url "$URL" ${RUN_PID:+--pid "$RUN_PID"} --timeout 24
   [[ -f "$WORK/run.out" ]] && tail -n 20 "$WORK/run.out" >&2
   exit 1
 fi
-if ! checker wait-prom --prom "$PROM" --pid "$PROM_PID" --interval "$INTERVAL" --timeout 90; then
+if ! checker wait-prom --prom "$PROM" --pid "$PROM_PID" --interval "$INTERVAL" --timeout 180; then
   tail -n 20 "$WORK/prometheus.log" >&2
   exit 1
 fi

@@ -128,6 +128,11 @@ def cmd_wait_service(args):
         f"missing: {', '.join(missing) or 'none'})", 1)
 
 
+# the fewest samples of the Kafka client metrics the boards read (empty while one is missing)
+KAFKA_LATE = ('min(count_over_time(kafka_stream_task_process_total[5m])) '
+              'and on() count(kafka_consumer_fetch_manager_records_lag)')
+
+
 def cmd_wait_prom(args):
     """Waits until the dtm target is up, `up` has min-samples samples and every rule group has been
     evaluated after that, so that rates over the scraped samples have values."""
@@ -149,6 +154,13 @@ def cmd_wait_prom(args):
                 rules, _ = prom_api(args.prom, "/api/v1/rules", None)
                 groups = (rules or {}).get("groups", [])
                 if groups and all(evaluated_after(g.get("lastEvaluation"), since) for g in groups):
+                    # Micrometer's Kafka binders register the clients' metrics as they find them, on a
+                    # periodic refresh: task and consumer-lag metrics can come a minute after start.
+                    stage = "Kafka client metrics (task throughput, consumer lag)"
+                    late, _ = prom_api(args.prom, "/api/v1/query", {"query": KAFKA_LATE})
+                    if not late or not late["result"] or float(late["result"][0]["value"][1]) < args.min_samples:
+                        time.sleep(1)
+                        continue
                     print(f"promql-live: Prometheus has {samples} scrapes of the service and has "
                           f"evaluated {len(groups)} rule groups")
                     return 0
@@ -717,6 +729,28 @@ def render_all(args, dashboards, checks, root):
     return ok
 
 
+def target_names(panel):
+    """Display names of a panel's queries from its `organize` transformation (`Value #A` -> `Goods`)."""
+    names = {}
+    for t in panel.get("transformations") or []:
+        if t.get("id") == "organize":
+            for field, name in ((t.get("options") or {}).get("renameByName") or {}).items():
+                m = re.fullmatch(r"Value #(\w+)", field)
+                if m:
+                    names[m.group(1)] = name
+    return names
+
+
+def series_label(c, metric, drop=()):
+    """A series' legend; where several queries of the panel give the same labels, the query's name."""
+    fmt = c.graph[2].get("legendFormat")
+    label = legend(None if not fmt or fmt == "__auto" else fmt, {k: x for k, x in metric.items() if k not in drop})
+    name = target_names(c.graph[1]).get(c.graph[2].get("refId"))
+    if name and len([t for t in c.graph[1].get("targets") or [] if t.get("expr")]) > 1:
+        return name if label in ("value", "") or not label else f"{name} {label}"
+    return label
+
+
 def draw(checks, title, unit, out):
     import matplotlib.pyplot as plt
     ranges = [c for c in checks if c.kind == "range"]
@@ -728,19 +762,18 @@ def draw(checks, title, unit, out):
     if has_period or not ranges:
         for c in instants:
             for r in c.result.get("result", []) if c.result.get("resultType") == "vector" else []:
-                fmt = c.graph[2].get("legendFormat")
-                if has_period and (not fmt or fmt == "__auto"):  # one bar group per series
-                    label = legend(None, {k: x for k, x in r["metric"].items() if k != "period"})
+                if has_period:  # one bar group per series
+                    label = series_label(c, r["metric"], drop=("period",))
                 else:
-                    label = legend(fmt, r["metric"])
-                series.append((label, r["metric"], float(r["value"][1])))
+                    label = series_label(c, r["metric"])
+                series.append((label, r["metric"], float(r["value"][1]), c))
         if has_period:
             how = "bar chart by period"
             groups = {}
-            for label, metric, v in series:
+            for label, metric, v, _ in series:
                 groups.setdefault(label, {})[metric.get("period", "")] = v
             periods = sorted({p for g in groups.values() for p in g})
-            names = sorted(groups)[:8]
+            names = list(groups)[:8]
             width = 0.8 / max(len(names), 1)
             for i, gname in enumerate(names):
                 xs = [j + i * width - 0.4 + width / 2 for j in range(len(periods))]
@@ -752,8 +785,24 @@ def draw(checks, title, unit, out):
                 ax.set_title(f"(first {len(names)} of {len(groups)} series)", fontsize=8, loc="right")
         else:
             how = "bar chart"
-            series = sorted(series, key=lambda s: s[0])[:25]
-            ax.barh([s[0] for s in series], [s[2] for s in series])
+            queries = []  # one bar per query and category, grouped by category
+            for c in instants:
+                if c not in queries and any(x[3] is c for x in series):
+                    queries.append(c)
+            if len(queries) > 1:
+                names = target_names(queries[0].graph[1])
+                cats = sorted({legend(None, x[1]) for x in series})[:25]
+                height = 0.8 / len(queries)
+                for i, c in enumerate(queries):
+                    vals = {legend(None, x[1]): x[2] for x in series if x[3] is c}
+                    ax.barh([j + i * height - 0.4 + height / 2 for j in range(len(cats))],
+                            [vals.get(k, math.nan) for k in cats], height,
+                            label=names.get(c.graph[2].get("refId"), c.graph[2].get("refId")))
+                ax.set_yticks(range(len(cats)))
+                ax.set_yticklabels(cats)
+            else:
+                series = sorted(series, key=lambda s: s[0])[:25]
+                ax.barh([s[0] for s in series], [s[2] for s in series])
             ax.invert_yaxis()
     else:
         how = "line chart"
@@ -771,7 +820,7 @@ def draw(checks, title, unit, out):
     if unit and unit not in ("none", "short"):
         (ax.set_xlabel if how == "bar chart" else ax.set_ylabel)(unit)
     fig.suptitle(title)
-    if ax.get_legend_handles_labels()[0]:
+    if len(ax.get_legend_handles_labels()[0]) > 1:
         ax.legend(fontsize=7, loc="best")
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
@@ -804,7 +853,7 @@ def main():
     p.add_argument("--pid")
     p.add_argument("--interval", type=float, default=2.0, help="evaluation interval in seconds")
     p.add_argument("--min-samples", type=int, default=6)
-    p.add_argument("--timeout", type=int, default=90)
+    p.add_argument("--timeout", type=int, default=180)
 
     k = sub.add_parser("check")
     k.add_argument("--prom", required=True)
