@@ -78,6 +78,9 @@ class NotificationDeliveryTest {
             subscribe(rule + "-ok", "webhook", ok.url() + "/hook", rule);
             subscribe(rule + "-flaky", "webhook", flaky.url() + "/hook", rule);
             subscribe(rule + "-dead", "webhook", "http://127.0.0.1:" + closedPort() + "/hook", rule);
+            String copies = "team." + rule;
+            createTopic(copies);
+            subscribe(rule + "-kafka", "kafka", copies, rule);
 
             String source = "urn:test:delivery:" + UUID.randomUUID();
             publish(source, "a", "LAO", "NZL", "2023", 100, "2024-03-01");
@@ -126,6 +129,16 @@ class NotificationDeliveryTest {
                 assertNotNull(dead.headers().lastHeader("dtm.error.reason"));
             }
 
+            // the kafka channel: the dtm.alerts.v1 record itself on the subscriber's topic, with its key
+            try (var copied = new TopicReader<>(copies, new StringDeserializer(), new ByteArrayDeserializer())) {
+                var record = copied.await(r -> true, Duration.ofSeconds(60));
+                JsonNode value = JSON.readTree(record.value());
+                assertEquals(transition, value.get("id").asText());
+                assertEquals("firing", value.get("status").asText());
+                assertEquals(key(transition, rule + "-kafka"), new String(record.headers()
+                        .lastHeader(Notifications.IDEMPOTENCY_HEADER).value(), StandardCharsets.UTF_8));
+            }
+
             // a revision takes the low growth back: one resolved notification follows
             publish(source, "c", "LAO", "NZL", "2024", 110, "2025-06-01");
             WebhookReceiver.Request resolved = ok.await(r -> r.body().contains("\"status\":\"resolved\""), 1,
@@ -140,7 +153,7 @@ class NotificationDeliveryTest {
                     .body(org.hamcrest.Matchers.containsString(
                             "dtm_notifications_total{channel=\"webhook\",outcome=\"dead-lettered\"}"))
                     .body(org.hamcrest.Matchers.containsString(
-                            "dtm_notifications_total{channel=\"kafka\",outcome=\"delivered\"} 0.0"));
+                            "dtm_notifications_total{channel=\"alertmanager\",outcome=\"dead-lettered\"} 0.0"));
         }
     }
 
@@ -215,6 +228,13 @@ class NotificationDeliveryTest {
 
     private static String key(String transition, String subscription) {
         return UUID.nameUUIDFromBytes((transition + "|" + subscription).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static void createTopic(String name) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", io.dtm.support.KafkaBroker.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, 1, (short) 1))).all().get();
+        }
     }
 
     private static int closedPort() throws Exception {
