@@ -14,9 +14,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * {@code ingest-dedup}: drops an event whose {@code source|id} key was seen before (counted as a duplicate), lets
- * the first one through (counted as accepted);
- * remembers ids for the configured retention, purged on a wall-clock punctuation.
+ * {@code ingest-dedup}: drops an event whose {@code source|id} was seen before on this partition (counted as a
+ * duplicate), lets the first one through (counted as accepted); remembers ids for the configured retention, purged
+ * on a wall-clock punctuation. Its input is keyed by (series, period), which a repeat shares with the first copy.
  */
 final class DedupProcessor implements Processor<String, Observation, String, Observation> {
 
@@ -41,12 +41,14 @@ final class DedupProcessor implements Processor<String, Observation, String, Obs
 
     @Override
     public void process(Record<String, Observation> record) {
-        if (seen.get(record.key()) != null) {
-            metrics.duplicate(record.value().feed());
+        Observation obs = record.value();
+        String event = IngestTopology.eventKey(obs.source(), obs.id());
+        if (seen.get(event) != null) {
+            metrics.duplicate(obs.feed());
             return;
         }
-        seen.put(record.key(), context.currentSystemTimeMs());
-        metrics.accepted(record.value().feed());
+        seen.put(event, context.currentSystemTimeMs());
+        metrics.accepted(obs.feed());
         context.forward(record);
     }
 

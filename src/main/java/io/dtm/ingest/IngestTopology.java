@@ -21,8 +21,14 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The {@code ingest} sub-topology: feed topics (bytes) → parse and validate → de-duplicate by (source, id) →
- * resolve the vintage per (series, period) → {@code dtm.observations.v1}; rejects → {@code dtm.dlq.v1}.
+ * The {@code ingest} sub-topology: feed topics (bytes) → parse and validate → one repartition by (series, period)
+ * → de-duplicate by (source, id) → resolve the vintage per (series, period) → {@code dtm.observations.v1}; rejects
+ * → {@code dtm.dlq.v1}.
+ * <p>
+ * De-duplication and vintages share one repartition: a repeat of an event carries the same series and period, so
+ * it meets the first copy on the same partition. An id reused by its source for <em>other</em> content (another
+ * series or period) may land on another partition, where it is not seen as a repeat: it then goes through as an
+ * event of its own, and its (series, period) keeps the winning vintage as any other event's would.
  */
 @ApplicationScoped
 public class IngestTopology implements SubTopology {
@@ -82,13 +88,11 @@ public class IngestTopology implements SubTopology {
         rejected.to(Topics.DLQ.name(), Topics.DLQ.produced("ingest-write-dlq"));
 
         accepted
-                .map((key, obs) -> KeyValue.pair(eventKey(obs.source(), obs.id()), obs), Named.as("ingest-key-by-event"))
-                .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("ingest-dedup"))
-                .process(() -> new DedupProcessor(metrics, dedupRetention, purgeInterval), Named.as("ingest-dedup"),
-                        EVENT_ID_STORE)
                 .map((key, obs) -> KeyValue.pair(obs.series().withPeriod(obs.period()), obs),
                         Named.as("ingest-key-by-series-period"))
                 .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("ingest-vintage"))
+                .process(() -> new DedupProcessor(metrics, dedupRetention, purgeInterval), Named.as("ingest-dedup"),
+                        EVENT_ID_STORE)
                 .process(() -> new VintageProcessor(metrics), Named.as("ingest-resolve-vintage"), VINTAGE_STORE)
                 .to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
     }

@@ -154,8 +154,9 @@ class IngestTopologyTest {
         assertEquals(1, count("dtm.events.rejected", "feed", "policy", "reason", "wrong-topic"));
     }
 
+    /** One partition here: in the service an id reused for another (series, period) meets the first only there. */
     @Test
-    void shouldDropRepeatedSourceAndIdEvenWithOtherContent() {
+    void shouldDropRepeatedSourceAndIdEvenWithOtherContentOnTheSamePartition() {
         sendTrade("urn:test", "dup", "2023", 1, "2024-01-01");
         sendTrade("urn:test", "dup", "2022", 2, "2024-01-01");
         send(Feed.TRADE, binaryHeaders(Feed.TRADE, "urn:test", "dup"),
