@@ -1,9 +1,14 @@
 package io.dtm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dtm.indicators.Catalogue;
+import io.dtm.indicators.IndicatorsTopology;
 import io.dtm.ingest.IngestTopology;
 import io.dtm.metrics.DtmMetrics;
+import io.dtm.metrics.IndicatorGauges;
+import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -14,11 +19,38 @@ import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-/** How the parts of the topology are wired: which internal topics they go through. */
+/** How the ingest and indicators parts are wired: in process when they share an application, by topic when not. */
 class TopologyWiringTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final DtmMetrics metrics = new DtmMetrics(registry);
+    private final IndicatorGauges gauges = new IndicatorGauges(registry, 30, 10_000);
+    private final Catalogue catalogue = Catalogue.load("classpath:indicators.yaml");
+
+    @Test
+    void shouldHandWinningObservationsToIndicatorsInProcessWhenBothRolesRunTogether() {
+        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators-ingest");
+        var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
+                Stores::inMemoryKeyValueStore);
+        IndicatorsTopology.build(builder, observations, catalogue, null, metrics, gauges,
+                Stores::inMemoryKeyValueStore);
+
+        Set<String> sources = sourceTopics(builder);
+        assertTrue(!sources.contains(Topics.OBSERVATIONS.name()), "observations not read back: " + sources);
+        assertEquals(Set.of("ingest-vintage-repartition",
+                "indicators-by-group-repartition"), repartitions(sources));
+        assertTrue(sinkTopics(builder).contains(Topics.OBSERVATIONS.name()), "observations still written");
+    }
+
+    @Test
+    void shouldReadTheObservationsTopicWhenTheIndicatorsRoleRunsAlone() {
+        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators");
+        IndicatorsTopology.build(builder, catalogue, null, metrics, gauges, Stores::inMemoryKeyValueStore);
+
+        Set<String> sources = sourceTopics(builder);
+        assertTrue(sources.contains(Topics.OBSERVATIONS.name()), "observations read: " + sources);
+        assertEquals(Set.of("indicators-by-group-repartition"), repartitions(sources));
+    }
 
     @Test
     void shouldDeduplicateAndResolveVintagesBehindOneRepartition() {
@@ -40,6 +72,18 @@ class TopologyWiringTest {
             for (TopologyDescription.Node node : sub.nodes()) {
                 if (node instanceof TopologyDescription.Source source) {
                     topics.addAll(source.topicSet());
+                }
+            }
+        }
+        return topics;
+    }
+
+    private static Set<String> sinkTopics(StreamsBuilder builder) {
+        Set<String> topics = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : builder.build().describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) {
+                    topics.add(sink.topic());
                 }
             }
         }

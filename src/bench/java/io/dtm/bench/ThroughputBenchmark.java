@@ -85,9 +85,10 @@ import org.slf4j.LoggerFactory;
  * <li>(a) A plain {@code KafkaConsumer<byte[], byte[]>} (default settings, no group) reads the N records from the
  * beginning.</li>
  * <li>(b) A pass-through topology on {@code byte[]} ({@code dtm.trade.v1} → {@code dtm.bench.passthrough.v1}).</li>
- * <li>(c) The real pipeline: {@link IngestTopology#build} + {@link IndicatorsTopology#build} with the default
- * catalogue (and the broker to read the history of new entries from, as in the service), persistent stores and the
- * meters on a {@link SimpleMeterRegistry}.</li>
+ * <li>(c) The real pipeline: {@link IngestTopology#build} + {@link IndicatorsTopology#build}, wired as the service
+ * wires them when both roles run in one application (the winning observations handed over in process), with the
+ * default catalogue (and the broker to read the history of new entries from, as in the service), persistent stores
+ * and the meters on a {@link SimpleMeterRegistry}.</li>
  * </ol>
  * (b) and (c) run as one {@link KafkaStreams} each, with the service's settings: {@code exactly_once_v2},
  * {@code ensure.explicit.internal.resource.naming=true}, {@code commit.interval.ms=100}, one stream thread, lz4,
@@ -357,8 +358,10 @@ public final class ThroughputBenchmark {
         IndicatorGauges gauges = new IndicatorGauges(registry, 30, 10_000);
         Catalogue.KINDS.forEach(metrics::registerIndicatorKind);
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
-        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), Stores::persistentKeyValueStore);
-        IndicatorsTopology.build(builder, catalogue, bootstrap, metrics, gauges, Stores::persistentKeyValueStore);
+        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
+                Stores::persistentKeyValueStore);
+        IndicatorsTopology.build(builder, winners, catalogue, bootstrap, metrics, gauges,
+                Stores::persistentKeyValueStore);
 
         Counter received = registry.get("dtm.events.received").tag("feed", "trade").counter();
         Counter accepted = registry.get("dtm.events.accepted").tag("feed", "trade").counter();

@@ -6,6 +6,7 @@ import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
 import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Role;
+import io.dtm.streams.SharedStreams;
 import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -26,7 +28,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The {@code indicators} sub-topology: {@code dtm.observations.v1} → each observation placed in the groups of
  * the catalogue entries that read it → repartition by group → compute → {@code dtm.indicators.v1} and the
- * {@code dtm_indicator_*} gauges. Its shape does not depend on the catalogue.
+ * {@code dtm_indicator_*} gauges. Its shape does not depend on the catalogue. When the ingest role runs in the same
+ * application, the observations come straight from its vintage step (the records it writes to the topic, in the
+ * same transaction) instead of being read back from the topic.
  */
 @ApplicationScoped
 public class IndicatorsTopology implements SubTopology {
@@ -61,7 +65,14 @@ public class IndicatorsTopology implements SubTopology {
 
     @Override
     public void addTo(StreamsBuilder builder) {
-        build(builder, catalogue, bootstrapServers, metrics, gauges, Stores::persistentKeyValueStore);
+        addTo(builder, new SharedStreams());
+    }
+
+    /** Adds the sub-topology, fed by the ingest part's winning observations when it runs here too. */
+    @Override
+    public void addTo(StreamsBuilder builder, SharedStreams shared) {
+        build(builder, shared.observations().orElseGet(() -> readObservations(builder)), catalogue,
+                bootstrapServers, metrics, gauges, Stores::persistentKeyValueStore);
     }
 
     /** The catalogue this instance computes. */
@@ -70,13 +81,26 @@ public class IndicatorsTopology implements SubTopology {
     }
 
     /**
-     * Adds the sub-topology to {@code builder}.
+     * Adds the sub-topology to {@code builder}, reading {@code dtm.observations.v1}.
      *
      * @param bootstrapServers where new catalogue entries read their history; {@code null} to skip that
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
      */
     public static void build(StreamsBuilder builder, Catalogue catalogue, String bootstrapServers,
             DtmMetrics metrics, IndicatorGauges gauges, Function<String, KeyValueBytesStoreSupplier> stores) {
+        build(builder, readObservations(builder), catalogue, bootstrapServers, metrics, gauges, stores);
+    }
+
+    /**
+     * Adds the sub-topology to {@code builder}, fed by {@code observations} (keyed and valued as on
+     * {@code dtm.observations.v1}).
+     *
+     * @param bootstrapServers where new catalogue entries read their history; {@code null} to skip that
+     * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
+     */
+    public static void build(StreamsBuilder builder, KStream<String, Observation> observations, Catalogue catalogue,
+            String bootstrapServers, DtmMetrics metrics, IndicatorGauges gauges,
+            Function<String, KeyValueBytesStoreSupplier> stores) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(INPUT_STORE), Serdes.String(), JsonSerde.of(Observation.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -84,13 +108,17 @@ public class IndicatorsTopology implements SubTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(CATALOGUE_STORE), Serdes.String(), Serdes.String()));
 
-        builder.stream(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.consumed("indicators-read-observations"))
+        observations
                 .flatMap((key, obs) -> place(catalogue, obs), Named.as("indicators-place"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(GroupInput.class))
                         .withName(GROUP_TOPIC))
                 .process(() -> new IndicatorProcessor(catalogue, bootstrapServers, metrics, gauges),
                         Named.as("indicators-compute"), INPUT_STORE, VALUE_STORE, CATALOGUE_STORE)
                 .to(Topics.INDICATORS.name(), Topics.INDICATORS.produced("indicators-write"));
+    }
+
+    private static KStream<String, Observation> readObservations(StreamsBuilder builder) {
+        return builder.stream(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.consumed("indicators-read-observations"));
     }
 
     private static List<KeyValue<String, GroupInput>> place(Catalogue catalogue, Observation obs) {

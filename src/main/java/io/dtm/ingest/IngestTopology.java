@@ -5,6 +5,7 @@ import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Role;
+import io.dtm.streams.SharedStreams;
 import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,15 +54,23 @@ public class IngestTopology implements SubTopology {
 
     @Override
     public void addTo(StreamsBuilder builder) {
-        build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(), Stores::persistentKeyValueStore);
+        addTo(builder, new SharedStreams());
+    }
+
+    /** Adds the sub-topology and offers the winning observations to the parts added after it. */
+    @Override
+    public void addTo(StreamsBuilder builder, SharedStreams shared) {
+        shared.offerObservations(build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(),
+                Stores::persistentKeyValueStore));
     }
 
     /**
      * Adds the sub-topology to {@code builder}.
      *
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
+     * @return the winning observations, keyed as on {@code dtm.observations.v1}, which they are also written to
      */
-    public static void build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
+    public static KStream<String, Observation> build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
             Duration purgeInterval, Function<String, KeyValueBytesStoreSupplier> stores) {
         JsonSerde<Observation> observationSerde = JsonSerde.of(Observation.class);
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -87,14 +96,15 @@ public class IngestTopology implements SubTopology {
         }
         rejected.to(Topics.DLQ.name(), Topics.DLQ.produced("ingest-write-dlq"));
 
-        accepted
+        KStream<String, Observation> winners = accepted
                 .map((key, obs) -> KeyValue.pair(obs.series().withPeriod(obs.period()), obs),
                         Named.as("ingest-key-by-series-period"))
                 .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("ingest-vintage"))
                 .process(() -> new DedupProcessor(metrics, dedupRetention, purgeInterval), Named.as("ingest-dedup"),
                         EVENT_ID_STORE)
-                .process(() -> new VintageProcessor(metrics), Named.as("ingest-resolve-vintage"), VINTAGE_STORE)
-                .to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
+                .process(() -> new VintageProcessor(metrics), Named.as("ingest-resolve-vintage"), VINTAGE_STORE);
+        winners.to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
+        return winners;
     }
 
     /** {@code source|id}, with {@code %} and {@code |} escaped in the source so that the key is unambiguous. */

@@ -10,4 +10,12 @@ public interface SubTopology {
 
     /** Adds this part's sources, processors, stores and sinks to {@code builder}. */
     void addTo(StreamsBuilder builder);
+
+    /**
+     * Adds this part, given what the parts added before it share; by default it shares nothing and reads its
+     * input from topics ({@link #addTo(StreamsBuilder)}).
+     */
+    default void addTo(StreamsBuilder builder, SharedStreams shared) {
+        addTo(builder);
+    }
 }

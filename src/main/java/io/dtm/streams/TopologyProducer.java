@@ -13,7 +13,10 @@ import org.apache.kafka.streams.TopologyConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Produces the one topology of this instance from the sub-topologies of the roles it runs. */
+/**
+ * Produces the one topology of this instance from the sub-topologies of the roles it runs, added in role order
+ * (ingest first), each given the {@link SharedStreams} of the parts before it.
+ */
 @ApplicationScoped
 public class TopologyProducer {
 
@@ -34,10 +37,11 @@ public class TopologyProducer {
     @Produces
     Topology topology() {
         StreamsBuilder builder = newBuilder(applicationId);
+        SharedStreams shared = new SharedStreams();
         parts.stream()
                 .filter(part -> config.runs(part.role()))
                 .sorted(Comparator.comparing(SubTopology::role))
-                .forEach(part -> part.addTo(builder));
+                .forEach(part -> part.addTo(builder, shared));
         Topology topology = builder.build();
         LOG.debugf("topology of %s:%n%s", applicationId, topology.describe());
         return topology;

@@ -23,8 +23,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * The ingest and indicators sub-topologies in one {@link TopologyTestDriver} (stores in memory): feed topics in,
- * indicators out.
+ * The ingest and indicators sub-topologies in one {@link TopologyTestDriver} (stores in memory), wired as the
+ * service wires them when both roles run in one application: feed topics in, indicators out.
  */
 public final class PipelineDriver implements AutoCloseable {
 
@@ -42,8 +42,10 @@ public final class PipelineDriver implements AutoCloseable {
     public PipelineDriver(Path stateDir, Catalogue catalogue) {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         DtmMetrics metrics = new DtmMetrics(registry);
-        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), Stores::inMemoryKeyValueStore);
-        IndicatorsTopology.build(builder, catalogue, null, metrics, gauges, Stores::inMemoryKeyValueStore);
+        var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
+                Stores::inMemoryKeyValueStore);
+        IndicatorsTopology.build(builder, observations, catalogue, null, metrics, gauges,
+                Stores::inMemoryKeyValueStore);
         driver = Drivers.of(builder.build(), stateDir);
         indicators = driver.createOutputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().deserializer(),
                 Topics.INDICATORS.valueSerde().deserializer());
