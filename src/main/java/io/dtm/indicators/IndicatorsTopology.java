@@ -4,7 +4,8 @@ import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
-import io.dtm.streams.JsonSerde;
+import io.dtm.streams.IndicatorValueSerde;
+import io.dtm.streams.ObservationSerde;
 import io.dtm.streams.Role;
 import io.dtm.streams.SharedStreams;
 import io.dtm.streams.SubTopology;
@@ -102,15 +103,15 @@ public class IndicatorsTopology implements SubTopology {
             String bootstrapServers, DtmMetrics metrics, IndicatorGauges gauges,
             Function<String, KeyValueBytesStoreSupplier> stores) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                stores.apply(INPUT_STORE), Serdes.String(), JsonSerde.of(Observation.class)));
+                stores.apply(INPUT_STORE), Serdes.String(), new ObservationSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                stores.apply(VALUE_STORE), Serdes.String(), JsonSerde.of(IndicatorValue.class)));
+                stores.apply(VALUE_STORE), Serdes.String(), new IndicatorValueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(CATALOGUE_STORE), Serdes.String(), Serdes.String()));
 
         observations
                 .flatMap((key, obs) -> place(catalogue, obs), Named.as("indicators-place"))
-                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(GroupInput.class))
+                .repartition(Repartitioned.with(Serdes.String(), new GroupInputSerde())
                         .withName(GROUP_TOPIC))
                 .process(() -> new IndicatorProcessor(catalogue, bootstrapServers, metrics, gauges),
                         Named.as("indicators-compute"), INPUT_STORE, VALUE_STORE, CATALOGUE_STORE)

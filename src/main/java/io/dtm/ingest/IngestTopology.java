@@ -3,7 +3,7 @@ package io.dtm.ingest;
 import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
-import io.dtm.streams.JsonSerde;
+import io.dtm.streams.ObservationSerde;
 import io.dtm.streams.Role;
 import io.dtm.streams.SharedStreams;
 import io.dtm.streams.SubTopology;
@@ -72,7 +72,7 @@ public class IngestTopology implements SubTopology {
      */
     public static KStream<String, Observation> build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
             Duration purgeInterval, Function<String, KeyValueBytesStoreSupplier> stores) {
-        JsonSerde<Observation> observationSerde = JsonSerde.of(Observation.class);
+        ObservationSerde observationSerde = new ObservationSerde();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(EVENT_ID_STORE), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(

@@ -1,0 +1,31 @@
+package io.dtm.indicators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dtm.events.Observation;
+import io.dtm.streams.JsonSerde;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The binary serde of the repartition by group. */
+class GroupInputSerdeTest {
+
+    private static final Observation OBS = new Observation("trade", "CHN", "WLD", "EXPORT", "DDS", "2023", 1.5e11,
+            "USD", "2024-06-01", "urn:wto:stats", "table1-DDS-2023", 12.25, null, null, null, false);
+    private final GroupInputSerde serde = new GroupInputSerde();
+
+    @Test
+    void shouldRoundTripInputsWithNamedPeriodsNoPeriodsAndAnEmptyList() {
+        for (List<String> periods : java.util.Arrays.asList(List.of("2023", "2024"), null, List.<String>of())) {
+            GroupInput in = new GroupInput("trade-yoy-growth", "2023", periods, OBS);
+            assertEquals(in, serde.deserializer().deserialize("t", serde.serializer().serialize("t", in)));
+        }
+    }
+
+    @Test
+    void shouldReadInputsWrittenAsJsonByEarlierVersions() {
+        GroupInput in = new GroupInput("dds-rca", "CHN|DDS", null, OBS);
+        byte[] json = JsonSerde.of(GroupInput.class).serializer().serialize("t", in);
+        assertEquals(in, serde.deserializer().deserialize("t", json));
+    }
+}
