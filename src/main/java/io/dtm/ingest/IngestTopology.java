@@ -26,17 +26,15 @@ import org.apache.kafka.streams.state.Stores;
  * → de-duplicate by (source, id) → resolve the vintage per (series, period) → {@code dtm.observations.v1}; rejects
  * → {@code dtm.dlq.v1}.
  * <p>
- * De-duplication and vintages share one repartition: a repeat of an event carries the same series and period, so
- * it meets the first copy on the same partition. An id reused by its source for <em>other</em> content (another
- * series or period) may land on another partition, where it is not seen as a repeat: it then goes through as an
- * event of its own, and its (series, period) keeps the winning vintage as any other event's would.
+ * De-duplication and vintages share one repartition and one store ({@link VintageCell}): a repeat of an event
+ * carries the same series and period, so it meets the first copy in the same cell. An id reused by its source for
+ * <em>other</em> content (another series or period) is not seen as a repeat: it goes through as an event of its
+ * own, and its (series, period) keeps the winning vintage as any other event's would.
  */
 @ApplicationScoped
 public class IngestTopology implements SubTopology {
 
-    /** Event ids seen (key {@code source|id}), with the wall-clock time first seen. */
-    public static final String EVENT_ID_STORE = "event-id-store";
-    /** The winning observation per (series, period). */
+    /** Per (series, period): the winning observation and the event ids seen, with the wall-clock time first seen. */
     public static final String VINTAGE_STORE = "observation-vintage-store";
 
     private final DtmMetrics metrics;
@@ -74,9 +72,7 @@ public class IngestTopology implements SubTopology {
             Duration purgeInterval, Function<String, KeyValueBytesStoreSupplier> stores) {
         ObservationSerde observationSerde = new ObservationSerde();
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                stores.apply(EVENT_ID_STORE), Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                stores.apply(VINTAGE_STORE), Serdes.String(), observationSerde));
+                stores.apply(VINTAGE_STORE), Serdes.String(), new VintageCellSerde()));
 
         KStream<byte[], Observation> accepted = null;
         KStream<byte[], byte[]> rejected = null;
@@ -100,9 +96,8 @@ public class IngestTopology implements SubTopology {
                 .map((key, obs) -> KeyValue.pair(obs.series().withPeriod(obs.period()), obs),
                         Named.as("ingest-key-by-series-period"))
                 .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("ingest-vintage"))
-                .process(() -> new DedupProcessor(metrics, dedupRetention, purgeInterval), Named.as("ingest-dedup"),
-                        EVENT_ID_STORE)
-                .process(() -> new VintageProcessor(metrics), Named.as("ingest-resolve-vintage"), VINTAGE_STORE);
+                .process(() -> new VintageProcessor(metrics, dedupRetention, purgeInterval),
+                        Named.as("ingest-resolve-vintage"), VINTAGE_STORE);
         winners.to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
         return winners;
     }

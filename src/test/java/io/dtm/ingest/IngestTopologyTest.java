@@ -154,16 +154,37 @@ class IngestTopologyTest {
         assertEquals(1, count("dtm.events.rejected", "feed", "policy", "reason", "wrong-topic"));
     }
 
-    /** One partition here: in the service an id reused for another (series, period) meets the first only there. */
     @Test
-    void shouldDropRepeatedSourceAndIdEvenWithOtherContentOnTheSamePartition() {
+    void shouldDropRepeatedSourceAndIdEvenWithOtherContent() {
         sendTrade("urn:test", "dup", "2023", 1, "2024-01-01");
-        sendTrade("urn:test", "dup", "2022", 2, "2024-01-01");
+        sendTrade("urn:test", "dup", "2023", 2, "2024-06-01");
         send(Feed.TRADE, binaryHeaders(Feed.TRADE, "urn:test", "dup"),
-                tradeData("CHN", "WLD", "EXPORT", "DDS", "2021", 3, "USD", "2024-01-01"));
+                tradeData("CHN", "WLD", "EXPORT", "DDS", "2023", 3, "USD", "2025-01-01"));
+
+        assertEquals(List.of(1e9), observations.readValuesToList().stream().map(Observation::value).toList());
+        assertEquals(2, count("dtm.events.duplicate", "feed", "trade"));
+        assertEquals(1, count("dtm.events.accepted", "feed", "trade"));
+    }
+
+    @Test
+    void shouldForgetEventIdsAfterTheRetentionAndResolveALateRepeatByItsVintage() {
+        sendTrade("urn:test", "late", "2023", 1, "2024-01-01");
+        driver.advanceWallClockTime(Duration.ofDays(31));
+        sendTrade("urn:test", "late", "2023", 1, "2024-01-01");
 
         assertEquals(1, observations.readRecordsToList().size());
-        assertEquals(2, count("dtm.events.duplicate", "feed", "trade"));
+        assertEquals(0, count("dtm.events.duplicate", "feed", "trade"));
+        assertEquals(1, count("dtm.observations.stale", "feed", "trade"));
+    }
+
+    @Test
+    void shouldTakeAnIdReusedForAnotherPeriodAsAnEventOfItsOwn() {
+        sendTrade("urn:test", "reused", "2023", 1, "2024-01-01");
+        sendTrade("urn:test", "reused", "2022", 2, "2024-01-01");
+
+        assertEquals(2, observations.readRecordsToList().size());
+        assertEquals(0, count("dtm.events.duplicate", "feed", "trade"));
+        assertEquals(2, count("dtm.events.accepted", "feed", "trade"));
     }
 
     @Test

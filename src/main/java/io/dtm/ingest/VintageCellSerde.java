@@ -1,0 +1,59 @@
+package io.dtm.ingest;
+
+import io.dtm.events.Observation;
+import io.dtm.streams.Binary;
+import io.dtm.streams.ObservationSerde;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The binary serde of {@link VintageCell}: a format byte, the winner, the count of events seen and each one's
+ * {@code source|id} and time. Reads a bare observation (JSON or binary, as the store held before) as a cell that
+ * has seen no event.
+ */
+final class VintageCellSerde implements Serde<VintageCell> {
+
+    static final byte FORMAT = 2;
+
+    private static final Deserializer<Observation> OBSERVATION = new ObservationSerde().deserializer();
+
+    @Override
+    public Serializer<VintageCell> serializer() {
+        return (topic, cell) -> {
+            if (cell == null) {
+                return null;
+            }
+            Binary.Writer out = ObservationSerde.write(new Binary.Writer(200).write(FORMAT), cell.winner());
+            out.varint(cell.seen().size());
+            cell.seen().forEach((event, time) -> out.string(event).int64(time));
+            return out.toBytes();
+        };
+    }
+
+    @Override
+    public Deserializer<VintageCell> deserializer() {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            if (bytes.length == 0 || bytes[0] != FORMAT) {
+                return new VintageCell(OBSERVATION.deserialize(topic, bytes), Map.of());
+            }
+            Binary.Reader in = new Binary.Reader(bytes, 1);
+            Observation winner = ObservationSerde.read(in);
+            int n = in.varint();
+            Map<String, Long> seen = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                seen.put(in.string(), in.int64());
+            }
+            if (!in.done()) {
+                throw new SerializationException("trailing bytes after a vintage cell on " + topic);
+            }
+            return new VintageCell(winner, seen);
+        };
+    }
+}
