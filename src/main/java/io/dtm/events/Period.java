@@ -3,23 +3,16 @@ package io.dtm.events;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Observation periods: {@code YYYY}, {@code YYYY-Qn}, {@code YYYY-MM}, and (policy events) a date {@code YYYY-MM-DD}. */
 public final class Period {
-
-    private static final Pattern YEAR = Pattern.compile("(\\d{4})");
-    private static final Pattern QUARTER = Pattern.compile("(\\d{4})-Q([1-4])");
-    private static final Pattern MONTH = Pattern.compile("(\\d{4})-(0[1-9]|1[0-2])");
 
     private Period() {
     }
 
     /** Whether {@code text} is a year, quarter or month period. */
     public static boolean isValid(String text) {
-        return text != null && (YEAR.matcher(text).matches() || QUARTER.matcher(text).matches()
-                || MONTH.matcher(text).matches());
+        return text != null && validLength(text) > 0;
     }
 
     /** Whether {@code text} is an ISO date {@code YYYY-MM-DD} that exists in the calendar. */
@@ -38,19 +31,37 @@ public final class Period {
     /** The same period shifted by {@code years} (same quarter or month); empty for an unknown format or a year
      * outside 0000–9999. */
     public static Optional<String> shiftYears(String period, int years) {
-        Matcher m = YEAR.matcher(period);
-        if (m.matches()) {
-            return inRange(Integer.parseInt(m.group(1)) + years, "");
+        if (period == null || validLength(period) == 0) {
+            return Optional.empty();
         }
-        m = QUARTER.matcher(period);
-        if (m.matches()) {
-            return inRange(Integer.parseInt(m.group(1)) + years, "-Q" + m.group(2));
+        int year = (period.charAt(0) - '0') * 1000 + (period.charAt(1) - '0') * 100 + (period.charAt(2) - '0') * 10
+                + (period.charAt(3) - '0');
+        return inRange(year + years, period.substring(4));
+    }
+
+    /**
+     * The length of {@code text} when it is {@code YYYY}, {@code YYYY-Qn} (n = 1 to 4) or {@code YYYY-MM} (01 to 12)
+     * with ASCII digits; 0 otherwise. By hand rather than by regular expression: it runs several times per indicator
+     * input.
+     */
+    private static int validLength(String text) {
+        int n = text.length();
+        if (n != 4 && n != 7 || !digit(text, 0) || !digit(text, 1) || !digit(text, 2) || !digit(text, 3)) {
+            return 0;
         }
-        m = MONTH.matcher(period);
-        if (m.matches()) {
-            return inRange(Integer.parseInt(m.group(1)) + years, "-" + m.group(2));
+        if (n == 4) {
+            return n;
         }
-        return Optional.empty();
+        char a = text.charAt(5);
+        char b = text.charAt(6);
+        boolean ok = text.charAt(4) == '-' && (a == 'Q' ? b >= '1' && b <= '4'
+                : a == '0' ? b >= '1' && b <= '9' : a == '1' && b >= '0' && b <= '2');
+        return ok ? n : 0;
+    }
+
+    private static boolean digit(String text, int i) {
+        char c = text.charAt(i);
+        return c >= '0' && c <= '9';
     }
 
     private static String year(int y) {

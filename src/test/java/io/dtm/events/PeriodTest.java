@@ -20,7 +20,7 @@ class PeriodTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"24", "202", "20245", "2024-13", "2024-00", "2024-Q5", "2024-Q0", "2024-q3", "2024-7",
-            "2024-07-01", "2024Q3", " 2024", "2024 ", "FY2024", ""})
+            "2024-07-01", "2024Q3", " 2024", "2024 ", "FY2024", "", "２０２４", "2024-Q12", "2024-1Q", "2024_07"})
     void shouldRejectAnythingElseAsAPeriod(String period) {
         assertFalse(Period.isValid(period));
     }
