@@ -59,24 +59,34 @@ public final class IndicatorGauges {
             exported.put(seriesKey, series);
         }
         series.latest.value = history.lastEntry().getValue().value();
-        Map<String, Holder> keep = new HashMap<>();
+        int kept = 0;
+        String oldestKept = null;
         for (IndicatorValue v : history.descendingMap().values()) {
-            if (keep.size() == historyPeriods) {
+            if (kept == historyPeriods) {
                 break;
             }
-            Holder holder = series.periods.remove(v.period());
+            Holder holder = series.periods.get(v.period());
             if (holder == null) {
                 holder = new Holder();
                 holder.gauge = Gauge.builder("dtm.indicator.period.value", holder, h -> h.value)
                         .description("Value of an indicator series for one of its latest periods")
                         .tags(series.tags.and("period", v.period())).register(registry);
+                series.periods.put(v.period(), holder);
             }
             holder.value = v.value();
-            keep.put(v.period(), holder);
+            oldestKept = v.period();
+            kept++;
         }
-        series.periods.values().forEach(h -> registry.remove(h.gauge));
-        series.periods.clear();
-        series.periods.putAll(keep);
+        if (series.periods.size() > kept) {
+            String cutoff = oldestKept;
+            for (Iterator<Map.Entry<String, Holder>> it = series.periods.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<String, Holder> e = it.next();
+                if (e.getKey().compareTo(cutoff) < 0 || !history.containsKey(e.getKey())) {
+                    registry.remove(e.getValue().gauge);
+                    it.remove();
+                }
+            }
+        }
     }
 
     /** Stops exporting the series. */
