@@ -16,6 +16,14 @@ public interface IndicatorKind {
     /** Where an observation goes; empty when the entry does not read it. */
     List<Placement> place(Observation obs);
 
+    /**
+     * Whether each group computes one output series, whose key ({@code IndicatorValue.seriesKey()}) is the group
+     * key itself: then a group's stored value for a period is found by key rather than by a scan.
+     */
+    default boolean groupIsItsSeries() {
+        return false;
+    }
+
     /** The group that computes the output series with these labels (the reverse of the placement). */
     String groupOf(String reporter, String partner, String flow, String category);
 

@@ -202,7 +202,8 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
             withdrawPeriodsOutside(group, Set.copyOf(periods), record, touched, forward);
         }
         for (String period : periods) {
-            Map<String, IndicatorValue> before = existing(group + SEP + period + SEP);
+            Map<String, IndicatorValue> before = kind.groupIsItsSeries() ? stored(group, period)
+                    : existing(group + SEP + period + SEP);
             for (IndicatorValue value : kind.compute(group, period, view)) {
                 IndicatorValue old = before.remove(value.topicKey());
                 touched.add(value.seriesKey());
@@ -263,6 +264,16 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
                 KeyValue<String, IndicatorValue> kv = it.next();
                 found.put(kv.value.topicKey(), kv.value);
             }
+        }
+        return found;
+    }
+
+    /** The stored value of a group that is its own output series, for one period, by topic key (0 or 1 entry). */
+    private Map<String, IndicatorValue> stored(String group, String period) {
+        Map<String, IndicatorValue> found = new HashMap<>(2);
+        IndicatorValue v = values.get(group + SEP + period + SEP + group);
+        if (v != null) {
+            found.put(v.topicKey(), v);
         }
         return found;
     }

@@ -44,6 +44,12 @@ final class SeriesKind implements IndicatorKind {
                 obs.period(), periods));
     }
 
+    /** The group is {@code id|reporter|partner|flow|category}, the output series' key. */
+    @Override
+    public boolean groupIsItsSeries() {
+        return true;
+    }
+
     @Override
     public String groupOf(String reporter, String partner, String flow, String category) {
         return String.join("|", id, reporter, partner, flow, category);

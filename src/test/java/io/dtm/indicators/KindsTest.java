@@ -70,6 +70,18 @@ class KindsTest {
     }
 
     @Test
+    void shouldKeyEverySeriesValueByItsGroupAsTheProcessorLooksItUp() {
+        for (SeriesKind.Formula f : SeriesKind.Formula.values()) {
+            SeriesKind kind = new SeriesKind("s", "k", TRADE, 1, f);
+            Group g = new Group();
+            g.add(kind, trade("CHN", "EXPORT", "DDS", "2022", 200, 20.0));
+            g.add(kind, trade("CHN", "EXPORT", "DDS", "2023", 250, 20.0));
+            assertTrue(kind.groupIsItsSeries());
+            assertEquals(g.last, g.compute(kind, g.last, "2023").get(0).seriesKey());
+        }
+    }
+
+    @Test
     void shouldComputeCagrOverItsWindow() {
         SeriesKind kind = new SeriesKind("c", "cagr_pct", TRADE, 2, SeriesKind.Formula.CAGR);
         Group g = new Group();
