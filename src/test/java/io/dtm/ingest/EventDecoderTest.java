@@ -860,4 +860,14 @@ class EventDecoderTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void shouldRejectAStructuredEventTheCloudEventsSdkRefusesWhatever() {
+        EventDecoder.Rejected bad = rejected(event(Feed.TRADE).attr("source", "not a uri")
+                .decodeStructured(Feed.TRADE));
+        assertTrue(errorNames(bad).contains("event"), bad.errors().toString());
+        EventDecoder.Rejected binary = rejected(event(Feed.TRADE).attr("source", "not a uri")
+                .decodeBinary(Feed.TRADE));
+        assertTrue(!binary.errors().isEmpty(), binary.errors().toString());
+    }
 }
