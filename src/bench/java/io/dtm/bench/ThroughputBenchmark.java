@@ -5,6 +5,7 @@ import io.dtm.indicators.IndicatorsTopology;
 import io.dtm.ingest.IngestTopology;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Topic;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
@@ -360,7 +361,7 @@ public final class ThroughputBenchmark {
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
         var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
                 Stores::persistentKeyValueStore);
-        IndicatorsTopology.build(builder, winners, catalogue, bootstrap, metrics, gauges,
+        IndicatorsTopology.build(builder, winners, catalogue, KafkaConnection.of(bootstrap), metrics, gauges,
                 Stores::persistentKeyValueStore);
 
         Counter received = registry.get("dtm.events.received").tag("feed", "trade").counter();

@@ -2,6 +2,7 @@ package io.dtm.alerts;
 
 import io.dtm.metrics.AlertGauges;
 import io.dtm.streams.CompactedTopicView;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.Role;
 import io.dtm.streams.Topics;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,11 +41,11 @@ public class AlertRuleBook {
     private Thread seeder;
 
     AlertRuleBook(AlertsConfig config, DtmConfig dtm, MeterRegistry registry,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaConnection kafka) {
         this.config = config;
         this.dtm = dtm;
         this.gauges = new AlertGauges(registry);
-        this.view = new CompactedTopicView<>(Topics.ALERT_RULES.name(), AlertRule.class, bootstrapServers,
+        this.view = new CompactedTopicView<>(Topics.ALERT_RULES.name(), AlertRule.class, kafka,
                 this::apply);
     }
 

@@ -1,6 +1,5 @@
 package io.dtm.alerts;
 
-import io.dtm.events.AlertTransition;
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.ModelSnapshot;
 import io.dtm.metrics.AlertGauges;

@@ -3,6 +3,7 @@ package io.dtm.alerts;
 import io.dtm.events.AlertTransition;
 import io.dtm.metrics.NotificationMetrics;
 import io.dtm.streams.JsonSerde;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Topics;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ final class NotificationLane implements Runnable {
     private volatile Consumer<String, byte[]> consumer;
     private volatile Thread thread;
 
-    NotificationLane(Subscription subscription, String bootstrapServers, String topic, NotificationSender sender,
+    NotificationLane(Subscription subscription, KafkaConnection kafka, String topic, NotificationSender sender,
             Producer<String, byte[]> deadLetters, NotificationMetrics metrics, AlertsConfig.DeliveryConfig config) {
         this.subscription = subscription;
         this.topic = topic;
@@ -65,8 +66,7 @@ final class NotificationLane implements Runnable {
         this.metrics = metrics;
         long perAttempt = config.timeout().toMillis() + config.maxBackoff().toMillis() + config.jitter().toMillis();
         long budget = (config.maxRetries() + 1L) * perAttempt;
-        this.consumerConfig = new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumerConfig = kafka.with(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId(subscription),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -74,7 +74,7 @@ final class NotificationLane implements Runnable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20,
                 // a notification may take every retry; the group must not drop this member meanwhile
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, budget + 60_000)));
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, budget + 60_000));
         String channel = subscription.channel();
         this.retry = TypedGuard.create(Void.class)
                 .withRetry()

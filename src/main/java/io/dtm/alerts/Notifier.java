@@ -3,6 +3,7 @@ package io.dtm.alerts;
 import io.dtm.events.AlertTransition;
 import io.dtm.metrics.NotificationMetrics;
 import io.dtm.streams.DtmConfig;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Role;
 import io.dtm.streams.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,7 +42,7 @@ public class Notifier {
     private final AlertsConfig config;
     private final DtmConfig dtm;
     private final MeterRegistry registry;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Map<String, NotificationLane> lanes = new ConcurrentHashMap<>();
     private NotificationMetrics metrics;
     private KafkaProducer<String, byte[]> producer;
@@ -50,13 +50,13 @@ public class Notifier {
     private ScheduledExecutorService scheduler;
 
     Notifier(SubscriptionStore subscriptions, AlertQueries alerts, AlertsConfig config, DtmConfig dtm,
-            MeterRegistry registry, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            MeterRegistry registry, KafkaConnection kafka) {
         this.subscriptions = subscriptions;
         this.alerts = alerts;
         this.config = config;
         this.dtm = dtm;
         this.registry = registry;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -65,8 +65,7 @@ public class Notifier {
         }
         AlertsConfig.DeliveryConfig delivery = config.delivery();
         metrics = new NotificationMetrics(registry);
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        producer = new KafkaProducer<>(kafka.with(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) delivery.timeout().toMillis()),
@@ -110,7 +109,7 @@ public class Notifier {
                     it.remove();
                 }
             }
-            wanted.forEach((id, s) -> lanes.computeIfAbsent(id, k -> new NotificationLane(s, bootstrapServers,
+            wanted.forEach((id, s) -> lanes.computeIfAbsent(id, k -> new NotificationLane(s, kafka,
                     Topics.ALERTS.name(), sender, producer, metrics, config.delivery()).start()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.dtm.alerts;
 
 import io.dtm.streams.CompactedTopicView;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -9,7 +10,6 @@ import jakarta.enterprise.event.Observes;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The subscriptions, kept in the compacted topic {@code dtm.subscriptions.v1} (the system of record) and read
@@ -21,8 +21,8 @@ public class SubscriptionStore {
 
     private final CompactedTopicView<Subscription> view;
 
-    SubscriptionStore(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.view = new CompactedTopicView<>(Topics.SUBSCRIPTIONS.name(), Subscription.class, bootstrapServers,
+    SubscriptionStore(KafkaConnection kafka) {
+        this.view = new CompactedTopicView<>(Topics.SUBSCRIPTIONS.name(), Subscription.class, kafka,
                 (id, s) -> { });
     }
 

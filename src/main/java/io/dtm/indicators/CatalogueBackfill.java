@@ -1,10 +1,10 @@
 package io.dtm.indicators;
 
 import io.dtm.events.Observation;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,12 +32,10 @@ final class CatalogueBackfill {
      * Calls {@code apply(group, input)} for every placement of {@code entries} whose group the partitioner puts on
      * {@code partition} of the {@code groupTopic} (the repartition topic), in topic order.
      */
-    static int replay(String bootstrapServers, String groupTopic, int partition, Catalogue catalogue,
+    static int replay(KafkaConnection kafka, String groupTopic, int partition, Catalogue catalogue,
             Set<String> entries, BiConsumer<String, GroupInput> apply) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = kafka.with(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         int applied = 0;
         try (KafkaConsumer<String, Observation> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 Topics.OBSERVATIONS.valueSerde().deserializer())) {

@@ -4,6 +4,7 @@ import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
+import io.dtm.streams.KafkaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,7 +42,7 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
     private static final Duration GAUGE_INTERVAL = Duration.ofSeconds(1);
 
     private final Catalogue catalogue;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final DtmMetrics metrics;
     private final IndicatorGauges gauges;
     /** Output series → period → value, for the gauges of this task. */
@@ -54,9 +55,9 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
     private KeyValueStore<String, String> entries;
 
     /** @param bootstrapServers where to read the history of new entries; {@code null} to skip it (tests) */
-    IndicatorProcessor(Catalogue catalogue, String bootstrapServers, DtmMetrics metrics, IndicatorGauges gauges) {
+    IndicatorProcessor(Catalogue catalogue, KafkaConnection kafka, DtmMetrics metrics, IndicatorGauges gauges) {
         this.catalogue = catalogue;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.metrics = metrics;
         this.gauges = gauges;
     }
@@ -107,10 +108,10 @@ final class IndicatorProcessor implements Processor<String, GroupInput, String, 
         }
         Set<String> dropped = purge(stale);
         int replayed = 0;
-        if (bootstrapServers != null && !fresh.isEmpty()) {
+        if (kafka != null && !fresh.isEmpty()) {
             String groupTopic = context.applicationId() + "-" + IndicatorsTopology.GROUP_TOPIC + "-repartition";
             Record<String, GroupInput> none = new Record<>("", null, 0L);
-            replayed = CatalogueBackfill.replay(bootstrapServers, groupTopic, context.taskId().partition(), catalogue,
+            replayed = CatalogueBackfill.replay(kafka, groupTopic, context.taskId().partition(), catalogue,
                     fresh, (group, input) -> apply(group, input, none, false));
         }
         LOG.infof("task %s: catalogue entries %s new or changed (%d inputs replayed), %s dropped", context.taskId(),

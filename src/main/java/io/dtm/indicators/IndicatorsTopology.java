@@ -1,9 +1,9 @@
 package io.dtm.indicators;
 
-import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.IndicatorValueSerde;
 import io.dtm.streams.ObservationSerde;
 import io.dtm.streams.Role;
@@ -12,7 +12,6 @@ import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +47,12 @@ public class IndicatorsTopology implements SubTopology {
     private final DtmMetrics metrics;
     private final IndicatorGauges gauges;
     private final Catalogue catalogue;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
 
     IndicatorsTopology(DtmMetrics metrics, MeterRegistry registry, IndicatorsConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaConnection kafka) {
         this.metrics = metrics;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.gauges = new IndicatorGauges(registry, config.historyPeriods(), config.maxSeries());
         this.catalogue = Catalogue.load(config.catalogue());
         Catalogue.KINDS.forEach(metrics::registerIndicatorKind);
@@ -73,7 +72,7 @@ public class IndicatorsTopology implements SubTopology {
     @Override
     public void addTo(StreamsBuilder builder, SharedStreams shared) {
         build(builder, shared.observations().orElseGet(() -> readObservations(builder)), catalogue,
-                bootstrapServers, metrics, gauges, Stores::persistentKeyValueStore);
+                kafka, metrics, gauges, Stores::persistentKeyValueStore);
     }
 
     /** The catalogue this instance computes. */
@@ -84,23 +83,23 @@ public class IndicatorsTopology implements SubTopology {
     /**
      * Adds the sub-topology to {@code builder}, reading {@code dtm.observations.v1}.
      *
-     * @param bootstrapServers where new catalogue entries read their history; {@code null} to skip that
+     * @param kafka where new catalogue entries read their history; {@code null} to skip that
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
      */
-    public static void build(StreamsBuilder builder, Catalogue catalogue, String bootstrapServers,
+    public static void build(StreamsBuilder builder, Catalogue catalogue, KafkaConnection kafka,
             DtmMetrics metrics, IndicatorGauges gauges, Function<String, KeyValueBytesStoreSupplier> stores) {
-        build(builder, readObservations(builder), catalogue, bootstrapServers, metrics, gauges, stores);
+        build(builder, readObservations(builder), catalogue, kafka, metrics, gauges, stores);
     }
 
     /**
      * Adds the sub-topology to {@code builder}, fed by {@code observations} (keyed and valued as on
      * {@code dtm.observations.v1}).
      *
-     * @param bootstrapServers where new catalogue entries read their history; {@code null} to skip that
+     * @param kafka where new catalogue entries read their history; {@code null} to skip that
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
      */
     public static void build(StreamsBuilder builder, KStream<String, Observation> observations, Catalogue catalogue,
-            String bootstrapServers, DtmMetrics metrics, IndicatorGauges gauges,
+            KafkaConnection kafka, DtmMetrics metrics, IndicatorGauges gauges,
             Function<String, KeyValueBytesStoreSupplier> stores) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(INPUT_STORE), Serdes.String(), new ObservationSerde()));
@@ -113,7 +112,7 @@ public class IndicatorsTopology implements SubTopology {
                 .flatMap((key, obs) -> place(catalogue, obs), Named.as("indicators-place"))
                 .repartition(Repartitioned.with(Serdes.String(), new GroupInputSerde())
                         .withName(GROUP_TOPIC))
-                .process(() -> new IndicatorProcessor(catalogue, bootstrapServers, metrics, gauges),
+                .process(() -> new IndicatorProcessor(catalogue, kafka, metrics, gauges),
                         Named.as("indicators-compute"), INPUT_STORE, VALUE_STORE, CATALOGUE_STORE)
                 .to(Topics.INDICATORS.name(), Topics.INDICATORS.produced("indicators-write"));
     }

@@ -1,10 +1,10 @@
 package io.dtm.ingest;
 
+import io.dtm.streams.KafkaConnection;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -12,7 +12,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,12 +23,14 @@ public class FeedPublisher {
 
     private static final Logger LOG = Logger.getLogger(FeedPublisher.class);
 
+    private final KafkaConnection kafka;
     private final String bootstrapServers;
     private final Duration timeout;
     private Producer<byte[], byte[]> producer;
 
-    FeedPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IngestConfig config) {
-        this.bootstrapServers = bootstrapServers;
+    FeedPublisher(KafkaConnection kafka, IngestConfig config) {
+        this.kafka = kafka;
+        this.bootstrapServers = kafka.bootstrapServers();
         this.timeout = config.publishTimeout();
     }
 
@@ -51,8 +52,7 @@ public class FeedPublisher {
     private Producer<byte[], byte[]> producer() {
         if (producer == null) {
             int millis = (int) timeout.toMillis();
-            KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(kafka.with(
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                     ProducerConfig.TRANSACTIONAL_ID_CONFIG, "dtm-http-ingest-" + UUID.randomUUID(),

@@ -36,7 +36,7 @@ public final class CompactedTopicView<V> {
 
     private final String topic;
     private final Class<V> type;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final BiConsumer<String, V> onChange;
     private final Map<String, V> byKey = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -50,10 +50,10 @@ public final class CompactedTopicView<V> {
      * @param onChange called with each key and its new value ({@code null} when deleted), from the reader thread
      *                 or the writing thread
      */
-    public CompactedTopicView(String topic, Class<V> type, String bootstrapServers, BiConsumer<String, V> onChange) {
+    public CompactedTopicView(String topic, Class<V> type, KafkaConnection kafka, BiConsumer<String, V> onChange) {
         this.topic = topic;
         this.type = type;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.onChange = onChange;
     }
 
@@ -110,8 +110,7 @@ public final class CompactedTopicView<V> {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            producer = new KafkaProducer<>(kafka.with(
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(), new ByteArraySerializer());
@@ -139,8 +138,7 @@ public final class CompactedTopicView<V> {
 
     private void read() {
         while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.with(
                     ConsumerConfig.GROUP_ID_CONFIG, "dtm-view-" + topic + "-" + UUID.randomUUID(),
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,

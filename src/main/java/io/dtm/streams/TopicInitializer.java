@@ -17,7 +17,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -34,13 +33,13 @@ public class TopicInitializer {
     private static final long RETRY_SECONDS = 2;
 
     private final DtmConfig.TopicsConfig config;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final AtomicBoolean done = new AtomicBoolean();
     private ScheduledExecutorService executor;
 
-    TopicInitializer(DtmConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    TopicInitializer(DtmConfig config, KafkaConnection kafka) {
         this.config = config.topics();
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -59,8 +58,7 @@ public class TopicInitializer {
     }
 
     private void createOrRetry() {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (Admin admin = Admin.create(kafka.with(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
             for (NewTopic topic : newTopics()) {
@@ -77,7 +75,7 @@ public class TopicInitializer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.warnf("cannot create topics at %s yet (%s); retrying in %d s", bootstrapServers, e.getMessage(),
+            LOG.warnf("cannot create topics at %s yet (%s); retrying in %d s", kafka, e.getMessage(),
                     RETRY_SECONDS);
             executor.schedule(this::createOrRetry, RETRY_SECONDS, TimeUnit.SECONDS);
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dtm.events.AlertTransition;
 import io.dtm.metrics.NotificationMetrics;
 import io.dtm.streams.JsonSerde;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.support.KafkaBroker;
 import io.dtm.support.KafkaResource;
 import io.dtm.support.WebhookReceiver;
@@ -126,7 +127,7 @@ class NotificationLaneTest {
         };
         NotificationSender sender = new NotificationSender(HttpClient.newHttpClient(), producer,
                 new TargetGuard(List.of("127.0.0.1")), config.timeout(), config.externalUrl(), Duration.ofMinutes(4));
-        return new NotificationLane(s, KafkaBroker.bootstrapServers(), topic, sender, producer,
+        return new NotificationLane(s, KafkaConnection.of(KafkaBroker.bootstrapServers()), topic, sender, producer,
                 new NotificationMetrics(registry), config);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dtm.streams.DtmConfig;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Topic;
 import io.dtm.streams.Topics;
 import io.smallrye.config.WithDefault;
@@ -142,11 +143,11 @@ class KafkaTopicManifestsTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
         Class<?> initializer = Class.forName("io.dtm.streams.TopicInitializer");
-        Constructor<?> constructor = initializer.getDeclaredConstructor(DtmConfig.class, String.class);
+        Constructor<?> constructor = initializer.getDeclaredConstructor(DtmConfig.class, KafkaConnection.class);
         constructor.setAccessible(true);
         Method newTopics = initializer.getDeclaredMethod("newTopics");
         newTopics.setAccessible(true);
-        return (List<NewTopic>) newTopics.invoke(constructor.newInstance(config, "127.0.0.1:9092"));
+        return (List<NewTopic>) newTopics.invoke(constructor.newInstance(config, KafkaConnection.of("127.0.0.1:9092")));
     }
 
     /** A configuration interface answering every method with its {@code @WithDefault}, or empty when optional. */

@@ -10,6 +10,7 @@ import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
+import io.dtm.streams.KafkaConnection;
 import io.dtm.support.KafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,7 @@ class CatalogueChangeTest {
                 "test");
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        IndicatorsTopology.build(builder, catalogue, KafkaBroker.bootstrapServers(), new DtmMetrics(registry),
+        IndicatorsTopology.build(builder, catalogue, KafkaConnection.of(KafkaBroker.bootstrapServers()), new DtmMetrics(registry),
                 new IndicatorGauges(registry, 30, 1000), Stores::persistentKeyValueStore);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
