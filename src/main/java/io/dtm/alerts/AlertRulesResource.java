@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code /api/v1/alert-rules}: the alert rules, stored in the compacted {@code dtm.alert-rules.v1}. Served by
- * instances that run the alerts role; a change is evaluated from the next value of the inputs it selects, and
+ * instances that run the alerts role; a new or changed rule is evaluated at once on the latest values, and
  * deleting a rule resolves its firing alerts.
  */
 @Path("/api/v1/alert-rules")
