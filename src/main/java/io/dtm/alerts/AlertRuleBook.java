@@ -125,6 +125,11 @@ public class AlertRuleBook {
         return byId;
     }
 
+    /** Whether the rules are loaded (and the defaults written where needed). */
+    public boolean isLoaded() {
+        return loaded.getCount() == 0;
+    }
+
     public Optional<AlertRule> get(String id) {
         return Optional.ofNullable(byId.get(id));
     }

@@ -49,15 +49,20 @@ public class AlertRulesResource {
     @GET
     @Operation(summary = "Every alert rule")
     public Response list(@Context UriInfo uri) {
-        return notAlerts(uri) != null ? notAlerts(uri) : Response.ok(List.copyOf(rules.byId().values())).build();
+        Response refused = unavailable(uri);
+        if (refused != null) {
+            return refused;
+        }
+        return Response.ok(List.copyOf(rules.byId().values())).build();
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One alert rule")
     public Response get(@PathParam("id") String id, @Context UriInfo uri) {
-        if (notAlerts(uri) != null) {
-            return notAlerts(uri);
+        Response refused = unavailable(uri);
+        if (refused != null) {
+            return refused;
         }
         return rules.get(id).map(r -> Response.ok(r).build()).orElseGet(() -> notFound(id, uri));
     }
@@ -68,8 +73,9 @@ public class AlertRulesResource {
     @Operation(summary = "Creates or replaces an alert rule",
             description = "Validated field by field (RFC 9457); unknown fields are refused. The id is the path's.")
     public Response put(@PathParam("id") String id, JsonNode body, @Context UriInfo uri) throws Exception {
-        if (notAlerts(uri) != null) {
-            return notAlerts(uri);
+        Response refused = unavailable(uri);
+        if (refused != null) {
+            return refused;
         }
         if (!(body instanceof ObjectNode object)) {
             return Problems.invalid("invalid-alert-rule", "Invalid alert rule", List.of("(body): a JSON object is required"),
@@ -101,8 +107,9 @@ public class AlertRulesResource {
     @Path("/{id}")
     @Operation(summary = "Deletes an alert rule; its firing alerts resolve")
     public Response delete(@PathParam("id") String id, @Context UriInfo uri) throws Exception {
-        if (notAlerts(uri) != null) {
-            return notAlerts(uri);
+        Response refused = unavailable(uri);
+        if (refused != null) {
+            return refused;
         }
         if (rules.get(id).isEmpty()) {
             return notFound(id, uri);
@@ -111,9 +118,13 @@ public class AlertRulesResource {
         return Response.noContent().build();
     }
 
-    private Response notAlerts(UriInfo uri) {
-        return config.runs(Role.ALERTS) ? null : Problems.of(404, "role-not-running", "Not an alerts instance",
-                "this instance does not run the alerts role (dtm.roles)", uri.getPath(), null);
+    /** 404 on an instance without the alerts role, 503 while the rules are being loaded; null when served. */
+    private Response unavailable(UriInfo uri) {
+        if (!config.runs(Role.ALERTS)) {
+            return Problems.roleNotRunning("alerts", uri.getPath());
+        }
+        return rules.isLoaded() ? null : Problems.unavailable("rules-not-loaded", "Alert rules not loaded yet",
+                "the rules are being read from dtm.alert-rules.v1", uri.getPath(), 1);
     }
 
     private static Response notFound(String id, UriInfo uri) {

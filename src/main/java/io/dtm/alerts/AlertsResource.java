@@ -42,8 +42,7 @@ public class AlertsResource {
     @Operation(summary = "Alerts held by this instance that are pending or firing (or every state with all=true)")
     public Response alerts(@QueryParam("all") boolean all, @QueryParam("rule") String rule, @Context UriInfo uri) {
         if (!config.runs(Role.ALERTS)) {
-            return Problems.of(404, "role-not-running", "Not an alerts instance",
-                    "this instance does not run the alerts role (dtm.roles)", uri.getPath(), null);
+            return Problems.roleNotRunning("alerts", uri.getPath());
         }
         List<AlertTransition> found;
         try {

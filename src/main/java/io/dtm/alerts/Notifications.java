@@ -46,11 +46,7 @@ public final class Notifications {
         boolean resolved = t.status().equals("resolved");
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("status", resolved ? "resolved" : "firing");
-        alert.put("labels", labels);
-        alert.put("annotations", annotations(t));
-        alert.put("startsAt", Instant.ofEpochMilli(startsAt(t)).toString());
-        alert.put("endsAt", resolved ? Instant.ofEpochMilli(t.at()).toString() : "0001-01-01T00:00:00Z");
-        alert.put("generatorURL", externalUrl + "/api/v1/alerts?rule=" + t.rule());
+        alert.putAll(alert(t, labels, externalUrl, "0001-01-01T00:00:00Z"));
         alert.put("fingerprint", fingerprint(labels));
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("version", "4");
@@ -83,14 +79,19 @@ public final class Notifications {
      */
     public static List<Map<String, Object>> alertmanagerAlerts(AlertTransition t, String externalUrl,
             Instant firingEndsAt) {
-        boolean resolved = t.status().equals("resolved");
+        return List.of(alert(t, labels(t), externalUrl, firingEndsAt.toString()));
+    }
+
+    /** The alert as Alertmanager shapes it; a firing one ends at {@code firingEndsAt}, a resolved one when it was. */
+    private static Map<String, Object> alert(AlertTransition t, Map<String, String> labels, String externalUrl,
+            String firingEndsAt) {
         Map<String, Object> alert = new LinkedHashMap<>();
-        alert.put("labels", labels(t));
+        alert.put("labels", labels);
         alert.put("annotations", annotations(t));
         alert.put("startsAt", Instant.ofEpochMilli(startsAt(t)).toString());
-        alert.put("endsAt", resolved ? Instant.ofEpochMilli(t.at()).toString() : firingEndsAt.toString());
+        alert.put("endsAt", t.status().equals("resolved") ? Instant.ofEpochMilli(t.at()).toString() : firingEndsAt);
         alert.put("generatorURL", externalUrl + "/api/v1/alerts?rule=" + t.rule());
-        return List.of(alert);
+        return alert;
     }
 
     /** The alert's labels: {@code alertname}, {@code rule}, {@code severity}, {@code scope} and the rule's labels. */

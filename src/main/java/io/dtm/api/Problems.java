@@ -44,6 +44,12 @@ public final class Problems {
                 }).toList());
     }
 
+    /** 404: this instance does not run {@code role} (see {@code dtm.roles}), so it does not serve the path. */
+    public static Response roleNotRunning(String role, String instance) {
+        return of(404, "role-not-running", "Role not running here", "this instance does not run the " + role
+                + " role (dtm.roles)", instance, null);
+    }
+
     /** 503 with {@code Retry-After}. */
     public static Response unavailable(String type, String title, String detail, String instance, int retryAfter) {
         return Response.fromResponse(of(503, type, title, detail, instance, null))

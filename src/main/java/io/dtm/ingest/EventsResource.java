@@ -54,8 +54,7 @@ public class EventsResource {
     @APIResponse(responseCode = "503", description = "Kafka unavailable; retry after the Retry-After seconds")
     public Response publish(InputStream body, @Context HttpHeaders headers) throws IOException {
         if (!dtm.runs(Role.INGEST)) {
-            return problem(404, "role-not-running", "Not an ingest instance",
-                    "this instance does not run the ingest role (dtm.roles)", List.of());
+            return Problems.roleNotRunning("ingest", "/api/v1/events");
         }
         long declared = headers.getLength();
         byte[] bytes = declared > config.maxBodyBytes() ? null : readAtMost(body, config.maxBodyBytes());

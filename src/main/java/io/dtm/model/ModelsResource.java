@@ -133,7 +133,6 @@ public class ModelsResource {
     }
 
     private static Response notRunning(UriInfo uri) {
-        return Problems.of(404, "role-not-running", "Not a model instance",
-                "this instance does not run the model role (dtm.roles)", uri.getPath(), null);
+        return Problems.roleNotRunning("model", uri.getPath());
     }
 }

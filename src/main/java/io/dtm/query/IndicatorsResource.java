@@ -116,8 +116,7 @@ public class IndicatorsResource {
     }
 
     private static Response notRunning(UriInfo uri) {
-        return Problems.of(404, "role-not-running", "Not an indicators instance",
-                "this instance does not run the indicators role (dtm.roles)", uri.getPath(), null);
+        return Problems.roleNotRunning("indicators", uri.getPath());
     }
 
     private static Response notReady(String detail, UriInfo uri) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtm.streams.Topics;
+import io.dtm.support.Http;
 import io.dtm.support.KafkaResource;
 import io.dtm.support.TopicReader;
 import io.quarkus.test.common.WithTestResource;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code /api/v1/alert-rules} against the real broker: the compacted topic is the system of record. */
@@ -26,6 +28,11 @@ class AlertRulesResourceTest {
     private static final String RULE = """
             {"source": "indicator", "severity": "info", "entry": "trade-yoy-growth", "reporter": "MMR",
              "op": ">", "threshold": 50, "clear": 40, "forPeriods": 2}""";
+
+    @BeforeEach
+    void rulesLoaded() {
+        Http.awaitAlertRulesLoaded();
+    }
 
     @Test
     void shouldServeTheDefaultRulesWrittenToTheTopicAtFirstStart() {

@@ -202,6 +202,7 @@ class NotificationDeliveryTest {
     }
 
     private static void putRule(String id, String reporter, String partner) {
+        Http.awaitAlertRulesLoaded();
         given().contentType("application/json").body("""
                 {"source": "indicator", "severity": "warning", "scope": "country",
                  "description": "DDS export growth below 3 %%", "entry": "trade-yoy-growth",

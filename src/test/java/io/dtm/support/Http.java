@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import io.restassured.response.ValidatableResponse;
 
-/** Posts CloudEvents to the service under test. */
+/** Posts CloudEvents to the service under test, and waits for what it serves. */
 public final class Http {
 
     private Http() {
@@ -21,5 +21,20 @@ public final class Http {
 
     public static ValidatableResponse postBatch(Object events) {
         return post("application/cloudevents-batch+json", events);
+    }
+
+    /**
+     * Waits until {@code /api/v1/alert-rules} is served: until then it answers 503 with {@code Retry-After} and the
+     * problem {@code rules-not-loaded}, never a partial list.
+     */
+    public static void awaitAlertRulesLoaded() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            var response = given().get("/api/v1/alert-rules");
+            if (response.statusCode() == 503) {
+                response.then().header("Retry-After", org.hamcrest.Matchers.equalTo("1"))
+                        .body("type", org.hamcrest.Matchers.equalTo("urn:dtm:problem:rules-not-loaded"));
+            }
+            return response.statusCode() == 200;
+        });
     }
 }
