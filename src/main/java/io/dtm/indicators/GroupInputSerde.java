@@ -1,11 +1,9 @@
 package io.dtm.indicators;
 
 import io.dtm.streams.Binary;
-import io.dtm.streams.JsonSerde;
 import io.dtm.streams.ObservationSerde;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -17,8 +15,6 @@ import org.apache.kafka.common.serialization.Serializer;
 final class GroupInputSerde implements Serde<GroupInput> {
 
     static final byte FORMAT = 1;
-
-    private static final Deserializer<GroupInput> JSON = JsonSerde.of(GroupInput.class).deserializer();
 
     @Override
     public Serializer<GroupInput> serializer() {
@@ -39,33 +35,21 @@ final class GroupInputSerde implements Serde<GroupInput> {
 
     @Override
     public Deserializer<GroupInput> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
+        return Binary.deserializer(FORMAT, "a group input", GroupInput.class, GroupInputSerde::read);
+    }
+
+    private static GroupInput read(Binary.Reader in) {
+        String entry = in.string();
+        String slot = in.string();
+        int n = in.varint() - 1;
+        List<String> periods = null;
+        if (n >= 0) {
+            periods = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                periods.add(in.string());
             }
-            if (bytes.length > 0 && bytes[0] == '{') {
-                return JSON.deserialize(topic, bytes);
-            }
-            Binary.Reader in = new Binary.Reader(bytes, 0);
-            if (in.read() != FORMAT) {
-                throw new SerializationException("unknown group input format " + bytes[0] + " on " + topic);
-            }
-            String entry = in.string();
-            String slot = in.string();
-            int n = in.varint() - 1;
-            List<String> periods = null;
-            if (n >= 0) {
-                periods = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    periods.add(in.string());
-                }
-                periods = List.copyOf(periods);
-            }
-            GroupInput input = new GroupInput(entry, slot, periods, ObservationSerde.read(in));
-            if (!in.done()) {
-                throw new SerializationException("trailing bytes after a group input on " + topic);
-            }
-            return input;
-        };
+            periods = List.copyOf(periods);
+        }
+        return new GroupInput(entry, slot, periods, ObservationSerde.read(in));
     }
 }

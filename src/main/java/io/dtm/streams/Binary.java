@@ -2,13 +2,44 @@ package io.dtm.streams;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * A small binary encoding for our records on internal topics and in stores, where JSON's parsing cost is paid on
  * every hop: variable-length lengths, UTF-8 strings (any of them may be null), IEEE doubles.
  */
 public final class Binary {
+
+    /**
+     * The deserializer of a binary format whose first byte is {@code format}, which also reads the JSON (first byte
+     * {@code '{'}) an earlier version wrote, so that stores and changelogs still load.
+     *
+     * @param what what the bytes hold, for errors (e.g. "an observation")
+     * @param read reads the fields after the format byte; every byte must be read
+     */
+    public static <T> Deserializer<T> deserializer(byte format, String what, Class<T> type, Function<Reader, T> read) {
+        Deserializer<T> json = JsonSerde.of(type).deserializer();
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            if (bytes.length > 0 && bytes[0] == '{') {
+                return json.deserialize(topic, bytes);
+            }
+            Reader in = new Reader(bytes, 0);
+            if (in.read() != format) {
+                throw new SerializationException("unknown format " + bytes[0] + " of " + what + " on " + topic);
+            }
+            T value = read.apply(in);
+            if (!in.done()) {
+                throw new SerializationException("trailing bytes after " + what + " on " + topic);
+            }
+            return value;
+        };
+    }
+
 
     private Binary() {
     }

@@ -3,7 +3,6 @@ package io.dtm.streams;
 import io.dtm.events.IndicatorValue;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -17,8 +16,6 @@ public final class IndicatorValueSerde implements Serde<IndicatorValue> {
 
     /** The first byte of this format (JSON starts with {@code '{'}). */
     static final byte FORMAT = 1;
-
-    private static final Deserializer<IndicatorValue> JSON = JsonSerde.of(IndicatorValue.class).deserializer();
 
     @Override
     public Serializer<IndicatorValue> serializer() {
@@ -40,38 +37,27 @@ public final class IndicatorValueSerde implements Serde<IndicatorValue> {
 
     @Override
     public Deserializer<IndicatorValue> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            if (bytes.length > 0 && bytes[0] == '{') {
-                return JSON.deserialize(topic, bytes);
-            }
-            Binary.Reader in = new Binary.Reader(bytes, 0);
-            if (in.read() != FORMAT) {
-                throw new SerializationException("unknown indicator value format " + bytes[0] + " on " + topic);
-            }
-            String id = in.string();
-            String indicator = in.string();
-            String reporter = in.string();
-            String partner = in.string();
-            String flow = in.string();
-            String category = in.string();
-            String period = in.string();
-            double value = in.float64();
-            boolean synthetic = in.read() != 0;
-            long computedAt = in.int64();
-            int n = in.varint();
-            List<IndicatorValue.Input> inputs = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                inputs.add(new IndicatorValue.Input(in.string(), in.string(), in.float64(), in.string(), in.string(),
-                        in.string()));
-            }
-            if (!in.done()) {
-                throw new SerializationException("trailing bytes after an indicator value on " + topic);
-            }
-            return new IndicatorValue(id, indicator, reporter, partner, flow, category, period, value, synthetic,
-                    List.copyOf(inputs), computedAt);
-        };
+        return Binary.deserializer(FORMAT, "an indicator value", IndicatorValue.class, IndicatorValueSerde::read);
+    }
+
+    private static IndicatorValue read(Binary.Reader in) {
+        String id = in.string();
+        String indicator = in.string();
+        String reporter = in.string();
+        String partner = in.string();
+        String flow = in.string();
+        String category = in.string();
+        String period = in.string();
+        double value = in.float64();
+        boolean synthetic = in.read() != 0;
+        long computedAt = in.int64();
+        int n = in.varint();
+        List<IndicatorValue.Input> inputs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            inputs.add(new IndicatorValue.Input(in.string(), in.string(), in.float64(), in.string(), in.string(),
+                    in.string()));
+        }
+        return new IndicatorValue(id, indicator, reporter, partner, flow, category, period, value, synthetic,
+                List.copyOf(inputs), computedAt);
     }
 }

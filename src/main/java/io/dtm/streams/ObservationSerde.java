@@ -1,7 +1,6 @@
 package io.dtm.streams;
 
 import io.dtm.events.Observation;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -16,8 +15,6 @@ public final class ObservationSerde implements Serde<Observation> {
     /** The first byte of this format (JSON starts with {@code '{'}). */
     static final byte FORMAT = 1;
 
-    private static final JsonSerde<Observation> JSON = JsonSerde.of(Observation.class);
-
     @Override
     public Serializer<Observation> serializer() {
         return (topic, obs) -> obs == null ? null : write(new Binary.Writer(160).write(FORMAT), obs).toBytes();
@@ -25,24 +22,7 @@ public final class ObservationSerde implements Serde<Observation> {
 
     @Override
     public Deserializer<Observation> deserializer() {
-        Deserializer<Observation> json = JSON.deserializer();
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            if (bytes.length > 0 && bytes[0] == '{') {
-                return json.deserialize(topic, bytes);
-            }
-            Binary.Reader in = new Binary.Reader(bytes, 0);
-            if (in.read() != FORMAT) {
-                throw new SerializationException("unknown observation format " + bytes[0] + " on " + topic);
-            }
-            Observation obs = read(in);
-            if (!in.done()) {
-                throw new SerializationException("trailing bytes after an observation on " + topic);
-            }
-            return obs;
-        };
+        return Binary.deserializer(FORMAT, "an observation", Observation.class, ObservationSerde::read);
     }
 
     /** Writes the fields of {@code obs} (no format byte). */

@@ -57,6 +57,14 @@ class BinarySerdesTest {
                 () -> observations.deserializer().deserialize("t", new byte[] {9, 1, 2}));
         assertThrows(SerializationException.class,
                 () -> observations.deserializer().deserialize("t", Arrays.copyOf(bytes, bytes.length + 1)));
+        byte[] value = values.serializer().serialize("t", new IndicatorValue("e", "yoy_growth_pct", "CHN", "WLD",
+                "EXPORT", "DDS", "2024", 1.5, false, List.of(), 0));
+        SerializationException trailing = assertThrows(SerializationException.class,
+                () -> values.deserializer().deserialize("t", Arrays.copyOf(value, value.length + 1)));
+        assertEquals("trailing bytes after an indicator value on t", trailing.getMessage());
+        SerializationException unknown = assertThrows(SerializationException.class,
+                () -> values.deserializer().deserialize("t", new byte[] {9, 1, 2}));
+        assertEquals("unknown format 9 of an indicator value on t", unknown.getMessage());
     }
 
     @Test
