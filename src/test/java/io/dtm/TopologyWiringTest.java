@@ -12,6 +12,7 @@ import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -32,7 +33,7 @@ class TopologyWiringTest {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators-ingest");
         var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
                 Stores::inMemoryKeyValueStore);
-        IndicatorsTopology.build(builder, observations, catalogue, null, metrics, gauges,
+        IndicatorsTopology.build(builder, Optional.of(observations), catalogue, null, metrics, gauges,
                 Stores::inMemoryKeyValueStore);
 
         Set<String> sources = sourceTopics(builder);
@@ -49,7 +50,8 @@ class TopologyWiringTest {
 
         Set<String> sources = sourceTopics(builder);
         assertTrue(sources.contains(Topics.OBSERVATIONS.name()), "observations read: " + sources);
-        assertEquals(Set.of("indicators-by-group-repartition"), repartitions(sources));
+        assertEquals(Set.of("indicators-by-group-repartition", "indicators-by-series-repartition"),
+                repartitions(sources));
     }
 
     @Test

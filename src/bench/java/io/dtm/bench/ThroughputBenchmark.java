@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -361,7 +362,7 @@ public final class ThroughputBenchmark {
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
         var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
                 Stores::persistentKeyValueStore);
-        IndicatorsTopology.build(builder, winners, catalogue, KafkaConnection.of(bootstrap), metrics, gauges,
+        IndicatorsTopology.build(builder, Optional.of(winners), catalogue, KafkaConnection.of(bootstrap), metrics, gauges,
                 Stores::persistentKeyValueStore);
 
         Counter received = registry.get("dtm.events.received").tag("feed", "trade").counter();

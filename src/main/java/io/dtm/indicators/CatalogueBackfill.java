@@ -55,8 +55,7 @@ final class CatalogueBackfill {
                     for (String entry : entries) {
                         for (IndicatorKind.Placement p : catalogue.kinds().get(entry).place(record.value())) {
                             if (partitionOf(p.group(), groupPartitions) == partition) {
-                                apply.accept(p.group(), new GroupInput(entry, p.slot(),
-                                        p.periods() == null ? null : List.copyOf(p.periods()), record.value()));
+                                apply.accept(p.group(), GroupInput.of(entry, p, record.value()));
                                 applied++;
                             }
                         }

@@ -9,4 +9,9 @@ import java.util.List;
  * @param periods the periods it affects, or {@code null} for every period of the group
  */
 record GroupInput(String entry, String slot, List<String> periods, Observation observation) {
+
+    /** The input of {@code entry} placed at {@code p}. */
+    static GroupInput of(String entry, IndicatorKind.Placement p, Observation observation) {
+        return new GroupInput(entry, p.slot(), p.periods() == null ? null : List.copyOf(p.periods()), observation);
+    }
 }

@@ -17,6 +17,22 @@ public interface IndicatorKind {
     List<Placement> place(Observation obs);
 
     /**
+     * Whether the entry reads one series over time, each group being one input series: then it is computed where
+     * the observations are partitioned by series, from the periods stored there, without a repartition by group.
+     */
+    default boolean bySeries() {
+        return false;
+    }
+
+    /**
+     * For an entry {@link #bySeries() by series}: the input series ({@code feed|reporter|partner|flow|category}) of
+     * the output series with these labels, which says where its values live.
+     */
+    default String inputSeries(String reporter, String partner, String flow, String category) {
+        throw new UnsupportedOperationException("not an indicator over one series");
+    }
+
+    /**
      * Whether each group computes one output series, whose key ({@code IndicatorValue.seriesKey()}) is the group
      * key itself: then a group's stored value for a period is found by key rather than by a scan.
      */

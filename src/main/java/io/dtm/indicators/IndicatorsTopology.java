@@ -7,6 +7,7 @@ import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.IndicatorValueSerde;
 import io.dtm.streams.ObservationSerde;
 import io.dtm.streams.Role;
+import io.dtm.streams.SeriesPartitioner;
 import io.dtm.streams.SharedStreams;
 import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -26,11 +28,19 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The {@code indicators} sub-topology: {@code dtm.observations.v1} → each observation placed in the groups of
- * the catalogue entries that read it → repartition by group → compute → {@code dtm.indicators.v1} and the
- * {@code dtm_indicator_*} gauges. Its shape does not depend on the catalogue. When the ingest role runs in the same
- * application, the observations come straight from its vintage step (the records it writes to the topic, in the
- * same transaction) instead of being read back from the topic.
+ * The {@code indicators} sub-topology, in two steps whose shape does not depend on the catalogue:
+ * <ul>
+ * <li>entries over one series in time (growth, CAGR, consistency gap) are computed where the observations are
+ * partitioned by series, reading the series' periods from the store that holds them: when the ingest role runs in
+ * the same application, straight behind its vintage step, from its vintage store (no hop, no store of inputs);
+ * otherwise {@code dtm.observations.v1} goes through a repartition by series ({@code indicators-by-series}) to a
+ * store of this step;</li>
+ * <li>every other entry: each observation is placed in the groups of the entries that read it → repartition by
+ * group ({@code indicators-by-group}) → compute.</li>
+ * </ul>
+ * Both write {@code dtm.indicators.v1} and the {@code dtm_indicator_*} gauges. When the ingest role runs here too,
+ * the observations come from its vintage step (the records it writes to the topic, in the same transaction) instead
+ * of being read back from the topic.
  */
 @ApplicationScoped
 public class IndicatorsTopology implements SubTopology {
@@ -41,8 +51,16 @@ public class IndicatorsTopology implements SubTopology {
     public static final String VALUE_STORE = "indicator-value-store";
     /** The fingerprint of each catalogue entry the task has computed. */
     public static final String CATALOGUE_STORE = "indicator-catalogue-store";
+    /** Indicator values over one series, by series, period and output series. */
+    public static final String SERIES_VALUE_STORE = "indicator-series-value-store";
+    /** The fingerprint of each catalogue entry over one series the task has computed. */
+    public static final String SERIES_CATALOGUE_STORE = "indicator-series-catalogue-store";
+    /** Observations by series and period, when the ingest role runs elsewhere. */
+    public static final String SERIES_STORE = "indicator-series-store";
     /** The name of the repartition by group. */
     static final String GROUP_TOPIC = "indicators-by-group";
+    /** The name of the repartition by series, when the ingest role runs elsewhere. */
+    static final String SERIES_TOPIC = "indicators-by-series";
 
     private final DtmMetrics metrics;
     private final IndicatorGauges gauges;
@@ -71,8 +89,7 @@ public class IndicatorsTopology implements SubTopology {
     /** Adds the sub-topology, fed by the ingest part's winning observations when it runs here too. */
     @Override
     public void addTo(StreamsBuilder builder, SharedStreams shared) {
-        build(builder, shared.observations().orElseGet(() -> readObservations(builder)), catalogue,
-                kafka, metrics, gauges, Stores::persistentKeyValueStore);
+        build(builder, shared.winners(), catalogue, kafka, metrics, gauges, Stores::persistentKeyValueStore);
     }
 
     /** The catalogue this instance computes. */
@@ -88,17 +105,17 @@ public class IndicatorsTopology implements SubTopology {
      */
     public static void build(StreamsBuilder builder, Catalogue catalogue, KafkaConnection kafka,
             DtmMetrics metrics, IndicatorGauges gauges, Function<String, KeyValueBytesStoreSupplier> stores) {
-        build(builder, readObservations(builder), catalogue, kafka, metrics, gauges, stores);
+        build(builder, Optional.empty(), catalogue, kafka, metrics, gauges, stores);
     }
 
     /**
-     * Adds the sub-topology to {@code builder}, fed by {@code observations} (keyed and valued as on
-     * {@code dtm.observations.v1}).
+     * Adds the sub-topology to {@code builder}, fed by the ingest part's {@code winners} when it runs in the same
+     * topology, by {@code dtm.observations.v1} otherwise.
      *
      * @param kafka where new catalogue entries read their history; {@code null} to skip that
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
      */
-    public static void build(StreamsBuilder builder, KStream<String, Observation> observations, Catalogue catalogue,
+    public static void build(StreamsBuilder builder, Optional<SharedStreams.Winners> winners, Catalogue catalogue,
             KafkaConnection kafka, DtmMetrics metrics, IndicatorGauges gauges,
             Function<String, KeyValueBytesStoreSupplier> stores) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -107,6 +124,34 @@ public class IndicatorsTopology implements SubTopology {
                 stores.apply(VALUE_STORE), Serdes.String(), new IndicatorValueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(CATALOGUE_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                stores.apply(SERIES_VALUE_STORE), Serdes.String(), new IndicatorValueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                stores.apply(SERIES_CATALOGUE_STORE), Serdes.String(), Serdes.String()));
+
+        KStream<String, Observation> observations;
+        KStream<String, Observation> bySeries;
+        String seriesStore;
+        Function<Object, Observation> winnerOf;
+        if (winners.isPresent()) {
+            observations = winners.get().stream();
+            bySeries = observations;
+            seriesStore = winners.get().store();
+            winnerOf = winners.get().winnerOf();
+        } else {
+            observations = builder.stream(Topics.OBSERVATIONS.name(),
+                    Topics.OBSERVATIONS.consumed("indicators-read-observations"));
+            bySeries = observations.repartition(Repartitioned.with(Serdes.String(), new ObservationSerde())
+                    .withName(SERIES_TOPIC).withStreamPartitioner(new SeriesPartitioner<>()));
+            builder.addStateStore(Stores.keyValueStoreBuilder(
+                    stores.apply(SERIES_STORE), Serdes.String(), new ObservationSerde()));
+            seriesStore = SERIES_STORE;
+            winnerOf = Observation.class::cast;
+        }
+        boolean own = winners.isEmpty();
+        bySeries.process(() -> new SeriesIndicatorProcessor(catalogue, metrics, gauges, seriesStore, winnerOf, own),
+                        Named.as("indicators-compute-series"), seriesStore, SERIES_VALUE_STORE, SERIES_CATALOGUE_STORE)
+                .to(Topics.INDICATORS.name(), Topics.INDICATORS.produced("indicators-write-series"));
 
         observations
                 .flatMap((key, obs) -> place(catalogue, obs), Named.as("indicators-place"))
@@ -117,19 +162,17 @@ public class IndicatorsTopology implements SubTopology {
                 .to(Topics.INDICATORS.name(), Topics.INDICATORS.produced("indicators-write"));
     }
 
-    private static KStream<String, Observation> readObservations(StreamsBuilder builder) {
-        return builder.stream(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.consumed("indicators-read-observations"));
-    }
-
     private static List<KeyValue<String, GroupInput>> place(Catalogue catalogue, Observation obs) {
         if (obs == null) {
             return List.of();
         }
         List<KeyValue<String, GroupInput>> out = new ArrayList<>();
         for (Map.Entry<String, IndicatorKind> entry : catalogue.kinds().entrySet()) {
+            if (entry.getValue().bySeries()) {
+                continue; // computed by series
+            }
             for (IndicatorKind.Placement p : entry.getValue().place(obs)) {
-                out.add(KeyValue.pair(p.group(), new GroupInput(entry.getKey(), p.slot(),
-                        p.periods() == null ? null : List.copyOf(p.periods()), obs)));
+                out.add(KeyValue.pair(p.group(), GroupInput.of(entry.getKey(), p, obs)));
             }
         }
         return out;

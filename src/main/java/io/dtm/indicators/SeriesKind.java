@@ -44,6 +44,17 @@ final class SeriesKind implements IndicatorKind {
                 obs.period(), periods));
     }
 
+    /** Computed where the observations are partitioned by series: slot = period, read from the series' periods. */
+    @Override
+    public boolean bySeries() {
+        return true;
+    }
+
+    @Override
+    public String inputSeries(String reporter, String partner, String flow, String category) {
+        return new io.dtm.events.SeriesKey(select.feed(), reporter, partner, flow, category).toString();
+    }
+
     /** The group is {@code id|reporter|partner|flow|category}, the output series' key. */
     @Override
     public boolean groupIsItsSeries() {
@@ -58,6 +69,9 @@ final class SeriesKind implements IndicatorKind {
     @Override
     public List<IndicatorValue> compute(String group, String period, Inputs inputs) {
         Observation current = inputs.get(period);
+        if (current == null || formula == Formula.CONSISTENCY_GAP && current.reportedGrowthPct() == null) {
+            return List.of();
+        }
         Observation base = Period.shiftYears(period, -years).map(inputs::get).orElse(null);
         if (current == null || base == null) {
             return List.of();

@@ -5,6 +5,7 @@ import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.ObservationSerde;
 import io.dtm.streams.Role;
+import io.dtm.streams.SeriesPartitioner;
 import io.dtm.streams.SharedStreams;
 import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
@@ -22,8 +23,8 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The {@code ingest} sub-topology: feed topics (bytes) → parse and validate → one repartition by (series, period)
- * → de-duplicate by (source, id) → resolve the vintage per (series, period) → {@code dtm.observations.v1}; rejects
+ * The {@code ingest} sub-topology: feed topics (bytes) → parse and validate → one repartition keyed by (series,
+ * period) and partitioned by series (so that a task holds whole series for the indicators over time) → de-duplicate by (source, id) → resolve the vintage per (series, period) → {@code dtm.observations.v1}; rejects
  * → {@code dtm.dlq.v1}.
  * <p>
  * De-duplication and vintages share one repartition and one store ({@link VintageCell}): a repeat of an event
@@ -58,7 +59,7 @@ public class IngestTopology implements SubTopology {
     /** Adds the sub-topology and offers the winning observations to the parts added after it. */
     @Override
     public void addTo(StreamsBuilder builder, SharedStreams shared) {
-        shared.offerObservations(build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(),
+        shared.offerWinners(build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(),
                 Stores::persistentKeyValueStore));
     }
 
@@ -66,9 +67,10 @@ public class IngestTopology implements SubTopology {
      * Adds the sub-topology to {@code builder}.
      *
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
-     * @return the winning observations, keyed as on {@code dtm.observations.v1}, which they are also written to
+     * @return the winning observations, keyed as on {@code dtm.observations.v1} (which they are also written to) and
+     *         partitioned by series, with the vintage store that holds them
      */
-    public static KStream<String, Observation> build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
+    public static SharedStreams.Winners build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
             Duration purgeInterval, Function<String, KeyValueBytesStoreSupplier> stores) {
         ObservationSerde observationSerde = new ObservationSerde();
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -95,11 +97,12 @@ public class IngestTopology implements SubTopology {
         KStream<String, Observation> winners = accepted
                 .map((key, obs) -> KeyValue.pair(obs.series().withPeriod(obs.period()), obs),
                         Named.as("ingest-key-by-series-period"))
-                .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("ingest-vintage"))
+                .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("ingest-vintage")
+                        .withStreamPartitioner(new SeriesPartitioner<>()))
                 .process(() -> new VintageProcessor(metrics, dedupRetention, purgeInterval),
                         Named.as("ingest-resolve-vintage"), VINTAGE_STORE);
         winners.to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
-        return winners;
+        return new SharedStreams.Winners(winners, VINTAGE_STORE, cell -> ((VintageCell) cell).winner());
     }
 
     /** {@code source|id}, with {@code %} and {@code |} escaped in the source so that the key is unambiguous. */

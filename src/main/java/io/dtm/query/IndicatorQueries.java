@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dtm.events.IndicatorValue;
 import io.dtm.indicators.IndicatorKind;
 import io.dtm.indicators.IndicatorsTopology;
+import io.dtm.streams.SeriesPartitioner;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,11 +25,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Interactive queries over the indicator value store: the latest value of every series this instance holds, and
+ * Interactive queries over the indicator value stores: the latest value of every series this instance holds, and
  * the history of one series from the instance whose task owns it.
  */
 @ApplicationScoped
 public class IndicatorQueries {
+
+    /** The value stores: entries over one series, and the others. */
+    private static final List<String> STORES = List.of(IndicatorsTopology.SERIES_VALUE_STORE,
+            IndicatorsTopology.VALUE_STORE);
 
     private final KafkaStreams streams;
     private final IndicatorsTopology indicators;
@@ -111,13 +116,15 @@ public class IndicatorQueries {
      */
     public List<Item> localLatest(Filter filter) {
         Map<String, IndicatorValue> latest = new HashMap<>();
-        try (KeyValueIterator<String, IndicatorValue> all = store(null).all()) {
-            all.forEachRemaining(kv -> {
-                if (filter.test(kv.value)) {
-                    latest.merge(kv.value.seriesKey(), kv.value,
-                            (a, b) -> a.period().compareTo(b.period()) >= 0 ? a : b);
-                }
-            });
+        for (String name : STORES) {
+            try (KeyValueIterator<String, IndicatorValue> all = store(name, null).all()) {
+                all.forEachRemaining(kv -> {
+                    if (filter.test(kv.value)) {
+                        latest.merge(kv.value.seriesKey(), kv.value,
+                                (a, b) -> a.period().compareTo(b.period()) >= 0 ? a : b);
+                    }
+                });
+            }
         }
         return latest.values().stream().map(Item::of).sorted(Comparator.comparing(Item::id)).toList();
     }
@@ -137,8 +144,11 @@ public class IndicatorQueries {
             return new Unknown("no catalogue entry '" + parts[0] + "'");
         }
         String group = kind.groupOf(parts[1], parts[2], parts[3], parts[4]);
-        KeyQueryMetadata where = streams.queryMetadataForKey(IndicatorsTopology.VALUE_STORE, group,
-                Serdes.String().serializer());
+        String storeName = kind.bySeries() ? IndicatorsTopology.SERIES_VALUE_STORE : IndicatorsTopology.VALUE_STORE;
+        KeyQueryMetadata where = kind.bySeries()
+                ? streams.queryMetadataForKey(storeName, kind.inputSeries(parts[1], parts[2], parts[3], parts[4]) + "|",
+                        new SeriesPartitioner<>())
+                : streams.queryMetadataForKey(storeName, group, Serdes.String().serializer());
         if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw new InvalidStateStoreException("the owner of " + itemId + " is not known yet");
         }
@@ -147,7 +157,7 @@ public class IndicatorQueries {
         }
         String seriesKey = String.join("|", parts);
         List<IndicatorValue> values = new ArrayList<>();
-        try (KeyValueIterator<String, IndicatorValue> it = store(where.partition())
+        try (KeyValueIterator<String, IndicatorValue> it = store(storeName, where.partition())
                 .prefixScan(group + "#", Serdes.String().serializer())) {
             it.forEachRemaining(kv -> {
                 if (kv.value.seriesKey().equals(seriesKey)) {
@@ -165,9 +175,9 @@ public class IndicatorQueries {
                 values.stream().map(v -> new Point(v.period(), v.value(), v.inputs(), v.computedAt())).toList())));
     }
 
-    private ReadOnlyKeyValueStore<String, IndicatorValue> store(Integer partition) {
+    private ReadOnlyKeyValueStore<String, IndicatorValue> store(String name, Integer partition) {
         StoreQueryParameters<ReadOnlyKeyValueStore<String, IndicatorValue>> params = StoreQueryParameters
-                .fromNameAndType(IndicatorsTopology.VALUE_STORE, QueryableStoreTypes.keyValueStore());
+                .fromNameAndType(name, QueryableStoreTypes.keyValueStore());
         return streams.store(partition == null ? params : params.withPartition(partition));
     }
 }

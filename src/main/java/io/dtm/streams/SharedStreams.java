@@ -2,6 +2,7 @@ package io.dtm.streams;
 
 import io.dtm.events.Observation;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.streams.kstream.KStream;
 
 /**
@@ -10,15 +11,26 @@ import org.apache.kafka.streams.kstream.KStream;
  */
 public final class SharedStreams {
 
-    private KStream<String, Observation> observations;
+    /**
+     * The winning observations, keyed {@code series|period} as on {@code dtm.observations.v1} and partitioned by
+     * series ({@link SeriesPartitioner}), with the store of their sub-topology that holds the winner of every
+     * (series, period) of the task, under the same key.
+     *
+     * @param store    the store's name
+     * @param winnerOf the winning observation of a value of that store
+     */
+    public record Winners(KStream<String, Observation> stream, String store, Function<Object, Observation> winnerOf) {
+    }
 
-    /** Offers the winning observations, as they are written to {@code dtm.observations.v1} (same key). */
-    public void offerObservations(KStream<String, Observation> stream) {
-        this.observations = stream;
+    private Winners winners;
+
+    /** Offers the winning observations. */
+    public void offerWinners(Winners offered) {
+        this.winners = offered;
     }
 
     /** The winning observations when the ingest part runs in this topology; empty otherwise. */
-    public Optional<KStream<String, Observation>> observations() {
-        return Optional.ofNullable(observations);
+    public Optional<Winners> winners() {
+        return Optional.ofNullable(winners);
     }
 }

@@ -4,14 +4,18 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
+import io.dtm.ingest.IngestTopology;
+import io.dtm.streams.SharedStreams;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.support.KafkaBroker;
+import io.dtm.support.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -30,18 +35,22 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.Stores;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Against the real broker: an entry added to the catalogue computes its history from the compacted observations
- * when the service restarts, and an entry removed from it has its values withdrawn.
+ * Against the real broker: an entry added to the catalogue computes its history when the service restarts, and an
+ * entry removed from it has its values withdrawn — with the indicators role alone (history from the compacted
+ * observations and the store of its repartition by series) and with the ingest role in the same application
+ * (history from the vintage store).
  */
 class CatalogueChangeTest {
 
@@ -69,11 +78,15 @@ class CatalogueChangeTest {
     @TempDir
     Path stateDir;
 
-    private final String reporter = "TUV"; // a code no other test uses
+    private String reporter;
+    private boolean withIngest;
     private final String appId = "dtm-catalogue-test-" + UUID.randomUUID();
 
-    @Test
-    void shouldComputeTheHistoryOfANewEntryAndWithdrawARemovedOneAtRestart() throws Exception {
+    @ParameterizedTest(name = "with the ingest role: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldComputeTheHistoryOfANewEntryAndWithdrawARemovedOneAtRestart(boolean withIngest) throws Exception {
+        this.withIngest = withIngest;
+        this.reporter = withIngest ? "NRU" : "TUV"; // codes no other test uses
         createTopics();
         try (var indicators = reader()) {
             try (KafkaStreams streams = start(BEFORE)) {
@@ -101,8 +114,13 @@ class CatalogueChangeTest {
                 "test");
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        IndicatorsTopology.build(builder, catalogue, KafkaConnection.of(KafkaBroker.bootstrapServers()), new DtmMetrics(registry),
-                new IndicatorGauges(registry, 30, 1000), Stores::persistentKeyValueStore);
+        DtmMetrics metrics = new DtmMetrics(registry);
+        Optional<SharedStreams.Winners> winners = withIngest
+                ? Optional.of(IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
+                        Stores::persistentKeyValueStore))
+                : Optional.empty();
+        IndicatorsTopology.build(builder, winners, catalogue, KafkaConnection.of(KafkaBroker.bootstrapServers()),
+                metrics, new IndicatorGauges(registry, 30, 1000), Stores::persistentKeyValueStore);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
@@ -118,6 +136,18 @@ class CatalogueChangeTest {
     }
 
     private void publish(String year, double value) throws Exception {
+        if (withIngest) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()), new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                byte[] event = TestEvents.bytes(TestEvents.structured(Feed.TRADE, "urn:test:catalogue", year,
+                        TestEvents.tradeData(reporter, "WLD", "EXPORT", "DDS", year, value, "USD",
+                                (Integer.parseInt(year) + 1) + "-03-31")));
+                producer.send(new ProducerRecord<>(Topics.TRADE.name(), null, null, TestEvents.bytes(reporter), event,
+                        TestEvents.structuredHeaders())).get();
+            }
+            return;
+        }
         Observation obs = new Observation("trade", reporter, "WLD", "EXPORT", "DDS", year, value, "USD", year + "-12-31",
                 "urn:test:catalogue", year, null, null, null, null, false);
         try (KafkaProducer<String, Observation> producer = new KafkaProducer<>(Map.of(
@@ -129,10 +159,12 @@ class CatalogueChangeTest {
 
     private static void createTopics() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()))) {
-            for (String topic : List.of(Topics.OBSERVATIONS.name(), Topics.INDICATORS.name())) {
+            for (String topic : List.of(Topics.OBSERVATIONS.name(), Topics.INDICATORS.name(), Topics.TRADE.name(),
+                    Topics.COMPUTE.name(), Topics.POLICY.name(), Topics.MACRO.name(), Topics.DLQ.name())) {
                 try {
+                    boolean compacted = topic.equals(Topics.OBSERVATIONS.name()) || topic.equals(Topics.INDICATORS.name());
                     admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1)
-                            .configs(Map.of("cleanup.policy", "compact")))).all().get();
+                            .configs(compacted ? Map.of("cleanup.policy", "compact") : Map.of()))).all().get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;

@@ -33,6 +33,10 @@ class IndicatorsResourceTest {
     private static final String SOURCE = "urn:test:query:" + UUID.randomUUID();
     private static final String NZL_DDS = "trade-yoy-growth:NZL:WLD:EXPORT:DDS";
 
+    /** A partner no other test uses, so that these series are this test's alone. */
+    private static final String PARTNER = "FJI";
+    private static final List<String> ROUTED = List.of("AUS", "JPN", "KOR", "SGP", "THA", "VNM", "MYS", "PHL");
+
     private static boolean published;
 
     @BeforeEach
@@ -80,6 +84,37 @@ class IndicatorsResourceTest {
         assertEquals(List.of("2024-04-01", "2023-04-01"), history.getList("points[0].inputs.vintage"));
         assertEquals(List.of(SOURCE, SOURCE), history.getList("points[0].inputs.source"));
         assertEquals(List.of("dds-2023", "dds-2022"), history.getList("points[0].inputs.id"));
+    }
+
+    @Test
+    void shouldServeTheHistoryOfEveryListedSeriesFromTheTaskThatOwnsIt() {
+        // series spread over the three partitions, in both value stores (by series and by group)
+        ArrayNode batch = JsonNodeFactory.instance.arrayNode();
+        for (String reporter : ROUTED) {
+            for (String category : List.of("DDS", "SERVICES")) {
+                for (int year = 2022; year <= 2023; year++) {
+                    batch.add(structured(Feed.TRADE, SOURCE, reporter + category + year, tradeData(reporter, PARTNER,
+                            "EXPORT", category, String.valueOf(year), 10 * (year - 2020) + category.length(),
+                            "USD_MN", year + 1 + "-04-01")));
+                }
+            }
+        }
+        Http.postBatch(batch).statusCode(202);
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> ROUTED.stream()
+                .allMatch(r -> list("reporter=" + r + "&partner=" + PARTNER + "&id=trade-yoy-growth").size() == 2
+                        && list("reporter=" + r + "&partner=" + PARTNER + "&id=dds-share-of-services").size() == 1));
+        for (String reporter : ROUTED) {
+            List<Map<String, Object>> items = list("reporter=" + reporter + "&partner=" + PARTNER);
+            assertTrue(items.size() >= 3, "growth of both series and the share: " + items);
+            for (Map<String, Object> item : items) {
+                JsonPath history = given().get("/api/v1/indicators/" + item.get("id") + "/history").then()
+                        .statusCode(200).extract().jsonPath();
+                List<String> periods = history.getList("points.period");
+                assertEquals(item.get("period"), periods.get(periods.size() - 1), "latest period of " + item);
+                assertEquals(((Number) item.get("value")).doubleValue(),
+                        history.getDouble("points[" + (periods.size() - 1) + "].value"), 1e-3, "value of " + item);
+            }
+        }
     }
 
     @Test

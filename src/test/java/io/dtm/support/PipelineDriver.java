@@ -12,6 +12,7 @@ import io.dtm.streams.TopologyProducer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.Headers;
@@ -44,7 +45,7 @@ public final class PipelineDriver implements AutoCloseable {
         DtmMetrics metrics = new DtmMetrics(registry);
         var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
                 Stores::inMemoryKeyValueStore);
-        IndicatorsTopology.build(builder, observations, catalogue, null, metrics, gauges,
+        IndicatorsTopology.build(builder, Optional.of(observations), catalogue, null, metrics, gauges,
                 Stores::inMemoryKeyValueStore);
         driver = Drivers.of(builder.build(), stateDir);
         indicators = driver.createOutputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().deserializer(),

@@ -1,0 +1,318 @@
+package io.dtm.indicators;
+
+import io.dtm.events.IndicatorValue;
+import io.dtm.metrics.DtmMetrics;
+import io.dtm.metrics.IndicatorGauges;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.Punctuator;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+/**
+ * What both indicator steps do with an input placed in a group: recompute the group's values for the periods the
+ * input affects, and forward only what changed (a value no longer computable becomes a tombstone). Exports the
+ * series of the groups its task owns; a task that closes stops exporting them. When the catalogue has new or
+ * changed entries of the step, the task computes their history as it starts ({@link #backfill}), and drops the
+ * values of entries that left the step.
+ * <p>
+ * Subclasses say which entries they compute ({@link #handles}), where the inputs are kept and how a group reads
+ * them.
+ *
+ * @param <I> the records the step receives
+ */
+abstract class IndicatorEngine<I> implements Processor<String, I, String, IndicatorValue> {
+
+    static final char SEP = '#';
+
+    private static final Logger LOG = Logger.getLogger(IndicatorEngine.class);
+    private static final Duration GAUGE_INTERVAL = Duration.ofSeconds(1);
+
+    protected final Catalogue catalogue;
+    protected final DtmMetrics metrics;
+    private final IndicatorGauges gauges;
+    private final String valueStore;
+    private final String catalogueStore;
+    /** Output series → period → value, for the gauges of this task. */
+    private final Map<String, NavigableMap<String, IndicatorValue>> series = new HashMap<>();
+    /** Output series changed since the gauges were last published. */
+    private final Set<String> dirty = new HashSet<>();
+    protected ProcessorContext<String, IndicatorValue> context;
+    private KeyValueStore<String, IndicatorValue> values;
+    private KeyValueStore<String, String> entries;
+
+    IndicatorEngine(Catalogue catalogue, DtmMetrics metrics, IndicatorGauges gauges, String valueStore,
+            String catalogueStore) {
+        this.catalogue = catalogue;
+        this.metrics = metrics;
+        this.gauges = gauges;
+        this.valueStore = valueStore;
+        this.catalogueStore = catalogueStore;
+    }
+
+    /** Whether this step computes the entry of this kind. */
+    abstract boolean handles(IndicatorKind kind);
+
+    /** Opens the step's input stores. */
+    abstract void initInputs(ProcessorContext<String, IndicatorValue> context);
+
+    /** Calls {@code apply(group, input)} for every input of the {@code fresh} entries this task holds; the count. */
+    abstract int backfill(Set<String> fresh, BiConsumer<String, GroupInput> apply);
+
+    /** Deletes the stored inputs of the {@code stale} entries. */
+    abstract void purgeInputs(Set<String> stale);
+
+    @Override
+    public void init(ProcessorContext<String, IndicatorValue> context) {
+        this.context = context;
+        this.values = context.getStateStore(valueStore);
+        this.entries = context.getStateStore(catalogueStore);
+        initInputs(context);
+        try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
+            while (all.hasNext()) {
+                IndicatorValue v = all.next().value;
+                series.computeIfAbsent(v.seriesKey(), k -> new TreeMap<>()).put(v.period(), v);
+            }
+        }
+        catchUpWithCatalogue();
+        series.forEach(gauges::publish);
+        context.schedule(GAUGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishGauges());
+    }
+
+    /** Publishes the gauges of the series that changed (once a second rather than on every input). */
+    private void publishGauges() {
+        dirty.forEach(this::export);
+        dirty.clear();
+    }
+
+    /** The fingerprints of the entries this step computes. */
+    private Map<String, String> wanted() {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        catalogue.fingerprints().forEach((id, print) -> {
+            if (handles(catalogue.kinds().get(id))) {
+                wanted.put(id, print);
+            }
+        });
+        return wanted;
+    }
+
+    /**
+     * Drops the inputs and values of entries that left the step or changed, recomputes the changed and new ones,
+     * and forwards the result at the first punctuation (forwarding is not allowed in {@code init}); the
+     * fingerprints are recorded only then, so that a crash in between repeats the catch-up. The values of an entry
+     * that moved to the other step (its kind changed) are dropped here without tombstones: the other step writes
+     * them.
+     */
+    private void catchUpWithCatalogue() {
+        Map<String, String> wanted = wanted();
+        Set<String> stale = new HashSet<>();
+        try (KeyValueIterator<String, String> known = entries.all()) {
+            known.forEachRemaining(kv -> {
+                if (!kv.value.equals(wanted.get(kv.key))) {
+                    stale.add(kv.key);
+                }
+            });
+        }
+        Set<String> fresh = new HashSet<>(wanted.keySet());
+        fresh.removeIf(id -> wanted.get(id).equals(entries.get(id)));
+        if (stale.isEmpty() && fresh.isEmpty()) {
+            return;
+        }
+        Set<String> dropped = purge(stale);
+        Record<String, I> none = new Record<>("", null, 0L);
+        int replayed = fresh.isEmpty() ? 0 : backfill(fresh, (group, input) -> apply(group, input, none, false));
+        LOG.infof("task %s: catalogue entries %s new or changed (%d inputs replayed), %s dropped", context.taskId(),
+                fresh, replayed, stale);
+        List<String> tombstones = new ArrayList<>(dropped);
+        context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, new Punctuator() {
+            private boolean done;
+
+            @Override
+            public void punctuate(long now) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                publishCatchUp(fresh, stale, wanted, tombstones, now);
+            }
+        });
+    }
+
+    /** Deletes the values and inputs of the stale entries; the topic keys to withdraw. */
+    private Set<String> purge(Set<String> stale) {
+        Set<String> dropped = new HashSet<>();
+        if (stale.isEmpty()) {
+            return dropped;
+        }
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
+            all.forEachRemaining(kv -> {
+                if (stale.contains(kv.value.id())) {
+                    keys.add(kv.key);
+                    if (!movedAway(kv.value.id())) {
+                        dropped.add(kv.value.topicKey());
+                    }
+                    NavigableMap<String, IndicatorValue> history = series.get(kv.value.seriesKey());
+                    if (history != null) {
+                        history.remove(kv.value.period());
+                        if (history.isEmpty()) {
+                            series.remove(kv.value.seriesKey());
+                            gauges.remove(kv.value.seriesKey());
+                            dirty.remove(kv.value.seriesKey());
+                        }
+                    }
+                }
+            });
+        }
+        keys.forEach(values::delete);
+        purgeInputs(stale);
+        return dropped;
+    }
+
+    /** Whether the entry is in the catalogue but computed by the other step. */
+    private boolean movedAway(String id) {
+        IndicatorKind kind = catalogue.kinds().get(id);
+        return kind != null && !handles(kind);
+    }
+
+    private void publishCatchUp(Set<String> fresh, Set<String> stale, Map<String, String> wanted,
+            List<String> dropped, long now) {
+        Set<String> alive = new HashSet<>();
+        try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
+            all.forEachRemaining(kv -> {
+                if (fresh.contains(kv.value.id())) {
+                    alive.add(kv.value.topicKey());
+                    context.forward(new Record<>(kv.value.topicKey(), kv.value, now));
+                }
+            });
+        }
+        dropped.stream().filter(key -> !alive.contains(key))
+                .forEach(key -> context.forward(new Record<String, IndicatorValue>(key, null, now)));
+        stale.stream().filter(id -> !wanted.containsKey(id)).forEach(entries::delete);
+        wanted.forEach(entries::put);
+    }
+
+    /** Stores one input (see {@link #store}) and recomputes what it affects; forwards the changes when {@code forward}. */
+    protected final void apply(String group, GroupInput in, Record<String, I> record, boolean forward) {
+        IndicatorKind kind = catalogue.kinds().get(in.entry());
+        if (kind == null || !handles(kind)) {
+            return; // an entry no longer in the catalogue, or no longer in this step
+        }
+        IndicatorKind.Inputs view = store(group, in);
+        Collection<String> periods = in.periods() != null ? in.periods() : kind.periods(view);
+        Set<String> touched = new HashSet<>();
+        if (in.periods() == null) {
+            withdrawPeriodsOutside(group, Set.copyOf(periods), record, touched, forward);
+        }
+        for (String period : periods) {
+            Map<String, IndicatorValue> before = kind.groupIsItsSeries() ? stored(group, period)
+                    : existing(group + SEP + period + SEP);
+            for (IndicatorValue value : kind.compute(group, period, view)) {
+                IndicatorValue old = before.remove(value.topicKey());
+                touched.add(value.seriesKey());
+                if (!value.sameAs(old)) {
+                    IndicatorValue stamped = value.computedAt(context.currentSystemTimeMs());
+                    values.put(valueKey(group, stamped), stamped);
+                    series.computeIfAbsent(stamped.seriesKey(), k -> new TreeMap<>()).put(period, stamped);
+                    if (forward) {
+                        context.forward(record.withKey(stamped.topicKey()).withValue(stamped)
+                                .withHeaders(new RecordHeaders()));
+                    }
+                    metrics.indicatorUpdated(stamped.indicator());
+                }
+            }
+            before.values().forEach(gone -> withdraw(group, gone, record, touched, forward));
+        }
+        dirty.addAll(touched);
+    }
+
+    /** Keeps the input where the group reads it (when the step keeps its own inputs) and returns the group's view. */
+    abstract IndicatorKind.Inputs store(String group, GroupInput in);
+
+    private void withdrawPeriodsOutside(String group, Set<String> periods, Record<String, I> record,
+            Set<String> touched, boolean forward) {
+        for (IndicatorValue v : existing(group + SEP).values()) {
+            if (!periods.contains(v.period())) {
+                withdraw(group, v, record, touched, forward);
+            }
+        }
+    }
+
+    private void withdraw(String group, IndicatorValue gone, Record<String, I> record, Set<String> touched,
+            boolean forward) {
+        values.delete(valueKey(group, gone));
+        NavigableMap<String, IndicatorValue> history = series.get(gone.seriesKey());
+        if (history != null) {
+            history.remove(gone.period());
+        }
+        touched.add(gone.seriesKey());
+        if (forward) {
+            context.forward(record.withKey(gone.topicKey()).<IndicatorValue>withValue(null)
+                    .withHeaders(new RecordHeaders()));
+        }
+    }
+
+    private void export(String seriesKey) {
+        NavigableMap<String, IndicatorValue> history = series.get(seriesKey);
+        if (history == null || history.isEmpty()) {
+            series.remove(seriesKey);
+            gauges.remove(seriesKey);
+        } else {
+            gauges.publish(seriesKey, history);
+        }
+    }
+
+    /** The stored values under a key prefix (a group, or a group and period), by topic key. */
+    private Map<String, IndicatorValue> existing(String prefix) {
+        Map<String, IndicatorValue> found = new HashMap<>();
+        try (KeyValueIterator<String, IndicatorValue> it = values.prefixScan(prefix, Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, IndicatorValue> kv = it.next();
+                found.put(kv.value.topicKey(), kv.value);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The stored value of a group that is its own output series, for one period, by topic key (0 or 1 entry): read
+     * from the task's copy of its values (kept with the store, for the gauges) rather than from the store.
+     */
+    private Map<String, IndicatorValue> stored(String group, String period) {
+        NavigableMap<String, IndicatorValue> history = series.get(group);
+        IndicatorValue v = history == null ? null : history.get(period);
+        Map<String, IndicatorValue> found = new HashMap<>(2);
+        if (v != null) {
+            found.put(v.topicKey(), v);
+        }
+        return found;
+    }
+
+    private static String valueKey(String group, IndicatorValue v) {
+        return group + SEP + v.period() + SEP + v.seriesKey();
+    }
+
+    @Override
+    public void close() {
+        series.keySet().forEach(gauges::remove);
+        series.clear();
+    }
+}
