@@ -7,6 +7,8 @@
 #               about 2 minutes in all on a 2-core machine, up to 3 when the machine is busy;
 #               200000 takes about 2.5 minutes on a quiet machine, 4 to 5 on a busy one)
 #   --keep      keep the working directory (broker data and logs, stream state) instead of deleting it
+#   --key K     series (default): each event keyed by its series, as the HTTP ingest does, so read on its
+#               series' partition; event: keyed by source|id, so most events take the ingest-vintage repartition
 #   --jfr       record the benchmark JVM with Java Flight Recorder (profile settings) into
 #               <work dir>/bench.jfr; implies --keep
 #
@@ -21,7 +23,7 @@
 #   4. on exit, whatever happens (error, Ctrl-C, SIGTERM), stops the benchmark JVM and the broker, and deletes
 #      the working directory unless --keep.
 #
-# Environment: DTM_BENCH_EVENTS (events), DTM_BENCH_HEAP (benchmark JVM heap, default 1g),
+# Environment: DTM_BENCH_EVENTS (events), DTM_BENCH_KEY (series or event), DTM_BENCH_HEAP (benchmark JVM heap, default 1g),
 # DTM_BENCH_JAVA_OPTS (more JVM options), JAVA_HOME, KAFKA_HEAP_OPTS (broker heap, see kafka.sh).
 set -euo pipefail
 
@@ -33,6 +35,7 @@ EVENTS="${DTM_BENCH_EVENTS:-100000}"
 HEAP="${DTM_BENCH_HEAP:-1g}"
 KEEP=0
 JFR=0
+KEY="${DTM_BENCH_KEY:-series}"
 JVM_EXTRA=()
 
 die() {
@@ -57,6 +60,11 @@ while [[ $# -gt 0 ]]; do
       KEEP=1
       shift
       ;;
+    --key)
+      [[ $# -ge 2 ]] || usage
+      KEY="$2"
+      shift 2
+      ;;
     --jfr)
       JFR=1
       KEEP=1
@@ -73,6 +81,7 @@ while [[ $# -gt 0 ]]; do
 done
 EVENTS="${EVENTS//_/}"
 [[ "$EVENTS" =~ ^[0-9]+$ ]] && ((EVENTS >= 2)) || die "the number of events must be an integer >= 2 (got '$EVENTS')"
+[[ "$KEY" == series || "$KEY" == event ]] || die "--key is series or event (got '$KEY')"
 
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
   JAVA="$JAVA_HOME/bin/java"
@@ -180,7 +189,7 @@ JVM_OPTS+=(${JVM_EXTRA[@]+"${JVM_EXTRA[@]}"})
 info "running io.dtm.bench.ThroughputBenchmark with $EVENTS events"
 "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" io.dtm.bench.ThroughputBenchmark \
   --bootstrap "127.0.0.1:$PORT" --events "$EVENTS" --state-dir "$WORK_DIR/streams" \
-  --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" &
+  --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" --key "$KEY" &
 BENCH_PID=$!
 set +e
 wait "$BENCH_PID"

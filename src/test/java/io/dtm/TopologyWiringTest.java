@@ -31,7 +31,7 @@ class TopologyWiringTest {
     @Test
     void shouldHandWinningObservationsToIndicatorsInProcessWhenBothRolesRunTogether() {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators-ingest");
-        var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
+        var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
                 Stores::inMemoryKeyValueStore);
         IndicatorsTopology.build(builder, Optional.of(observations), catalogue, null, metrics, gauges,
                 Stores::inMemoryKeyValueStore);
@@ -55,9 +55,35 @@ class TopologyWiringTest {
     }
 
     @Test
+    void shouldResolveVintagesInTheTaskThatReadsTheFeedsWithTheRepartitionAsASecondInput() {
+        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators-ingest");
+        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
+                Stores::inMemoryKeyValueStore);
+        IndicatorsTopology.build(builder, Optional.of(winners), catalogue, null, metrics, gauges,
+                Stores::inMemoryKeyValueStore);
+
+        TopologyDescription.Subtopology vintage = builder.build().describe().subtopologies().stream()
+                .filter(sub -> sub.nodes().stream().anyMatch(n -> n.name().equals("ingest-resolve-vintage")))
+                .findFirst().orElseThrow();
+        Set<String> sources = new TreeSet<>();
+        Set<String> processors = new TreeSet<>();
+        for (TopologyDescription.Node node : vintage.nodes()) {
+            if (node instanceof TopologyDescription.Source source) {
+                sources.addAll(source.topicSet());
+            }
+            processors.add(node.name());
+        }
+        assertTrue(sources.containsAll(Topics.feeds().stream().map(t -> t.name()).toList()), "feeds: " + sources);
+        assertTrue(sources.contains("ingest-vintage-repartition"), "the repartition comes back here: " + sources);
+        assertTrue(processors.containsAll(Set.of("ingest-parse-trade", "ingest-on-series-partition",
+                "indicators-compute-series")), "one task from the feed to the indicators over time: " + processors);
+    }
+
+    @Test
     void shouldDeduplicateAndResolveVintagesBehindOneRepartition() {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-ingest");
-        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), Stores::inMemoryKeyValueStore);
+        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
+                Stores::inMemoryKeyValueStore);
 
         assertEquals(Set.of("ingest-vintage-repartition"), repartitions(sourceTopics(builder)));
     }

@@ -26,7 +26,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * them, so that every trade entry of the default catalogue has inputs) × monthly periods from 2017-01, filled
  * period by period; about 2 % of the events are revisions (a later vintage) of an earlier (series, period).
  * Values are in USD_MN, a random level per series with a random trend and noise; the world series carry a
- * {@code reportedGrowthPct}. Every event is marked {@code "synthetic": true}. The record key is the series.
+ * {@code reportedGrowthPct}. Every event is marked {@code "synthetic": true}. The record key is the series' string form
+ * ({@code trade|reporter|partner|flow|category}), as the service's HTTP ingest keys it, or the event's
+ * {@code source|id} (then most events take the repartition to their series' partition).
  * <p>
  * Each event is decoded here with the service's own {@link EventDecoder} and placed with the catalogue's own
  * {@link IndicatorKind#place}, so that the benchmark knows how many indicator inputs the pipeline must compute.
@@ -71,7 +73,7 @@ final class SyntheticTrade {
     }
 
     /** {@code events} events, of which {@code events / 50} revisions. */
-    static Data generate(int events, long seed, Catalogue catalogue) {
+    static Data generate(int events, long seed, Catalogue catalogue, boolean keyBySeries) {
         if (events < 2) {
             throw new IllegalArgumentException("at least 2 events, got " + events);
         }
@@ -122,7 +124,7 @@ final class SyntheticTrade {
         long placements = 0;
         int next = 0;
         for (int c = 0; c < cells; c++) {
-            out.add(new Event(keys[c], values[c]));
+            out.add(new Event(keyBySeries ? keys[c] : idKey(c), values[c]));
             placements += placementsOf[c];
             while (next < revisions && (int) (inserts[next] >>> 32) == c) {
                 int target = (int) inserts[next++];
@@ -132,7 +134,7 @@ final class SyntheticTrade {
                 if (p != mode) {
                     throw new IllegalStateException("a revision has " + p + " placements, its cell " + mode);
                 }
-                out.add(new Event(keys[target], value));
+                out.add(new Event(keyBySeries ? keys[target] : idKey(cells + next - 1), value));
                 placements += p;
             }
         }
@@ -140,12 +142,17 @@ final class SyntheticTrade {
     }
 
     /** {@code reporter|partner|flow|category} of series {@code s}. */
+    /** The key of event {@code seq} when events are keyed by id: its {@code source|id}. */
+    private static byte[] idKey(int seq) {
+        return (SOURCE + "|bench-" + seq).getBytes(StandardCharsets.UTF_8);
+    }
+
     static String seriesKey(int s) {
         int category = s % CATEGORIES.size();
         int flow = (s / CATEGORIES.size()) % FLOWS.size();
         int partner = (s / (CATEGORIES.size() * FLOWS.size())) % PARTNERS.size();
         int reporter = s / (CATEGORIES.size() * FLOWS.size() * PARTNERS.size());
-        return String.join("|", REPORTERS.get(reporter), PARTNERS.get(partner), FLOWS.get(flow),
+        return String.join("|", "trade", REPORTERS.get(reporter), PARTNERS.get(partner), FLOWS.get(flow),
                 CATEGORIES.get(category));
     }
 
@@ -156,7 +163,7 @@ final class SyntheticTrade {
 
     private static byte[] event(int series, int period, int revision, int seq, double[] level, double[] trend,
             Random random) {
-        String[] parts = seriesKey(series).split("\\|");
+        String[] parts = seriesKey(series).substring("trade|".length()).split("\\|");
         double value = level[series] * Math.pow(1 + trend[series], period / 12.0)
                 * (1 + 0.05 * random.nextGaussian());
         value = Math.max(0.01, Math.round(value * 1000) / 1000.0);

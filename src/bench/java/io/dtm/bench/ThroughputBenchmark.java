@@ -126,6 +126,8 @@ public final class ThroughputBenchmark {
 
     private final String bootstrap;
     private final int events;
+    /** Events keyed by their series (read on their series' partition) rather than by their id. */
+    private final boolean keyBySeries;
     private final long seed;
     private final Path stateDir;
     private final Duration timeout;
@@ -135,8 +137,9 @@ public final class ThroughputBenchmark {
     private final List<String> details = new ArrayList<>();
 
     private ThroughputBenchmark(String bootstrap, int events, long seed, Path stateDir, Duration timeout,
-            ProcessCpu brokerCpu, long ticksPerSecond) {
+            ProcessCpu brokerCpu, long ticksPerSecond, boolean keyBySeries) {
         this.ticksPerSecond = ticksPerSecond;
+        this.keyBySeries = keyBySeries;
         this.bootstrap = bootstrap;
         this.events = events;
         this.seed = seed;
@@ -172,14 +175,19 @@ public final class ThroughputBenchmark {
         long ticks = Long.parseLong(opts.getOrDefault("clk-tck", "100"));
         ProcessCpu broker = opts.containsKey("broker-pid") ? new ProcessCpu(Long.parseLong(opts.get("broker-pid")), ticks)
                 : null;
-        int status = new ThroughputBenchmark(bootstrap, events, seed, stateDir, timeout, broker, ticks).run();
+        String key = opts.getOrDefault("key", "series");
+        if (!key.equals("series") && !key.equals("event")) {
+            usage("--key is series or event, was " + key);
+        }
+        int status = new ThroughputBenchmark(bootstrap, events, seed, stateDir, timeout, broker, ticks,
+                key.equals("series")).run();
         System.exit(status);
     }
 
     private int run() throws Exception {
         Catalogue catalogue = Catalogue.load("classpath:indicators.yaml");
         long g0 = System.nanoTime();
-        SyntheticTrade.Data data = SyntheticTrade.generate(events, seed, catalogue);
+        SyntheticTrade.Data data = SyntheticTrade.generate(events, seed, catalogue, keyBySeries);
         long generated = System.nanoTime() - g0;
         long bytes = data.events().stream().mapToLong(e -> e.value().length).sum();
         details.add(String.format(Locale.ROOT, "generated          %d events (%d cells + %d revisions), %.1f MB of JSON"
@@ -203,8 +211,9 @@ public final class ThroughputBenchmark {
         double ca = pipeline.rate() / raw.rate();
         StringBuilder out = new StringBuilder();
         out.append("dtm throughput benchmark\n");
-        out.append(String.format(Locale.ROOT, "events             %d (%d series x %d periods, %d revisions), seed %d%n",
-                events, SyntheticTrade.SERIES, data.periods(), data.revisions(), seed));
+        out.append(String.format(Locale.ROOT, "events             %d (%d series x %d periods, %d revisions), seed %d, "
+                + "keyed by %s%n", events, SyntheticTrade.SERIES, data.periods(), data.revisions(), seed,
+                keyBySeries ? "series" : "event id"));
         out.append(String.format(Locale.ROOT, "cpus               %d%n", Runtime.getRuntime().availableProcessors()));
         out.append(line("publish", publish));
         out.append(line("(a) raw consumer", raw));
@@ -360,7 +369,7 @@ public final class ThroughputBenchmark {
         IndicatorGauges gauges = new IndicatorGauges(registry, 30, 10_000);
         Catalogue.KINDS.forEach(metrics::registerIndicatorKind);
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
-        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1),
+        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), PARTITIONS,
                 Stores::persistentKeyValueStore);
         IndicatorsTopology.build(builder, Optional.of(winners), catalogue, KafkaConnection.of(bootstrap), metrics, gauges,
                 Stores::persistentKeyValueStore);
@@ -770,6 +779,7 @@ public final class ThroughputBenchmark {
                 case "--timeout" -> "timeout";
                 case "--broker-pid" -> "broker-pid";
                 case "--clk-tck" -> "clk-tck";
+                case "--key" -> "key";
                 default -> {
                     usage("unknown argument " + a);
                     yield null;
@@ -786,7 +796,7 @@ public final class ThroughputBenchmark {
     private static void usage(String problem) {
         System.err.println("ThroughputBenchmark: " + problem);
         System.err.println("usage: ThroughputBenchmark --bootstrap host:port [-n events] [--seed n]"
-                + " [--state-dir dir] [--timeout seconds] [--broker-pid pid [--clk-tck ticks]]");
+                + " [--state-dir dir] [--timeout seconds] [--broker-pid pid [--clk-tck ticks]] [--key series|event]");
         System.exit(2);
     }
 }

@@ -94,7 +94,9 @@ public class IngestService {
             if (decoded instanceof EventDecoder.Accepted ok) {
                 String topic = Topics.of(ok.feed()).name();
                 var obs = ok.observation();
-                byte[] key = IngestTopology.eventKey(obs.source(), obs.id()).getBytes(StandardCharsets.UTF_8);
+                // keyed by the series: the default partitioner then puts it on its series' partition, where the
+                // vintage step takes it without a repartition (SeriesRouter)
+                byte[] key = obs.series().toString().getBytes(StandardCharsets.UTF_8);
                 records.add(new ProducerRecord<>(topic, null, key, item.value(), item.headers()));
                 accepted.add(new AcceptedEvent(obs.source(), obs.id(), ok.feed().eventType(), topic));
             } else {

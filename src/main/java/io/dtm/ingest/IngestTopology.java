@@ -3,6 +3,7 @@ package io.dtm.ingest;
 import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
+import io.dtm.streams.DtmConfig;
 import io.dtm.streams.ObservationSerde;
 import io.dtm.streams.Role;
 import io.dtm.streams.SeriesPartitioner;
@@ -13,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -23,8 +23,9 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The {@code ingest} sub-topology: feed topics (bytes) → parse and validate → one repartition keyed by (series,
- * period) and partitioned by series (so that a task holds whole series for the indicators over time) → de-duplicate by (source, id) → resolve the vintage per (series, period) → {@code dtm.observations.v1}; rejects
+ * The {@code ingest} sub-topology: feed topics (bytes) → parse and validate → keyed by (series, period) and, unless
+ * the event is on it already, repartitioned to its series' partition (so that a task holds whole series for the
+ * indicators over time) → de-duplicate by (source, id) → resolve the vintage per (series, period) → {@code dtm.observations.v1}; rejects
  * → {@code dtm.dlq.v1}.
  * <p>
  * De-duplication and vintages share one repartition and one store ({@link VintageCell}): a repeat of an event
@@ -38,12 +39,17 @@ public class IngestTopology implements SubTopology {
     /** Per (series, period): the winning observation and the event ids seen, with the wall-clock time first seen. */
     public static final String VINTAGE_STORE = "observation-vintage-store";
 
+    /** The repartition to the series' partition, for the events that are not on it already. */
+    static final String VINTAGE_TOPIC = "ingest-vintage";
+
     private final DtmMetrics metrics;
     private final IngestConfig config;
+    private final int partitions;
 
-    IngestTopology(DtmMetrics metrics, IngestConfig config) {
+    IngestTopology(DtmMetrics metrics, IngestConfig config, DtmConfig dtm) {
         this.metrics = metrics;
         this.config = config;
+        this.partitions = dtm.topics().partitions();
     }
 
     @Override
@@ -59,19 +65,21 @@ public class IngestTopology implements SubTopology {
     /** Adds the sub-topology and offers the winning observations to the parts added after it. */
     @Override
     public void addTo(StreamsBuilder builder, SharedStreams shared) {
-        shared.offerWinners(build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(),
+        shared.offerWinners(build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(), partitions,
                 Stores::persistentKeyValueStore));
     }
 
     /**
      * Adds the sub-topology to {@code builder}.
      *
+     * @param partitions the partitions of the feed topics ({@code dtm.topics.partitions}), which the repartition to
+     *                   the series' partition gets too
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
      * @return the winning observations, keyed as on {@code dtm.observations.v1} (which they are also written to) and
      *         partitioned by series, with the vintage store that holds them
      */
     public static SharedStreams.Winners build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
-            Duration purgeInterval, Function<String, KeyValueBytesStoreSupplier> stores) {
+            Duration purgeInterval, int partitions, Function<String, KeyValueBytesStoreSupplier> stores) {
         ObservationSerde observationSerde = new ObservationSerde();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(VINTAGE_STORE), Serdes.String(), new VintageCellSerde()));
@@ -94,11 +102,21 @@ public class IngestTopology implements SubTopology {
         }
         rejected.to(Topics.DLQ.name(), Topics.DLQ.produced("ingest-write-dlq"));
 
-        KStream<String, Observation> winners = accepted
-                .map((key, obs) -> KeyValue.pair(obs.series().withPeriod(obs.period()), obs),
-                        Named.as("ingest-key-by-series-period"))
-                .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName("ingest-vintage")
-                        .withStreamPartitioner(new SeriesPartitioner<>()))
+        // An event already on its series' partition (a feed keyed by the series, as the HTTP ingest does) goes on
+        // to the vintage step in the same task; the others go through the repartition to that partition, which
+        // this same sub-topology reads.
+        var placed = accepted
+                .process(() -> new SeriesRouter(partitions), Named.as("ingest-key-by-series-period"))
+                .split(Named.as("ingest-route-series-"))
+                .branch((key, routed) -> routed.here(), Branched.as("here"))
+                .defaultBranch(Branched.as("elsewhere"));
+        KStream<String, Observation> here = placed.get("ingest-route-series-here")
+                .mapValues(SeriesRouter.Routed::observation, Named.as("ingest-on-series-partition"));
+        KStream<String, Observation> moved = placed.get("ingest-route-series-elsewhere")
+                .mapValues(SeriesRouter.Routed::observation, Named.as("ingest-off-series-partition"))
+                .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName(VINTAGE_TOPIC)
+                        .withStreamPartitioner(new SeriesPartitioner<>()).withNumberOfPartitions(partitions));
+        KStream<String, Observation> winners = here.merge(moved, Named.as("ingest-merge-by-series"))
                 .process(() -> new VintageProcessor(metrics, dedupRetention, purgeInterval),
                         Named.as("ingest-resolve-vintage"), VINTAGE_STORE);
         winners.to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));

@@ -71,6 +71,10 @@ public class TopicInitializer {
                     }
                 }
             }
+            Map<String, Integer> feedPartitions = new java.util.TreeMap<>();
+            admin.describeTopics(Topics.feeds().stream().map(Topic::name).toList()).allTopicNames().get()
+                    .forEach((name, description) -> feedPartitions.put(name, description.partitions().size()));
+            partitionWarnings(feedPartitions).forEach(LOG::warn);
             done.set(true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -79,6 +83,20 @@ public class TopicInitializer {
                     RETRY_SECONDS);
             executor.schedule(this::createOrRetry, RETRY_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A warning for each feed topic whose partition count is not {@code dtm.topics.partitions}: events are then
+     * repartitioned by series to that many partitions rather than taken where they are read, and the owner of a
+     * series that the query API computes may not be the one it asks.
+     */
+    List<String> partitionWarnings(Map<String, Integer> feedPartitions) {
+        return feedPartitions.entrySet().stream().filter(e -> e.getValue() != config.partitions())
+                .map(e -> String.format("feed topic %s has %d partitions but dtm.topics.partitions is %d: set "
+                        + "dtm.topics.partitions to the feed topics' partition count (all feed topics alike), or "
+                        + "events read from it take an extra hop and the indicator history API may ask the wrong "
+                        + "instance", e.getKey(), e.getValue(), config.partitions()))
+                .toList();
     }
 
     /** The topics this service creates, with their settings. */

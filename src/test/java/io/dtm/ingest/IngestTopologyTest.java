@@ -52,7 +52,7 @@ class IngestTopologyTest {
     void setUp() {
         registry = new SimpleMeterRegistry();
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
-        IngestTopology.build(builder, new DtmMetrics(registry), Duration.ofDays(30), Duration.ofHours(1),
+        IngestTopology.build(builder, new DtmMetrics(registry), Duration.ofDays(30), Duration.ofHours(1), 3,
                 Stores::persistentKeyValueStore);
         driver = Drivers.of(builder.build(), stateDir);
         for (Feed feed : Feed.values()) {
