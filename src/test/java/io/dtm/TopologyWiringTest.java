@@ -75,7 +75,7 @@ class TopologyWiringTest {
         }
         assertTrue(sources.containsAll(Topics.feeds().stream().map(t -> t.name()).toList()), "feeds: " + sources);
         assertTrue(sources.contains("ingest-vintage-repartition"), "the repartition comes back here: " + sources);
-        assertTrue(processors.containsAll(Set.of("ingest-parse-trade", "ingest-on-series-partition",
+        assertTrue(processors.containsAll(Set.of("ingest-parse", "ingest-on-series-partition",
                 "indicators-compute-series")), "one task from the feed to the indicators over time: " + processors);
     }
 

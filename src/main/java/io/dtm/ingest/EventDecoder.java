@@ -2,6 +2,7 @@ package io.dtm.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -35,6 +36,8 @@ public final class EventDecoder {
     /** The CloudEvents SDK's JSON format as a Jackson module: reads a structured event from the tree parsed once. */
     private static final ObjectMapper CLOUDEVENTS = new ObjectMapper()
             .registerModule(JsonFormat.getCloudEventJacksonModule());
+    /** The CloudEvents SDK's reader, bound to {@link CloudEvent} once. */
+    private static final ObjectReader CLOUDEVENT_READER = CLOUDEVENTS.readerFor(CloudEvent.class);
 
     private EventDecoder() {
     }
@@ -108,7 +111,7 @@ public final class EventDecoder {
         }
         if (errors.isEmpty()) {
             try {
-                CloudEvent event = CLOUDEVENTS.treeToValue(tree, CloudEvent.class);
+                CloudEvent event = CLOUDEVENT_READER.readValue(tree);
                 id = event.getId();
                 source = event.getSource().toString();
             } catch (IOException | RuntimeException e) {

@@ -95,7 +95,7 @@ public class IngestService {
                 String topic = Topics.of(ok.feed()).name();
                 var obs = ok.observation();
                 // keyed by the series: the default partitioner then puts it on its series' partition, where the
-                // vintage step takes it without a repartition (SeriesRouter)
+                // vintage step takes it without a repartition (ParseProcessor)
                 byte[] key = obs.series().toString().getBytes(StandardCharsets.UTF_8);
                 records.add(new ProducerRecord<>(topic, null, key, item.value(), item.headers()));
                 accepted.add(new AcceptedEvent(obs.source(), obs.id(), ok.feed().eventType(), topic));

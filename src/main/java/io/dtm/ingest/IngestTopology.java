@@ -12,8 +12,12 @@ import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -84,36 +88,28 @@ public class IngestTopology implements SubTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(VINTAGE_STORE), Serdes.String(), new VintageCellSerde()));
 
-        KStream<byte[], Observation> accepted = null;
-        KStream<byte[], byte[]> rejected = null;
+        // One source and one parse step for the four feeds. An event already on its series' partition (a feed
+        // keyed by the series, as the HTTP ingest does) goes on to the vintage step in the same task; the others go
+        // through the repartition to that partition, which this same sub-topology reads.
+        Map<String, Feed> feedOfTopic = new LinkedHashMap<>();
         for (Feed feed : Feed.values()) {
-            var topic = Topics.of(feed);
-            var routes = builder.stream(topic.name(), topic.consumed("ingest-read-" + feed.label()))
-                    .process(() -> new ParseProcessor(feed, topic.name(), metrics), Named.as("ingest-parse-" + feed.label()))
-                    .split(Named.as("ingest-route-" + feed.label() + "-"))
-                    .branch((key, parsed) -> parsed.observation() == null, Branched.as("rejected"))
-                    .defaultBranch(Branched.as("accepted"));
-            KStream<byte[], Observation> ok = routes.get("ingest-route-" + feed.label() + "-accepted")
-                    .mapValues(ParseProcessor.Parsed::observation, Named.as("ingest-observation-" + feed.label()));
-            KStream<byte[], byte[]> bad = routes.get("ingest-route-" + feed.label() + "-rejected")
-                    .mapValues(ParseProcessor.Parsed::original, Named.as("ingest-original-" + feed.label()));
-            accepted = accepted == null ? ok : accepted.merge(ok, Named.as("ingest-merge-accepted-" + feed.label()));
-            rejected = rejected == null ? bad : rejected.merge(bad, Named.as("ingest-merge-rejected-" + feed.label()));
+            feedOfTopic.put(Topics.of(feed).name(), feed);
         }
-        rejected.to(Topics.DLQ.name(), Topics.DLQ.produced("ingest-write-dlq"));
-
-        // An event already on its series' partition (a feed keyed by the series, as the HTTP ingest does) goes on
-        // to the vintage step in the same task; the others go through the repartition to that partition, which
-        // this same sub-topology reads.
-        var placed = accepted
-                .process(() -> new SeriesRouter(partitions), Named.as("ingest-key-by-series-period"))
-                .split(Named.as("ingest-route-series-"))
-                .branch((key, routed) -> routed.here(), Branched.as("here"))
+        var routes = builder.stream(List.copyOf(feedOfTopic.keySet()), Topics.TRADE.consumed("ingest-read-feeds"))
+                .process(() -> new ParseProcessor(feedOfTopic, partitions, metrics), Named.as("ingest-parse"))
+                .split(Named.as("ingest-route-"))
+                .branch((key, parsed) -> parsed.rejected(), Branched.as("rejected"))
+                .branch((key, parsed) -> parsed.here(), Branched.as("here"))
                 .defaultBranch(Branched.as("elsewhere"));
-        KStream<String, Observation> here = placed.get("ingest-route-series-here")
-                .mapValues(SeriesRouter.Routed::observation, Named.as("ingest-on-series-partition"));
-        KStream<String, Observation> moved = placed.get("ingest-route-series-elsewhere")
-                .mapValues(SeriesRouter.Routed::observation, Named.as("ingest-off-series-partition"))
+        routes.get("ingest-route-rejected")
+                .mapValues(ParseProcessor.Parsed::original, Named.as("ingest-original"))
+                .to(Topics.DLQ.name(), Topics.DLQ.produced("ingest-write-dlq"));
+        KStream<String, Observation> here = routes.get("ingest-route-here")
+                .map((key, parsed) -> KeyValue.pair(parsed.key(), parsed.observation()),
+                        Named.as("ingest-on-series-partition"));
+        KStream<String, Observation> moved = routes.get("ingest-route-elsewhere")
+                .map((key, parsed) -> KeyValue.pair(parsed.key(), parsed.observation()),
+                        Named.as("ingest-off-series-partition"))
                 .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName(VINTAGE_TOPIC)
                         .withStreamPartitioner(new SeriesPartitioner<>()).withNumberOfPartitions(partitions));
         KStream<String, Observation> winners = here.merge(moved, Named.as("ingest-merge-by-series"))

@@ -3,8 +3,10 @@ package io.dtm.ingest;
 import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.events.RejectReason;
-import java.util.List;
 import io.dtm.metrics.DtmMetrics;
+import io.dtm.streams.SeriesPartitioner;
+import java.util.List;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -12,10 +14,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * {@code ingest-parse-<feed>}: decodes every record of a feed topic; a valid event goes on as its observation
- * (headers dropped), a bad one as its original bytes and headers plus the {@code dtm.error.*} headers.
+ * {@code ingest-parse}: decodes every record of the feed topics (the feed is the topic's); a valid event goes on as
+ * its observation with its {@code series|period} key (headers dropped) and whether it was read on the partition of
+ * its series ({@link SeriesPartitioner} over the repartition's partitions), where the vintage step of this task
+ * takes it without a hop; a bad one as its original bytes and headers plus the {@code dtm.error.*} headers. A
+ * feed whose records are keyed by the series' string form ({@code feed|reporter|partner|flow|category}) lands
+ * every event on its series' partition when its topic has as many partitions.
  */
 final class ParseProcessor implements Processor<byte[], byte[], byte[], ParseProcessor.Parsed> {
 
@@ -26,18 +33,29 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], ParsePro
     /** Dead-letter header: the topic the record was read from ({@code http} for HTTP requests). */
     static final String SOURCE_TOPIC_HEADER = "dtm.source.topic";
 
-    /** A parsed record: exactly one of {@code observation} (valid) and {@code original} (rejected) is set. */
-    record Parsed(Observation observation, byte[] original) {
+    /**
+     * A parsed record: either an {@code observation} (valid) with its {@code key} ({@code series|period}) and
+     * whether it is on its series' partition ({@code here}), or the {@code original} bytes (rejected).
+     */
+    record Parsed(Observation observation, String key, boolean here, byte[] original) {
+
+        boolean rejected() {
+            return observation == null;
+        }
     }
 
-    private final Feed feed;
-    private final String topic;
+    private final Map<String, Feed> feedOfTopic;
+    private final int partitions;
     private final DtmMetrics metrics;
     private ProcessorContext<byte[], Parsed> context;
 
-    ParseProcessor(Feed feed, String topic, DtmMetrics metrics) {
-        this.feed = feed;
-        this.topic = topic;
+    /**
+     * @param feedOfTopic the feed of each topic read
+     * @param partitions  the partitions of the repartition to the series' partition
+     */
+    ParseProcessor(Map<String, Feed> feedOfTopic, int partitions, DtmMetrics metrics) {
+        this.feedOfTopic = Map.copyOf(feedOfTopic);
+        this.partitions = partitions;
         this.metrics = metrics;
     }
 
@@ -48,20 +66,28 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], ParsePro
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        Feed feed = feedOfTopic.get(source.topic());
+        if (feed == null) {
+            throw new IllegalStateException("not a feed topic: " + source.topic());
+        }
         metrics.received(feed.label());
-        EventDecoder.Decoded decoded = decodeSafely(record);
+        EventDecoder.Decoded decoded = decodeSafely(record, feed);
         if (decoded instanceof EventDecoder.Accepted accepted) {
-            context.forward(record.withHeaders(new RecordHeaders()).withValue(new Parsed(accepted.observation(), null)));
+            Observation obs = accepted.observation();
+            String key = obs.series().withPeriod(obs.period());
+            boolean here = source.partition() == SeriesPartitioner.partitionOf(key, partitions);
+            context.forward(record.withHeaders(new RecordHeaders()).withValue(new Parsed(obs, key, here, null)));
         } else {
             EventDecoder.Rejected rejected = (EventDecoder.Rejected) decoded;
             metrics.rejected(feed.label(), rejected.reason());
-            Headers headers = deadLetterHeaders(record.headers(), rejected, topic);
-            context.forward(record.withHeaders(headers).withValue(new Parsed(null, record.value())));
+            Headers headers = deadLetterHeaders(record.headers(), rejected, source.topic());
+            context.forward(record.withHeaders(headers).withValue(new Parsed(null, null, false, record.value())));
         }
     }
 
     /** Decodes a record; an unexpected failure of the decoder rejects the record instead of stopping the thread. */
-    private EventDecoder.Decoded decodeSafely(Record<byte[], byte[]> record) {
+    private static EventDecoder.Decoded decodeSafely(Record<byte[], byte[]> record, Feed feed) {
         try {
             return EventDecoder.decode(record.headers(), record.value(), feed);
         } catch (RuntimeException e) {

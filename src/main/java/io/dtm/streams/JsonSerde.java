@@ -3,6 +3,8 @@ package io.dtm.streams;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.io.IOException;
@@ -27,9 +29,14 @@ public final class JsonSerde<T> implements Serde<T> {
             .build();
 
     private final Class<T> type;
+    /** Bound to the type once, so that no call looks its (de)serializer up again. */
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
 
     private JsonSerde(Class<T> type) {
         this.type = type;
+        this.writer = MAPPER.writerFor(type);
+        this.reader = MAPPER.readerFor(type);
     }
 
     public static <T> JsonSerde<T> of(Class<T> type) {
@@ -43,7 +50,7 @@ public final class JsonSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                return MAPPER.writeValueAsBytes(value);
+                return writer.writeValueAsBytes(value);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -57,7 +64,7 @@ public final class JsonSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                return MAPPER.readValue(bytes, type);
+                return reader.readValue(bytes);
             } catch (IOException e) {
                 throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
             }
