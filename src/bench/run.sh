@@ -9,6 +9,8 @@
 #   --keep      keep the working directory (broker data and logs, stream state) instead of deleting it
 #   --key K     series (default): each event keyed by its series, as the HTTP ingest does, so read on its
 #               series' partition; event: keyed by source|id, so most events take the ingest-vintage repartition
+#   --warmup W  first run W events through a pass-through and a pipeline of their own (outside the figures), so
+#               that the JIT has compiled their code before (b) and (c); default $DTM_BENCH_WARMUP or 0
 #   --jfr       record the benchmark JVM with Java Flight Recorder (profile settings) into
 #               <work dir>/bench.jfr; implies --keep
 #
@@ -23,7 +25,7 @@
 #   4. on exit, whatever happens (error, Ctrl-C, SIGTERM), stops the benchmark JVM and the broker, and deletes
 #      the working directory unless --keep.
 #
-# Environment: DTM_BENCH_EVENTS (events), DTM_BENCH_KEY (series or event), DTM_BENCH_HEAP (benchmark JVM heap, default 1g),
+# Environment: DTM_BENCH_EVENTS (events), DTM_BENCH_KEY (series or event), DTM_BENCH_WARMUP, DTM_BENCH_HEAP (benchmark JVM heap, default 1g),
 # DTM_BENCH_JAVA_OPTS (more JVM options), JAVA_HOME, KAFKA_HEAP_OPTS (broker heap, see kafka.sh).
 set -euo pipefail
 
@@ -36,6 +38,7 @@ HEAP="${DTM_BENCH_HEAP:-1g}"
 KEEP=0
 JFR=0
 KEY="${DTM_BENCH_KEY:-series}"
+WARMUP="${DTM_BENCH_WARMUP:-0}"
 JVM_EXTRA=()
 
 die() {
@@ -65,6 +68,11 @@ while [[ $# -gt 0 ]]; do
       KEY="$2"
       shift 2
       ;;
+    --warmup)
+      [[ $# -ge 2 ]] || usage
+      WARMUP="$2"
+      shift 2
+      ;;
     --jfr)
       JFR=1
       KEEP=1
@@ -82,6 +90,8 @@ done
 EVENTS="${EVENTS//_/}"
 [[ "$EVENTS" =~ ^[0-9]+$ ]] && ((EVENTS >= 2)) || die "the number of events must be an integer >= 2 (got '$EVENTS')"
 [[ "$KEY" == series || "$KEY" == event ]] || die "--key is series or event (got '$KEY')"
+WARMUP="${WARMUP//_/}"
+[[ "$WARMUP" =~ ^[0-9]+$ ]] && ((WARMUP <= EVENTS)) || die "--warmup is 0 to the number of events (got '$WARMUP')"
 
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
   JAVA="$JAVA_HOME/bin/java"
@@ -189,7 +199,7 @@ JVM_OPTS+=(${JVM_EXTRA[@]+"${JVM_EXTRA[@]}"})
 info "running io.dtm.bench.ThroughputBenchmark with $EVENTS events"
 "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" io.dtm.bench.ThroughputBenchmark \
   --bootstrap "127.0.0.1:$PORT" --events "$EVENTS" --state-dir "$WORK_DIR/streams" \
-  --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" --key "$KEY" &
+  --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" --key "$KEY" --warmup "$WARMUP" &
 BENCH_PID=$!
 set +e
 wait "$BENCH_PID"

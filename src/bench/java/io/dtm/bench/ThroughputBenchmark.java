@@ -118,6 +118,7 @@ import org.slf4j.LoggerFactory;
 public final class ThroughputBenchmark {
 
     static final String PASS_THROUGH_TOPIC = "dtm.bench.passthrough.v1";
+    static final String WARMUP_TOPIC = "dtm.bench.warmup.v1";
     private static final int PARTITIONS = 3;
     private static final long POLL_MS = 5;
     private static final Duration FINAL_COMMIT_GRACE = Duration.ofSeconds(5);
@@ -128,6 +129,8 @@ public final class ThroughputBenchmark {
     private final int events;
     /** Events keyed by their series (read on their series' partition) rather than by their id. */
     private final boolean keyBySeries;
+    /** Events each of (b) and (c) first processes in a warm-up run of its own (JIT), outside the figures. */
+    private final int warmup;
     private final long seed;
     private final Path stateDir;
     private final Duration timeout;
@@ -137,9 +140,10 @@ public final class ThroughputBenchmark {
     private final List<String> details = new ArrayList<>();
 
     private ThroughputBenchmark(String bootstrap, int events, long seed, Path stateDir, Duration timeout,
-            ProcessCpu brokerCpu, long ticksPerSecond, boolean keyBySeries) {
+            ProcessCpu brokerCpu, long ticksPerSecond, boolean keyBySeries, int warmup) {
         this.ticksPerSecond = ticksPerSecond;
         this.keyBySeries = keyBySeries;
+        this.warmup = warmup;
         this.bootstrap = bootstrap;
         this.events = events;
         this.seed = seed;
@@ -179,8 +183,12 @@ public final class ThroughputBenchmark {
         if (!key.equals("series") && !key.equals("event")) {
             usage("--key is series or event, was " + key);
         }
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "0").replace("_", ""));
+        if (warmup < 0 || warmup > events) {
+            usage("--warmup is 0 to the number of events, was " + warmup);
+        }
         int status = new ThroughputBenchmark(bootstrap, events, seed, stateDir, timeout, broker, ticks,
-                key.equals("series")).run();
+                key.equals("series"), warmup).run();
         System.exit(status);
     }
 
@@ -199,6 +207,9 @@ public final class ThroughputBenchmark {
         data = new SyntheticTrade.Data(List.of(), data.cells(), data.periods(), data.revisions(),
                 data.revisedCellPlacements(), data.placements()); // the records are on the broker now
         Phase raw = rawConsumer();
+        if (warmup > 0) {
+            warmUp(catalogue, data);
+        }
         Run passThroughRun = passThrough();
         Phase passThrough = passThroughRun.phase();
         System.gc();
@@ -215,6 +226,8 @@ public final class ThroughputBenchmark {
                 + "keyed by %s%n", events, SyntheticTrade.SERIES, data.periods(), data.revisions(), seed,
                 keyBySeries ? "series" : "event id"));
         out.append(String.format(Locale.ROOT, "cpus               %d%n", Runtime.getRuntime().availableProcessors()));
+        out.append(String.format(Locale.ROOT, "warm-up            %s%n", warmup == 0 ? "none (the JIT compiles during (b) and (c))"
+                : warmup + " events through a pass-through and a pipeline of their own before (b) and (c)"));
         out.append(line("publish", publish));
         out.append(line("(a) raw consumer", raw));
         out.append(line("(b) pass-through", passThrough));
@@ -265,6 +278,7 @@ public final class ThroughputBenchmark {
         topics.add(new NewTopic(Topics.DLQ.name(), PARTITIONS, (short) 1)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
         topics.add(new NewTopic(PASS_THROUGH_TOPIC, PARTITIONS, (short) 1));
+        topics.add(new NewTopic(WARMUP_TOPIC, PARTITIONS, (short) 1));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (NewTopic topic : topics) {
                 try {
@@ -340,17 +354,53 @@ public final class ThroughputBenchmark {
 
     // --- (b) -------------------------------------------------------------------------------------------------
 
-    private Run passThrough() throws Exception {
-        String appId = "dtm-bench-passthrough-" + runId;
-        AtomicLong passed = new AtomicLong();
+    /** The pass-through topology on {@code byte[]}, {@code dtm.trade.v1} → {@code output}, counting into {@code passed}. */
+    private static Topology passThroughTopology(String appId, String output, AtomicLong passed) {
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
         builder.stream(Topics.TRADE.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName("bench-read"))
                 .peek((k, v) -> passed.incrementAndGet(), Named.as("bench-count"))
-                .to(PASS_THROUGH_TOPIC, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("bench-write"));
-        Run run = runStreams("(b) pass-through", appId, builder.build(), () -> passed.get() >= events, null,
-                () -> "passed " + passed.get() + " of " + events, streams -> { });
-        long out = countCommitted(PASS_THROUGH_TOPIC, null);
+                .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("bench-write"));
+        return builder.build();
+    }
+
+    /**
+     * Runs a pass-through (to a topic of its own) and a pipeline over the first {@link #warmup} events each, as
+     * applications of their own, so that the JIT has compiled their code before (b) and (c) start; the pipeline's
+     * outputs are left out of (c)'s checks.
+     */
+    private void warmUp(Catalogue catalogue, SyntheticTrade.Data data) throws Exception {
+        String appId = "dtm-bench-warm-passthrough-" + runId;
+        AtomicLong passed = new AtomicLong();
+        runStreams("warm-up (b)", appId, passThroughTopology(appId, WARMUP_TOPIC, passed),
+                () -> passed.get() >= warmup, null, () -> "passed " + passed.get() + " of " + warmup, streams -> { });
+        Pipeline warm = pipelineTopology("dtm-bench-warm-pipeline-" + runId, catalogue);
+        runStreams("warm-up (c)", warm.appId(), warm.topology(), () -> warm.received().count() >= warmup, null,
+                () -> String.format(Locale.ROOT, "received %.0f of %d", warm.received().count(), warmup),
+                streams -> { });
+        // (c) starts on empty output topics, as without a warm-up (a new entry's history is read from them)
+        List<String> outputs = List.of(Topics.OBSERVATIONS.name(), Topics.INDICATORS.name(), Topics.DLQ.name(),
+                WARMUP_TOPIC);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.deleteTopics(outputs).all().get();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!java.util.Collections.disjoint(admin.listTopics().names().get(), outputs)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the warm-up's output topics are not deleted");
+                }
+                Thread.sleep(100);
+            }
+        }
+        createTopics();
+        System.gc();
+    }
+
+    private Run passThrough() throws Exception {
+        String appId = "dtm-bench-passthrough-" + runId;
+        AtomicLong passed = new AtomicLong();
+        Run run = runStreams("(b) pass-through", appId, passThroughTopology(appId, PASS_THROUGH_TOPIC, passed),
+                () -> passed.get() >= events, null, () -> "passed " + passed.get() + " of " + events, streams -> { });
+        long out = countCommitted(PASS_THROUGH_TOPIC, null, Map.of());
         details.add(String.format(Locale.ROOT, "(b) details        running after %.2f s, %.0f events/s from then; %d"
                 + " records passed, %d read committed from %s; %s; load average %s", run.runningAfterNanos / 1e9,
                 run.rateWhenRunning(), passed.get(), out, PASS_THROUGH_TOPIC, run.threads, run.load));
@@ -362,8 +412,12 @@ public final class ThroughputBenchmark {
 
     // --- (c) -------------------------------------------------------------------------------------------------
 
-    private Run pipeline(Catalogue catalogue, SyntheticTrade.Data data, Heap heap) throws Exception {
-        String appId = "dtm-bench-pipeline-" + runId;
+    /** The pipeline's topology with its meters. */
+    private record Pipeline(String appId, Topology topology, MeterRegistry registry, IndicatorGauges gauges,
+            Counter received) {
+    }
+
+    private Pipeline pipelineTopology(String appId, Catalogue catalogue) {
         MeterRegistry registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
         IndicatorGauges gauges = new IndicatorGauges(registry, 30, 10_000);
@@ -373,8 +427,19 @@ public final class ThroughputBenchmark {
                 Stores::persistentKeyValueStore);
         IndicatorsTopology.build(builder, Optional.of(winners), catalogue, KafkaConnection.of(bootstrap), metrics, gauges,
                 Stores::persistentKeyValueStore);
+        return new Pipeline(appId, builder.build(), registry, gauges,
+                registry.get("dtm.events.received").tag("feed", "trade").counter());
+    }
 
-        Counter received = registry.get("dtm.events.received").tag("feed", "trade").counter();
+    private Run pipeline(Catalogue catalogue, SyntheticTrade.Data data, Heap heap) throws Exception {
+        Pipeline pipeline = pipelineTopology("dtm-bench-pipeline-" + runId, catalogue);
+        String appId = pipeline.appId();
+        MeterRegistry registry = pipeline.registry();
+        IndicatorGauges gauges = pipeline.gauges();
+        Map<TopicPartition, Long> from = endOffsets(List.of(Topics.OBSERVATIONS.name(), Topics.INDICATORS.name(),
+                Topics.DLQ.name()));
+
+        Counter received = pipeline.received();
         Counter accepted = registry.get("dtm.events.accepted").tag("feed", "trade").counter();
         Counter revised = registry.get("dtm.observations.revised").tag("feed", "trade").counter();
         Counter stale = registry.get("dtm.observations.stale").tag("feed", "trade").counter();
@@ -392,7 +457,7 @@ public final class ThroughputBenchmark {
                 stale.count(), computed.count(), data.expectedIndicatorInputs((long) stale.count()));
 
         AtomicReference<String> atEnd = new AtomicReference<>();
-        Run run = runStreams("(c) pipeline", appId, builder.build(), done, heap, progress,
+        Run run = runStreams("(c) pipeline", appId, pipeline.topology(), done, heap, progress,
                 streams -> atEnd.set(progress.get() + String.format(Locale.ROOT, "; indicator updates %.0f, exported"
                         + " series %d%n(c) records written  per event, by topic (%s- left out): %s", registry
                                 .find("dtm.indicator.updates").counters().stream().mapToDouble(Counter::count).sum(),
@@ -400,9 +465,9 @@ public final class ThroughputBenchmark {
 
         long staleCount = (long) stale.count();
         Set<String> keys = new HashSet<>();
-        long observations = countCommitted(Topics.OBSERVATIONS.name(), keys);
-        long indicators = countCommitted(Topics.INDICATORS.name(), null);
-        long dlq = countCommitted(Topics.DLQ.name(), null);
+        long observations = countCommitted(Topics.OBSERVATIONS.name(), keys, from);
+        long indicators = countCommitted(Topics.INDICATORS.name(), null, from);
+        long dlq = countCommitted(Topics.DLQ.name(), null, from);
         details.add(String.format(Locale.ROOT, "(c) details        running after %.2f s, %.0f events/s from then;"
                 + " %s; load average %s; at the end: %s", run.runningAfterNanos / 1e9, run.rateWhenRunning(),
                 run.threads, run.load, atEnd.get()));
@@ -661,7 +726,21 @@ public final class ThroughputBenchmark {
     // --- reading outputs (not timed) -------------------------------------------------------------------------
 
     /** The records of a topic that are committed (read_committed, to the last stable offset); keys if asked. */
-    private long countCommitted(String topic, Set<String> keys) {
+    /** The committed end offset of every partition of {@code topics}. */
+    private Map<TopicPartition, Long> endOffsets(List<String> topics) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, "dtm-bench-offsets-" + runId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            topics.forEach(t -> partitions.addAll(partitions(consumer, t)));
+            return new HashMap<>(consumer.endOffsets(partitions));
+        }
+    }
+
+    /** The committed records of {@code topic} from the offsets in {@code from} (the beginning where absent). */
+    private long countCommitted(String topic, Set<String> keys, Map<TopicPartition, Long> from) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, "dtm-bench-check-" + runId,
@@ -670,6 +749,7 @@ public final class ThroughputBenchmark {
             List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            partitions.stream().filter(from::containsKey).forEach(tp -> consumer.seek(tp, from.get(tp)));
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             long count = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -780,6 +860,7 @@ public final class ThroughputBenchmark {
                 case "--broker-pid" -> "broker-pid";
                 case "--clk-tck" -> "clk-tck";
                 case "--key" -> "key";
+                case "--warmup" -> "warmup";
                 default -> {
                     usage("unknown argument " + a);
                     yield null;
@@ -796,7 +877,7 @@ public final class ThroughputBenchmark {
     private static void usage(String problem) {
         System.err.println("ThroughputBenchmark: " + problem);
         System.err.println("usage: ThroughputBenchmark --bootstrap host:port [-n events] [--seed n]"
-                + " [--state-dir dir] [--timeout seconds] [--broker-pid pid [--clk-tck ticks]] [--key series|event]");
+                + " [--state-dir dir] [--timeout seconds] [--broker-pid pid [--clk-tck ticks]] [--key series|event] [--warmup events]");
         System.exit(2);
     }
 }
