@@ -1,7 +1,6 @@
 package io.dtm.events;
 
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
+import java.time.YearMonth;
 import java.util.Optional;
 
 /** Observation periods: {@code YYYY}, {@code YYYY-Qn}, {@code YYYY-MM}, and (policy events) a date {@code YYYY-MM-DD}. */
@@ -17,15 +16,29 @@ public final class Period {
 
     /** Whether {@code text} is an ISO date {@code YYYY-MM-DD} that exists in the calendar. */
     public static boolean isDate(String text) {
-        if (text == null || !text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+        if (text == null || text.length() != 10 || text.charAt(4) != '-' || text.charAt(7) != '-') {
             return false;
         }
-        try {
-            LocalDate.parse(text);
-            return true;
-        } catch (DateTimeParseException e) {
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        if (year < 0 || month < 1 || month > 12 || day < 1) {
             return false;
         }
+        return day <= YearMonth.of(year, month).lengthOfMonth();
+    }
+
+    /** The decimal number in {@code text[from, to)}; -1 when a character there is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** The same period shifted by {@code years} (same quarter or month); empty for an unknown format or a year

@@ -64,10 +64,12 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
         if (obs == null) {
             return;
         }
+        String key = obs.series().withPeriod(obs.period());
         if (keepsObservations) {
-            observations.put(record.key(), obs);
+            observations.put(key, obs);
         }
         read.clear();
+        read.put(key, obs); // the winner of this (series, period): no need to read it back
         long now = context.currentSystemTimeMs();
         for (Map.Entry<String, IndicatorKind> entry : catalogue.kinds().entrySet()) {
             if (!entry.getValue().bySeries()) {

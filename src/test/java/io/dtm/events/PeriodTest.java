@@ -32,14 +32,15 @@ class PeriodTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2024-07-01", "2024-02-29", "2000-02-29", "2023-12-31", "0999-01-01"})
+    @ValueSource(strings = {"2024-07-01", "2024-02-29", "2000-02-29", "2023-12-31", "0999-01-01", "0000-01-31"})
     void shouldAcceptCalendarDates(String date) {
         assertTrue(Period.isDate(date));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"2023-02-30", "2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01", "2024-00-10",
-            "2024-1-15", "2024-01-5", "20240115", "2024-07", "2024", "2024-07-01T00:00:00Z", "+2024-07-01", ""})
+            "2024-1-15", "2024-01-5", "20240115", "2024-07", "2024", "2024-07-01T00:00:00Z", "+2024-07-01", "",
+            "2024-01-00", "2024-0a-01", "2024/01/01", "2024-01-1\u0663", "2024--1-01"})
     void shouldRejectImpossibleOrBadlyWrittenDates(String date) {
         assertFalse(Period.isDate(date));
     }
