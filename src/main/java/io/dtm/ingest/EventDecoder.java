@@ -3,6 +3,7 @@ package io.dtm.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -111,7 +112,15 @@ public final class EventDecoder {
         }
         if (errors.isEmpty()) {
             try {
-                CloudEvent event = CLOUDEVENT_READER.readValue(tree);
+                // the SDK checks the context attributes; left without the data object (checked below, field by
+                // field), it does not write the data back out to bytes
+                ObjectNode attributes = MAPPER.createObjectNode();
+                tree.fields().forEachRemaining(f -> {
+                    if (!f.getKey().equals("data")) {
+                        attributes.set(f.getKey(), f.getValue());
+                    }
+                });
+                CloudEvent event = CLOUDEVENT_READER.readValue(attributes);
                 id = event.getId();
                 source = event.getSource().toString();
             } catch (IOException | RuntimeException e) {
