@@ -29,13 +29,14 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The {@code ingest} sub-topology: feed topics (bytes) → parse and validate → keyed by (series, period) and, unless
  * the event is on it already, repartitioned to its series' partition (so that a task holds whole series for the
- * indicators over time) → de-duplicate by (source, id) → resolve the vintage per (series, period) → {@code dtm.observations.v1}; rejects
- * → {@code dtm.dlq.v1}.
+ * indicators over time) → de-duplicate by (source, id) → resolve the vintage per (series, period) →
+ * {@code dtm.observations.v1}; rejects → {@code dtm.dlq.v1}. The feeds, the repartition and the vintage store are one
+ * sub-topology: its task for partition p reads partition p of the feeds and of the repartition.
  * <p>
- * De-duplication and vintages share one repartition and one store ({@link VintageCell}): a repeat of an event
- * carries the same series and period, so it meets the first copy in the same cell. An id reused by its source for
- * <em>other</em> content (another series or period) is not seen as a repeat: it goes through as an event of its
- * own, and its (series, period) keeps the winning vintage as any other event's would.
+ * De-duplication and vintages share one store ({@link VintageCell}): a repeat of an event carries the same series
+ * and period, so it meets the first copy in the same cell. An id reused by its source for <em>other</em> content
+ * (another series or period) is not seen as a repeat: it goes through as an event of its own, and its (series,
+ * period) keeps the winning vintage as any other event's would.
  */
 @ApplicationScoped
 public class IngestTopology implements SubTopology {
