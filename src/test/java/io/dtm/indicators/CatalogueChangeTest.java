@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
+import io.dtm.events.SeriesKey;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
 import io.dtm.ingest.IngestTopology;
+import io.dtm.streams.SeriesPartitioner;
 import io.dtm.streams.SharedStreams;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
@@ -39,8 +41,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,6 +101,7 @@ class CatalogueChangeTest {
                 publish("2023", 121);
                 awaitValue(indicators, "growth|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
                 awaitValue(indicators, "leaving|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
+                assertStoredWhereTheSeriesPartitionerSays(streams, "growth|" + reporter + "|WLD|EXPORT|DDS");
             }
             try (KafkaStreams streams = start(AFTER)) {
                 awaitValue(indicators, "arriving|" + reporter + "|WLD|EXPORT|DDS|2022", 10.0);
@@ -107,6 +114,22 @@ class CatalogueChangeTest {
                 });
             }
         }
+    }
+
+    /**
+     * The owner that interactive queries find for an output series over one series (as the history API asks) holds
+     * its values: the store's partition is the one the series partitioner gives its input series.
+     */
+    private static void assertStoredWhereTheSeriesPartitionerSays(KafkaStreams streams, String outputSeries) {
+        String[] labels = outputSeries.split("\\|", -1);
+        String inputSeries = new SeriesKey("trade", labels[1], labels[2], labels[3], labels[4]).toString();
+        KeyQueryMetadata where = streams.queryMetadataForKey(IndicatorsTopology.SERIES_VALUE_STORE, inputSeries + "|",
+                new SeriesPartitioner<>());
+        ReadOnlyKeyValueStore<String, IndicatorValue> store = streams.store(StoreQueryParameters
+                .fromNameAndType(IndicatorsTopology.SERIES_VALUE_STORE, QueryableStoreTypes.<String, IndicatorValue>keyValueStore())
+                .withPartition(where.partition()));
+        String key = outputSeries + "#2023#" + outputSeries;
+        assertEquals(10.0, store.get(key).value(), 1e-9, key + " on partition " + where.partition());
     }
 
     private KafkaStreams start(String catalogueYaml) {
@@ -125,6 +148,8 @@ class CatalogueChangeTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // an address for the interactive-query metadata only (nothing listens on it)
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:1");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
