@@ -28,13 +28,19 @@ class TopologyWiringTest {
     private final IndicatorGauges gauges = new IndicatorGauges(registry, 30, 10_000);
     private final Catalogue catalogue = Catalogue.load("classpath:indicators.yaml");
 
+    /** Ingest and indicators in one application, as the service wires them. */
+    private StreamsBuilder bothRoles() {
+        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators-ingest");
+        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
+                Stores::inMemoryKeyValueStore);
+        IndicatorsTopology.build(builder, Optional.of(winners), catalogue, null, metrics, gauges,
+                Stores::inMemoryKeyValueStore);
+        return builder;
+    }
+
     @Test
     void shouldHandWinningObservationsToIndicatorsInProcessWhenBothRolesRunTogether() {
-        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators-ingest");
-        var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
-                Stores::inMemoryKeyValueStore);
-        IndicatorsTopology.build(builder, Optional.of(observations), catalogue, null, metrics, gauges,
-                Stores::inMemoryKeyValueStore);
+        StreamsBuilder builder = bothRoles();
 
         Set<String> sources = sourceTopics(builder);
         assertTrue(!sources.contains(Topics.OBSERVATIONS.name()), "observations not read back: " + sources);
@@ -56,13 +62,7 @@ class TopologyWiringTest {
 
     @Test
     void shouldResolveVintagesInTheTaskThatReadsTheFeedsWithTheRepartitionAsASecondInput() {
-        StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators-ingest");
-        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
-                Stores::inMemoryKeyValueStore);
-        IndicatorsTopology.build(builder, Optional.of(winners), catalogue, null, metrics, gauges,
-                Stores::inMemoryKeyValueStore);
-
-        TopologyDescription.Subtopology vintage = builder.build().describe().subtopologies().stream()
+        TopologyDescription.Subtopology vintage = bothRoles().build().describe().subtopologies().stream()
                 .filter(sub -> sub.nodes().stream().anyMatch(n -> n.name().equals("ingest-resolve-vintage")))
                 .findFirst().orElseThrow();
         Set<String> sources = new TreeSet<>();

@@ -226,7 +226,8 @@ public final class ThroughputBenchmark {
                 + "keyed by %s%n", events, SyntheticTrade.SERIES, data.periods(), data.revisions(), seed,
                 keyBySeries ? "series" : "event id"));
         out.append(String.format(Locale.ROOT, "cpus               %d%n", Runtime.getRuntime().availableProcessors()));
-        out.append(String.format(Locale.ROOT, "warm-up            %s%n", warmup == 0 ? "none (the JIT compiles during (b) and (c))"
+        out.append(String.format(Locale.ROOT, "warm-up            %s%n", warmup == 0
+                ? "none (the JIT compiles during (b) and (c))"
                 : warmup + " events through a pass-through and a pipeline of their own before (b) and (c)"));
         out.append(line("publish", publish));
         out.append(line("(a) raw consumer", raw));
@@ -366,8 +367,8 @@ public final class ThroughputBenchmark {
 
     /**
      * Runs a pass-through (to a topic of its own) and a pipeline over the first {@link #warmup} events each, as
-     * applications of their own, so that the JIT has compiled their code before (b) and (c) start; the pipeline's
-     * outputs are left out of (c)'s checks.
+     * applications of their own, so that the JIT has compiled their code before (b) and (c) start; the output
+     * topics are then deleted and created again, so that (c) starts on empty topics as without a warm-up.
      */
     private void warmUp(Catalogue catalogue, SyntheticTrade.Data data) throws Exception {
         String appId = "dtm-bench-warm-passthrough-" + runId;
@@ -400,7 +401,7 @@ public final class ThroughputBenchmark {
         AtomicLong passed = new AtomicLong();
         Run run = runStreams("(b) pass-through", appId, passThroughTopology(appId, PASS_THROUGH_TOPIC, passed),
                 () -> passed.get() >= events, null, () -> "passed " + passed.get() + " of " + events, streams -> { });
-        long out = countCommitted(PASS_THROUGH_TOPIC, null, Map.of());
+        long out = countCommitted(PASS_THROUGH_TOPIC, null);
         details.add(String.format(Locale.ROOT, "(b) details        running after %.2f s, %.0f events/s from then; %d"
                 + " records passed, %d read committed from %s; %s; load average %s", run.runningAfterNanos / 1e9,
                 run.rateWhenRunning(), passed.get(), out, PASS_THROUGH_TOPIC, run.threads, run.load));
@@ -436,8 +437,6 @@ public final class ThroughputBenchmark {
         String appId = pipeline.appId();
         MeterRegistry registry = pipeline.registry();
         IndicatorGauges gauges = pipeline.gauges();
-        Map<TopicPartition, Long> from = endOffsets(List.of(Topics.OBSERVATIONS.name(), Topics.INDICATORS.name(),
-                Topics.DLQ.name()));
 
         Counter received = pipeline.received();
         Counter accepted = registry.get("dtm.events.accepted").tag("feed", "trade").counter();
@@ -465,9 +464,9 @@ public final class ThroughputBenchmark {
 
         long staleCount = (long) stale.count();
         Set<String> keys = new HashSet<>();
-        long observations = countCommitted(Topics.OBSERVATIONS.name(), keys, from);
-        long indicators = countCommitted(Topics.INDICATORS.name(), null, from);
-        long dlq = countCommitted(Topics.DLQ.name(), null, from);
+        long observations = countCommitted(Topics.OBSERVATIONS.name(), keys);
+        long indicators = countCommitted(Topics.INDICATORS.name(), null);
+        long dlq = countCommitted(Topics.DLQ.name(), null);
         details.add(String.format(Locale.ROOT, "(c) details        running after %.2f s, %.0f events/s from then;"
                 + " %s; load average %s; at the end: %s", run.runningAfterNanos / 1e9, run.rateWhenRunning(),
                 run.threads, run.load, atEnd.get()));
@@ -726,21 +725,7 @@ public final class ThroughputBenchmark {
     // --- reading outputs (not timed) -------------------------------------------------------------------------
 
     /** The records of a topic that are committed (read_committed, to the last stable offset); keys if asked. */
-    /** The committed end offset of every partition of {@code topics}. */
-    private Map<TopicPartition, Long> endOffsets(List<String> topics) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "dtm-bench-offsets-" + runId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            topics.forEach(t -> partitions.addAll(partitions(consumer, t)));
-            return new HashMap<>(consumer.endOffsets(partitions));
-        }
-    }
-
-    /** The committed records of {@code topic} from the offsets in {@code from} (the beginning where absent). */
-    private long countCommitted(String topic, Set<String> keys, Map<TopicPartition, Long> from) {
+    private long countCommitted(String topic, Set<String> keys) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, "dtm-bench-check-" + runId,
@@ -749,7 +734,6 @@ public final class ThroughputBenchmark {
             List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            partitions.stream().filter(from::containsKey).forEach(tp -> consumer.seek(tp, from.get(tp)));
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             long count = 0;
             long deadline = System.nanoTime() + timeout.toNanos();

@@ -2,6 +2,7 @@ package io.dtm.indicators;
 
 import io.dtm.events.Observation;
 import io.dtm.streams.KafkaConnection;
+import io.dtm.streams.SeriesPartitioner;
 import io.dtm.streams.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reads {@code dtm.observations.v1} from the beginning to its end and hands over the placements of the given
@@ -54,7 +54,7 @@ final class CatalogueBackfill {
                     }
                     for (String entry : entries) {
                         for (IndicatorKind.Placement p : catalogue.kinds().get(entry).place(record.value())) {
-                            if (partitionOf(p.group(), groupPartitions) == partition) {
+                            if (SeriesPartitioner.partitionOfStringKey(p.group(), groupPartitions) == partition) {
                                 apply.accept(p.group(), GroupInput.of(entry, p, record.value()));
                                 applied++;
                             }
@@ -66,8 +66,4 @@ final class CatalogueBackfill {
         return applied;
     }
 
-    /** The partition the default partitioner gives a string key, as for the repartition topic. */
-    static int partitionOf(String key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
-    }
 }

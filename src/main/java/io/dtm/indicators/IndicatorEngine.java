@@ -210,7 +210,10 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         wanted.forEach(entries::put);
     }
 
-    /** Stores one input (see {@link #store}) and recomputes what it affects; forwards the changes when {@code forward}. */
+    /**
+     * Stores one input (see {@link #store}) and recomputes what it affects; forwards the changes when
+     * {@code forward}.
+     */
     protected final void apply(String group, GroupInput in, Record<String, I> record, boolean forward) {
         IndicatorKind kind = catalogue.kinds().get(in.entry());
         if (kind == null || !handles(kind)) {

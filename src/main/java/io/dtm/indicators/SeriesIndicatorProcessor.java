@@ -33,6 +33,8 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
     private KeyValueStore<String, Object> observations;
     /** Observations read for the record in hand (its entries read the same periods), by store key. */
     private final Map<String, Observation> read = new HashMap<>();
+    /** {@code series|} of the record in hand. */
+    private String seriesPrefix;
 
     /**
      * @param observationStore  the store of observations by {@code series|period}
@@ -68,8 +70,7 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
         if (keepsObservations) {
             observations.put(key, obs);
         }
-        read.clear();
-        read.put(key, obs); // the winner of this (series, period): no need to read it back
+        hold(key, obs);
         long now = context.currentSystemTimeMs();
         for (Map.Entry<String, IndicatorKind> entry : catalogue.kinds().entrySet()) {
             if (!entry.getValue().bySeries()) {
@@ -92,7 +93,7 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
                 if (obs == null) {
                     continue;
                 }
-                read.clear();
+                hold(kv.key, obs);
                 for (String id : fresh) {
                     for (IndicatorKind.Placement p : catalogue.kinds().get(id).place(obs)) {
                         apply.accept(p.group(), GroupInput.of(id, p, obs));
@@ -109,10 +110,17 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
         // the observations belong to the series, not to an entry
     }
 
-    /** The periods of the input's series, read from the store of observations. */
+    /** Makes {@code obs}, stored under {@code key} ({@code series|period}), the record in hand. */
+    private void hold(String key, Observation obs) {
+        seriesPrefix = key.substring(0, key.lastIndexOf('|') + 1);
+        read.clear();
+        read.put(key, obs); // no need to read it back
+    }
+
+    /** The periods of the series in hand, read from the store of observations. */
     @Override
     IndicatorKind.Inputs store(String group, GroupInput in) {
-        String prefix = in.observation().series() + "|";
+        String prefix = seriesPrefix;
         return new IndicatorKind.Inputs() {
             @Override
             public Observation get(String period) {

@@ -21,7 +21,11 @@ public final class SeriesPartitioner<V> implements StreamPartitioner<String, V> 
     /** The partition of the series of {@code key} ({@code series|period}) among {@code numPartitions}. */
     public static int partitionOf(String key, int numPartitions) {
         int end = key.lastIndexOf('|');
-        String series = end < 0 ? key : key.substring(0, end);
-        return Utils.toPositive(Utils.murmur2(series.getBytes(StandardCharsets.UTF_8))) % numPartitions;
+        return partitionOfStringKey(end < 0 ? key : key.substring(0, end), numPartitions);
+    }
+
+    /** The partition Kafka's default partitioner gives a record with the string key {@code key}. */
+    public static int partitionOfStringKey(String key, int numPartitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % numPartitions;
     }
 }
