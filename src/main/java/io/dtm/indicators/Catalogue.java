@@ -1,11 +1,15 @@
 package io.dtm.indicators;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dtm.streams.ConfigFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -28,6 +32,11 @@ public final class Catalogue {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** Definitions as a task keeps them: one entry as JSON, nulls left out. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
 
     /** One entry as written in the YAML file; which fields apply depends on the kind. */
     public record Entry(String id, String kind, String description, Selector select, Selector numerator,
@@ -60,6 +69,27 @@ public final class Catalogue {
         return prints;
     }
 
+    /** The definition of an entry as one line of JSON, which {@link #ofDefinitions} reads back. */
+    public String definition(String id) {
+        Entry entry = entries.stream().filter(e -> e.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no catalogue entry " + id));
+        try {
+            return JSON.writeValueAsString(entry);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The catalogue of the given definitions (each as {@link #definition} wrote it), validated as a file is.
+     *
+     * @throws IllegalArgumentException naming the definitions that do not parse or validate
+     */
+    public static Catalogue ofDefinitions(List<String> definitions, String origin) {
+        return parse(JSON, ("{\"indicators\":[" + String.join(",", definitions) + "]}")
+                .getBytes(StandardCharsets.UTF_8), origin, "JSON");
+    }
+
     /** Entry id → its kind, in file order. */
     public Map<String, IndicatorKind> kinds() {
         return kinds;
@@ -72,14 +102,18 @@ public final class Catalogue {
 
     /** Parses and validates a catalogue; every problem is named in one exception. */
     public static Catalogue parse(byte[] yaml, String origin) {
+        return parse(YAML, yaml, origin, "YAML");
+    }
+
+    private static Catalogue parse(ObjectMapper mapper, byte[] text, String origin, String format) {
         File file;
         try {
-            file = YAML.readValue(yaml, File.class);
+            file = mapper.readValue(text, File.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("indicator catalogue " + origin + ": unknown field '"
                     + e.getPropertyName() + "' at " + e.getPathReference(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("indicator catalogue " + origin + " is not valid YAML: "
+            throw new IllegalArgumentException("indicator catalogue " + origin + " is not valid " + format + ": "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
         if (file == null || file.indicators() == null || file.indicators().isEmpty()) {

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,8 +31,8 @@ final class CatalogueBackfill {
      * Calls {@code apply(group, input)} for every placement of {@code entries} whose group the partitioner puts on
      * {@code partition} of the {@code groupTopic} (the repartition topic), in topic order.
      */
-    static int replay(KafkaConnection kafka, String groupTopic, int partition, Catalogue catalogue,
-            Set<String> entries, BiConsumer<String, GroupInput> apply) {
+    static int replay(KafkaConnection kafka, String groupTopic, int partition, Map<String, IndicatorKind> entries,
+            BiConsumer<String, GroupInput> apply) {
         Map<String, Object> config = kafka.with(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         int applied = 0;
@@ -52,10 +51,10 @@ final class CatalogueBackfill {
                     if (record.value() == null) {
                         continue;
                     }
-                    for (String entry : entries) {
-                        for (IndicatorKind.Placement p : catalogue.kinds().get(entry).place(record.value())) {
+                    for (Map.Entry<String, IndicatorKind> entry : entries.entrySet()) {
+                        for (IndicatorKind.Placement p : entry.getValue().place(record.value())) {
                             if (SeriesPartitioner.partitionOfStringKey(p.group(), groupPartitions) == partition) {
-                                apply.accept(p.group(), GroupInput.of(entry, p, record.value()));
+                                apply.accept(p.group(), GroupInput.of(entry.getKey(), p, record.value()));
                                 applied++;
                             }
                         }

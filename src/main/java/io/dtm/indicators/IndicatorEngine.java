@@ -74,8 +74,14 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
     /** Opens the step's input stores. */
     abstract void initInputs(ProcessorContext<String, IndicatorValue> context);
 
-    /** Calls {@code apply(group, input)} for every input of the {@code fresh} entries this task holds; the count. */
-    abstract int backfill(Set<String> fresh, BiConsumer<String, GroupInput> apply);
+    /** Calls {@code apply(group, input)} for every input of the given entries (id → kind) this task holds; the count. */
+    abstract int backfill(Map<String, IndicatorKind> entries, BiConsumer<String, GroupInput> apply);
+
+    /**
+     * Whether the step's values are derived from its inputs rather than kept: its value store is then in memory
+     * without a changelog, and a starting task computes it from the inputs with the entries it computed last.
+     */
+    abstract boolean derivesValues();
 
     /** Deletes the stored inputs of the {@code stale} entries. */
     abstract void purgeInputs(Set<String> stale);
@@ -86,10 +92,14 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         this.values = context.getStateStore(valueStore);
         this.entries = context.getStateStore(catalogueStore);
         initInputs(context);
-        try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
-            while (all.hasNext()) {
-                IndicatorValue v = all.next().value;
-                series.computeIfAbsent(v.seriesKey(), k -> new TreeMap<>()).put(v.period(), v);
+        if (derivesValues()) {
+            rebuildValues();
+        } else {
+            try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
+                while (all.hasNext()) {
+                    IndicatorValue v = all.next().value;
+                    series.computeIfAbsent(v.seriesKey(), k -> new TreeMap<>()).put(v.period(), v);
+                }
             }
         }
         catchUpWithCatalogue();
@@ -101,6 +111,75 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
     private void publishGauges() {
         dirty.forEach(this::export);
         dirty.clear();
+    }
+
+    /**
+     * Computes the values of the entries the task computed last (their definitions are in the catalogue store),
+     * as they stood: the catch-up that follows then sees what it would see in a kept store. An entry kept without
+     * its definition (by an earlier release) is left out, and so are its values.
+     */
+    private void rebuildValues() {
+        List<String> leftOver = new ArrayList<>();
+        try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
+            all.forEachRemaining(kv -> leftOver.add(kv.key));
+        }
+        leftOver.forEach(values::delete);
+        Map<String, IndicatorKind> last = lastComputed();
+        if (last.isEmpty()) {
+            return;
+        }
+        Record<String, I> none = new Record<>("", null, 0L);
+        int replayed = backfill(last, (group, input) -> apply(last, group, input, none, Mode.REBUILD));
+        LOG.debugf("task %s: values of %s rebuilt from %d inputs", context.taskId(), last.keySet(), replayed);
+    }
+
+    /** The entries of this step the task computed last, from the definitions kept in the catalogue store. */
+    private Map<String, IndicatorKind> lastComputed() {
+        List<String> definitions = new ArrayList<>();
+        try (KeyValueIterator<String, String> known = entries.all()) {
+            known.forEachRemaining(kv -> {
+                String definition = definitionOf(kv.value);
+                if (definition == null) {
+                    LOG.warnf("task %s: entry %s was computed by an earlier release that kept no definition; its "
+                            + "earlier values are not withdrawn if it changed (reset the application on upgrade)",
+                            context.taskId(), kv.key);
+                } else {
+                    definitions.add(definition);
+                }
+            });
+        }
+        Map<String, IndicatorKind> kinds = new LinkedHashMap<>();
+        for (String definition : definitions) {
+            try {
+                Catalogue.ofDefinitions(List.of(definition), "kept by task " + context.taskId()).kinds()
+                        .forEach((id, kind) -> {
+                            if (handles(kind)) {
+                                kinds.put(id, kind);
+                            }
+                        });
+            } catch (IllegalArgumentException e) {
+                LOG.warnf("task %s: a kept catalogue entry no longer reads, its earlier values are not withdrawn: %s",
+                        context.taskId(), e.getMessage());
+            }
+        }
+        return kinds;
+    }
+
+    /** What the catalogue store keeps for an entry: its fingerprint, a line break, its definition. */
+    private String kept(String id, String fingerprint) {
+        return fingerprint + "\n" + catalogue.definition(id);
+    }
+
+    /** The fingerprint in a catalogue store value. */
+    private static String fingerprintOf(String kept) {
+        int end = kept.indexOf('\n');
+        return end < 0 ? kept : kept.substring(0, end);
+    }
+
+    /** The definition in a catalogue store value; {@code null} when none was kept. */
+    private static String definitionOf(String kept) {
+        int end = kept.indexOf('\n');
+        return end < 0 ? null : kept.substring(end + 1);
     }
 
     /** The fingerprints of the entries this step computes. */
@@ -126,19 +205,26 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         Set<String> stale = new HashSet<>();
         try (KeyValueIterator<String, String> known = entries.all()) {
             known.forEachRemaining(kv -> {
-                if (!kv.value.equals(wanted.get(kv.key))) {
+                if (!fingerprintOf(kv.value).equals(wanted.get(kv.key))) {
                     stale.add(kv.key);
                 }
             });
         }
         Set<String> fresh = new HashSet<>(wanted.keySet());
-        fresh.removeIf(id -> wanted.get(id).equals(entries.get(id)));
+        fresh.removeIf(id -> {
+            String kept = entries.get(id);
+            return kept != null && wanted.get(id).equals(fingerprintOf(kept));
+        });
         if (stale.isEmpty() && fresh.isEmpty()) {
             return;
         }
         Set<String> dropped = purge(stale);
         Record<String, I> none = new Record<>("", null, 0L);
-        int replayed = fresh.isEmpty() ? 0 : backfill(fresh, (group, input) -> apply(group, input, none, false));
+        Map<String, IndicatorKind> kinds = catalogue.kinds();
+        Map<String, IndicatorKind> freshKinds = new LinkedHashMap<>();
+        fresh.forEach(id -> freshKinds.put(id, kinds.get(id)));
+        int replayed = fresh.isEmpty() ? 0
+                : backfill(freshKinds, (group, input) -> apply(kinds, group, input, none, Mode.CATCH_UP));
         LOG.infof("task %s: catalogue entries %s new or changed (%d inputs replayed), %s dropped", context.taskId(),
                 fresh, replayed, stale);
         List<String> tombstones = new ArrayList<>(dropped);
@@ -207,18 +293,32 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         dropped.stream().filter(key -> !alive.contains(key))
                 .forEach(key -> context.forward(new Record<String, IndicatorValue>(key, null, now)));
         stale.stream().filter(id -> !wanted.containsKey(id)).forEach(entries::delete);
-        wanted.forEach(entries::put);
+        wanted.forEach((id, print) -> entries.put(id, kept(id, print)));
     }
 
-    /**
-     * Stores one input (see {@link #store}) and recomputes what it affects; forwards the changes when
-     * {@code forward}.
-     */
-    protected final void apply(String group, GroupInput in, Record<String, I> record, boolean forward) {
-        IndicatorKind kind = catalogue.kinds().get(in.entry());
+    /** Why an input is applied. */
+    enum Mode {
+        /** A record in hand: changes are forwarded and counted. */
+        LIVE,
+        /** The history of a new or changed entry: counted, forwarded at the first punctuation. */
+        CATCH_UP,
+        /** Values a starting task derives again ({@link #derivesValues}): neither forwarded nor counted. */
+        REBUILD
+    }
+
+    /** Stores one input of the record in hand (see {@link #store}) and forwards what changes. */
+    protected final void apply(String group, GroupInput in, Record<String, I> record) {
+        apply(catalogue.kinds(), group, in, record, Mode.LIVE);
+    }
+
+    /** Stores one input (see {@link #store}) and recomputes what it affects, with the entry's kind in {@code kinds}. */
+    private void apply(Map<String, IndicatorKind> kinds, String group, GroupInput in, Record<String, I> record,
+            Mode mode) {
+        IndicatorKind kind = kinds.get(in.entry());
         if (kind == null || !handles(kind)) {
             return; // an entry no longer in the catalogue, or no longer in this step
         }
+        boolean forward = mode == Mode.LIVE;
         IndicatorKind.Inputs view = store(group, in);
         Collection<String> periods = in.periods() != null ? in.periods() : kind.periods(view);
         Set<String> touched = new HashSet<>();
@@ -239,7 +339,9 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
                         context.forward(record.withKey(stamped.topicKey()).withValue(stamped)
                                 .withHeaders(new RecordHeaders()));
                     }
-                    metrics.indicatorUpdated(stamped.indicator());
+                    if (mode != Mode.REBUILD) {
+                        metrics.indicatorUpdated(stamped.indicator());
+                    }
                 }
             }
             before.values().forEach(gone -> withdraw(group, gone, record, touched, forward));

@@ -8,6 +8,7 @@ import io.dtm.streams.KafkaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,12 +45,17 @@ final class IndicatorProcessor extends IndicatorEngine<GroupInput> {
     }
 
     @Override
-    int backfill(Set<String> fresh, BiConsumer<String, GroupInput> apply) {
+    int backfill(Map<String, IndicatorKind> entries, BiConsumer<String, GroupInput> apply) {
         if (kafka == null) {
             return 0;
         }
         String groupTopic = context.applicationId() + "-" + IndicatorsTopology.GROUP_TOPIC + "-repartition";
-        return CatalogueBackfill.replay(kafka, groupTopic, context.taskId().partition(), catalogue, fresh, apply);
+        return CatalogueBackfill.replay(kafka, groupTopic, context.taskId().partition(), entries, apply);
+    }
+
+    @Override
+    boolean derivesValues() {
+        return false;
     }
 
     @Override
@@ -67,7 +73,7 @@ final class IndicatorProcessor extends IndicatorEngine<GroupInput> {
 
     @Override
     public void process(Record<String, GroupInput> record) {
-        apply(record.key(), record.value(), record, true);
+        apply(record.key(), record.value(), record);
         metrics.eventToIndicator(Duration.ofMillis(context.currentSystemTimeMs() - record.timestamp()));
     }
 

@@ -51,7 +51,7 @@ public class IndicatorsTopology implements SubTopology {
     public static final String VALUE_STORE = "indicator-value-store";
     /** The fingerprint of each catalogue entry the task has computed. */
     public static final String CATALOGUE_STORE = "indicator-catalogue-store";
-    /** Indicator values over one series, by series, period and output series. */
+    /** Indicator values over one series, by series, period and output series: derived as a task starts. */
     public static final String SERIES_VALUE_STORE = "indicator-series-value-store";
     /** The fingerprint of each catalogue entry over one series the task has computed. */
     public static final String SERIES_CATALOGUE_STORE = "indicator-series-catalogue-store";
@@ -124,8 +124,10 @@ public class IndicatorsTopology implements SubTopology {
                 stores.apply(VALUE_STORE), Serdes.String(), new IndicatorValueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(CATALOGUE_STORE), Serdes.String(), Serdes.String()));
+        // Derived from the observations as a task starts (SeriesIndicatorProcessor): in memory, no changelog.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                stores.apply(SERIES_VALUE_STORE), Serdes.String(), new IndicatorValueSerde()));
+                Stores.inMemoryKeyValueStore(SERIES_VALUE_STORE), Serdes.String(), new IndicatorValueSerde())
+                .withLoggingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(SERIES_CATALOGUE_STORE), Serdes.String(), Serdes.String()));
 

@@ -77,14 +77,14 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
                 continue;
             }
             for (IndicatorKind.Placement p : entry.getValue().place(obs)) {
-                apply(p.group(), GroupInput.of(entry.getKey(), p, obs), record, true);
+                apply(p.group(), GroupInput.of(entry.getKey(), p, obs), record);
                 metrics.eventToIndicator(Duration.ofMillis(now - record.timestamp()));
             }
         }
     }
 
     @Override
-    int backfill(Set<String> fresh, BiConsumer<String, GroupInput> apply) {
+    int backfill(Map<String, IndicatorKind> entries, BiConsumer<String, GroupInput> apply) {
         int applied = 0;
         try (KeyValueIterator<String, Object> all = observations.all()) {
             while (all.hasNext()) {
@@ -94,15 +94,21 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
                     continue;
                 }
                 hold(kv.key, obs);
-                for (String id : fresh) {
-                    for (IndicatorKind.Placement p : catalogue.kinds().get(id).place(obs)) {
-                        apply.accept(p.group(), GroupInput.of(id, p, obs));
+                for (Map.Entry<String, IndicatorKind> entry : entries.entrySet()) {
+                    for (IndicatorKind.Placement p : entry.getValue().place(obs)) {
+                        apply.accept(p.group(), GroupInput.of(entry.getKey(), p, obs));
                         applied++;
                     }
                 }
             }
         }
         return applied;
+    }
+
+    /** The values follow from the store of observations, which the task restores before it starts. */
+    @Override
+    boolean derivesValues() {
+        return true;
     }
 
     @Override

@@ -112,6 +112,16 @@ class CatalogueChangeTest {
                     assertNull(indicators.latest.get("leaving|" + reporter + "|WLD|EXPORT|DDS|2023"),
                             "a tombstone for the removed entry");
                 });
+                // the values over one series are derived again as the task starts: the unchanged entry's are
+                // there for queries and for the next input, and are not written again
+                assertStoredWhereTheSeriesPartitionerSays(streams, "growth|" + reporter + "|WLD|EXPORT|DDS");
+                publish("2024", 133.1);
+                awaitValue(indicators, "growth|" + reporter + "|WLD|EXPORT|DDS|2024", 10.0);
+                awaitValue(indicators, "arriving|" + reporter + "|WLD|EXPORT|DDS|2024", 10.0);
+                for (String year : List.of("2022", "2023", "2024")) {
+                    String key = "growth|" + reporter + "|WLD|EXPORT|DDS|" + year;
+                    assertEquals(1, indicators.records.getOrDefault(key, 0), key + " written once");
+                }
             }
         }
     }
@@ -214,6 +224,7 @@ class CatalogueChangeTest {
     /** The indicators topic as a compacted view: the last value per key, {@code null} for a tombstone. */
     private static final class Reader implements AutoCloseable {
         final Map<String, IndicatorValue> latest = new HashMap<>();
+        final Map<String, Integer> records = new HashMap<>();
         final KafkaConsumer<String, IndicatorValue> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
@@ -226,7 +237,10 @@ class CatalogueChangeTest {
         }
 
         void poll() {
-            consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                latest.put(r.key(), r.value());
+                records.merge(r.key(), 1, Integer::sum);
+            });
         }
 
         @Override

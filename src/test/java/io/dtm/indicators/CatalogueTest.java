@@ -23,6 +23,23 @@ class CatalogueTest {
     }
 
     @Test
+    void shouldReadBackEveryEntryFromTheDefinitionATaskKeeps() {
+        Catalogue catalogue = Catalogue.load("classpath:indicators.yaml");
+        for (Catalogue.Entry entry : catalogue.entries()) {
+            String definition = catalogue.definition(entry.id());
+            assertTrue(!definition.contains("\n"), "one line: " + definition);
+            Catalogue back = Catalogue.ofDefinitions(List.of(definition), "test");
+            assertEquals(List.of(entry), back.entries());
+            assertEquals(catalogue.fingerprints().get(entry.id()), back.fingerprints().get(entry.id()));
+            assertEquals(catalogue.kinds().get(entry.id()).getClass(), back.kinds().get(entry.id()).getClass());
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Catalogue.ofDefinitions(List.of("{\"id\":\"x\",\"kind\":\"nope\"}"), "kept by task 0_1"));
+        assertTrue(bad.getMessage().contains("kept by task 0_1") && bad.getMessage().contains("'x'"),
+                bad.getMessage());
+    }
+
+    @Test
     void shouldNameEveryBadEntryInOneError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("""
                 indicators:
