@@ -53,8 +53,11 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
     private final String catalogueStore;
     /** Output series → period → value, for the gauges of this task. */
     private final Map<String, NavigableMap<String, IndicatorValue>> series = new HashMap<>();
-    /** Output series changed since the gauges were last published. */
-    private final Set<String> dirty = new HashSet<>();
+    /**
+     * Output series changed since the gauges were last published → the periods whose value changed, or
+     * {@code null} when a period was withdrawn (the series is then published whole).
+     */
+    private final Map<String, Set<String>> dirty = new HashMap<>();
     protected ProcessorContext<String, IndicatorValue> context;
     private KeyValueStore<String, IndicatorValue> values;
     private KeyValueStore<String, String> entries;
@@ -321,20 +324,19 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         boolean forward = mode == Mode.LIVE;
         IndicatorKind.Inputs view = store(group, in);
         Collection<String> periods = in.periods() != null ? in.periods() : kind.periods(view);
-        Set<String> touched = new HashSet<>();
         if (in.periods() == null) {
-            withdrawPeriodsOutside(group, Set.copyOf(periods), record, touched, forward);
+            withdrawPeriodsOutside(group, Set.copyOf(periods), record, forward);
         }
         for (String period : periods) {
             Map<String, IndicatorValue> before = kind.groupIsItsSeries() ? stored(group, period)
                     : existing(group + SEP + period + SEP);
             for (IndicatorValue value : kind.compute(group, period, view)) {
                 IndicatorValue old = before.remove(value.topicKey());
-                touched.add(value.seriesKey());
                 if (!value.sameAs(old)) {
                     IndicatorValue stamped = value.computedAt(context.currentSystemTimeMs());
                     values.put(valueKey(group, stamped), stamped);
                     series.computeIfAbsent(stamped.seriesKey(), k -> new TreeMap<>()).put(period, stamped);
+                    changed(stamped.seriesKey(), period);
                     if (forward) {
                         context.forward(record.withKey(stamped.topicKey()).withValue(stamped)
                                 .withHeaders(new RecordHeaders()));
@@ -344,44 +346,58 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
                     }
                 }
             }
-            before.values().forEach(gone -> withdraw(group, gone, record, touched, forward));
+            before.values().forEach(gone -> withdraw(group, gone, record, forward));
         }
-        dirty.addAll(touched);
     }
 
     /** Keeps the input where the group reads it (when the step keeps its own inputs) and returns the group's view. */
     abstract IndicatorKind.Inputs store(String group, GroupInput in);
 
     private void withdrawPeriodsOutside(String group, Set<String> periods, Record<String, I> record,
-            Set<String> touched, boolean forward) {
+            boolean forward) {
         for (IndicatorValue v : existing(group + SEP).values()) {
             if (!periods.contains(v.period())) {
-                withdraw(group, v, record, touched, forward);
+                withdraw(group, v, record, forward);
             }
         }
     }
 
-    private void withdraw(String group, IndicatorValue gone, Record<String, I> record, Set<String> touched,
-            boolean forward) {
+    private void withdraw(String group, IndicatorValue gone, Record<String, I> record, boolean forward) {
         values.delete(valueKey(group, gone));
         NavigableMap<String, IndicatorValue> history = series.get(gone.seriesKey());
         if (history != null) {
             history.remove(gone.period());
         }
-        touched.add(gone.seriesKey());
+        dirty.put(gone.seriesKey(), null);
         if (forward) {
             context.forward(record.withKey(gone.topicKey()).<IndicatorValue>withValue(null)
                     .withHeaders(new RecordHeaders()));
         }
     }
 
-    private void export(String seriesKey) {
+    /** Notes a changed value for the gauges, unless the series is to be published whole already. */
+    private void changed(String seriesKey, String period) {
+        Set<String> periods = dirty.get(seriesKey);
+        if (periods == null) {
+            if (dirty.containsKey(seriesKey)) {
+                return;
+            }
+            periods = new HashSet<>();
+            dirty.put(seriesKey, periods);
+        }
+        periods.add(period);
+    }
+
+    /** Publishes the changed periods of a series ({@code null}: the whole series). */
+    private void export(String seriesKey, Set<String> periods) {
         NavigableMap<String, IndicatorValue> history = series.get(seriesKey);
         if (history == null || history.isEmpty()) {
             series.remove(seriesKey);
             gauges.remove(seriesKey);
-        } else {
+        } else if (periods == null) {
             gauges.publish(seriesKey, history);
+        } else {
+            gauges.publishChanged(seriesKey, history, periods);
         }
     }
 

@@ -5,11 +5,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -67,13 +67,10 @@ public final class IndicatorGauges {
             }
             Holder holder = series.periods.get(v.period());
             if (holder == null) {
-                holder = new Holder();
-                holder.gauge = Gauge.builder("dtm.indicator.period.value", holder, h -> h.value)
-                        .description("Value of an indicator series for one of its latest periods")
-                        .tags(series.tags.and("period", v.period())).register(registry);
-                series.periods.put(v.period(), holder);
+                series.periods.put(v.period(), newHolder(series, v.period(), v.value()));
+            } else {
+                holder.value = v.value();
             }
-            holder.value = v.value();
             oldestKept = v.period();
             kept++;
         }
@@ -87,6 +84,46 @@ public final class IndicatorGauges {
                 }
             }
         }
+    }
+
+    /**
+     * Exports the periods of a series whose value changed (not withdrawn: {@link #publish} then), and its latest
+     * period: a new period enters the history kept, pushing its oldest period out when it is full.
+     */
+    public synchronized void publishChanged(String seriesKey, NavigableMap<String, IndicatorValue> history,
+            Set<String> changed) {
+        Exported series = exported.get(seriesKey);
+        if (series == null) {
+            publish(seriesKey, history);
+            return;
+        }
+        series.latest.value = history.lastEntry().getValue().value();
+        for (String period : changed) {
+            IndicatorValue v = history.get(period);
+            if (v == null) {
+                publish(seriesKey, history);
+                return;
+            }
+            Holder holder = series.periods.get(period);
+            if (holder != null) {
+                holder.value = v.value();
+            } else if (historyPeriods > 0 && (series.periods.size() < historyPeriods
+                    || period.compareTo(series.periods.firstKey()) > 0)) {
+                series.periods.put(period, newHolder(series, period, v.value()));
+                if (series.periods.size() > historyPeriods) {
+                    registry.remove(series.periods.pollFirstEntry().getValue().gauge);
+                }
+            }
+        }
+    }
+
+    private Holder newHolder(Exported series, String period, double value) {
+        Holder holder = new Holder();
+        holder.value = value;
+        holder.gauge = Gauge.builder("dtm.indicator.period.value", holder, h -> h.value)
+                .description("Value of an indicator series for one of its latest periods")
+                .tags(series.tags.and("period", period)).register(registry);
+        return holder;
     }
 
     /** Stops exporting the series. */
@@ -109,7 +146,7 @@ public final class IndicatorGauges {
     private final class Exported {
         final Tags tags;
         final Holder latest = new Holder();
-        final Map<String, Holder> periods = new HashMap<>();
+        final TreeMap<String, Holder> periods = new TreeMap<>();
 
         Exported(IndicatorValue v) {
             tags = Tags.of("indicator", v.indicator(), "id", v.id(), "reporter", v.reporter(), "partner", v.partner(),
