@@ -66,8 +66,13 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.jboss.logmanager.Level;
 import org.jboss.logmanager.LogContext;
@@ -91,8 +96,11 @@ import org.slf4j.LoggerFactory;
  * wires them when both roles run in one application (the winning observations handed over in process), with the
  * default catalogue (and the broker to read the history of new entries from, as in the service), persistent stores
  * and the meters on a {@link SimpleMeterRegistry}.</li>
+ * <li>(d) The contract's records without the work: per event one write to a logged persistent store and one record
+ * to each of two compacted topics, on {@code byte[]} (what (c) writes at the least: the vintage cell, the
+ * observation, an indicator value), so that (d)/(b) bounds what (c)/(b) could be.</li>
  * </ol>
- * (b) and (c) run as one {@link KafkaStreams} each, with the service's settings: {@code exactly_once_v2},
+ * (b), (c) and (d) run as one {@link KafkaStreams} each, with the service's settings: {@code exactly_once_v2},
  * {@code ensure.explicit.internal.resource.naming=true}, {@code commit.interval.ms=100}, one stream thread, lz4,
  * {@code auto.offset.reset=earliest}; their own {@code application.id} and state directory.
  * <p>
@@ -119,6 +127,9 @@ public final class ThroughputBenchmark {
 
     static final String PASS_THROUGH_TOPIC = "dtm.bench.passthrough.v1";
     static final String WARMUP_TOPIC = "dtm.bench.warmup.v1";
+    static final String FLOOR_OBSERVATIONS_TOPIC = "dtm.bench.floor.observations.v1";
+    static final String FLOOR_INDICATORS_TOPIC = "dtm.bench.floor.indicators.v1";
+    private static final String FLOOR_STORE = "bench-floor-store";
     private static final int PARTITIONS = 3;
     private static final long POLL_MS = 5;
     private static final Duration FINAL_COMMIT_GRACE = Duration.ofSeconds(5);
@@ -216,8 +227,11 @@ public final class ThroughputBenchmark {
         Heap heap = new Heap();
         Run pipelineRun = pipeline(catalogue, data, heap);
         Phase pipeline = pipelineRun.phase();
+        Run floorRun = contractIo();
+        Phase floor = floorRun.phase();
 
-        boolean ok = raw.records() == events && passThrough.records() == events && pipeline.records() == events;
+        boolean ok = raw.records() == events && passThrough.records() == events && pipeline.records() == events
+                && floor.records() == events;
         double cb = pipeline.rate() / passThrough.rate();
         double ca = pipeline.rate() / raw.rate();
         StringBuilder out = new StringBuilder();
@@ -233,13 +247,16 @@ public final class ThroughputBenchmark {
         out.append(line("(a) raw consumer", raw));
         out.append(line("(b) pass-through", passThrough));
         out.append(line("(c) pipeline", pipeline));
+        out.append(line("(d) contract i/o", floor));
         out.append(String.format(Locale.ROOT, "ratio (c)/(b)      %.3f%n", cb));
         out.append(String.format(Locale.ROOT, "ratio (c)/(a)      %.3f%n", ca));
+        out.append(String.format(Locale.ROOT, "ratio (d)/(b)      %.3f (the most (c)/(b) could be with no parsing and"
+                + " no computing)%n", floor.rate() / passThrough.rate()));
         out.append(String.format(Locale.ROOT, "jvm max heap       %d MiB%n", Runtime.getRuntime().maxMemory() >> 20));
         out.append(String.format(Locale.ROOT, "peak heap used (c) %d MiB%n", heap.peakUsed >> 20));
         out.append(String.format(Locale.ROOT, "target (c)/(b) >= 0.25: %s%n", cb >= 0.25 ? "met" : "not met"));
         out.append("--- details\n");
-        for (Phase p : List.of(publish, raw, passThrough, pipeline)) {
+        for (Phase p : List.of(publish, raw, passThrough, pipeline, floor)) {
             out.append(String.format(Locale.ROOT, "cpu %-18s bench jvm %.1f s, broker %s%n", p.name(),
                     p.cpuNanos() / 1e9, p.brokerCpuNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s",
                             p.brokerCpuNanos() / 1e9)));
@@ -249,11 +266,14 @@ public final class ThroughputBenchmark {
         if (passThrough.brokerCpuNanos() >= 0 && pipeline.brokerCpuNanos() >= 0) {
             double cpuB = (passThrough.cpuNanos() + passThrough.brokerCpuNanos()) / 1e3 / passThrough.records();
             double cpuC = (pipeline.cpuNanos() + pipeline.brokerCpuNanos()) / 1e3 / pipeline.records();
-            out.append(String.format(Locale.ROOT, "cpu per event      (b) %.0f us, (c) %.0f us (bench jvm + broker);"
-                    + " (b)/(c) %.3f, the ratio (c)/(b) would have if both were bound by CPU%n", cpuB, cpuC, cpuB / cpuC));
+            double cpuD = (floor.cpuNanos() + floor.brokerCpuNanos()) / 1e3 / floor.records();
+            out.append(String.format(Locale.ROOT, "cpu per event      (b) %.0f us, (c) %.0f us, (d) %.0f us (bench jvm +"
+                    + " broker); (b)/(c) %.3f, the ratio (c)/(b) would have if both were bound by CPU; (b)/(d) %.3f%n",
+                    cpuB, cpuC, cpuD, cpuB / cpuC, cpuB / cpuD));
         }
-        out.append(String.format(Locale.ROOT, "ratio from RUNNING (c)/(b) %.3f (start-up and first rebalance left out of"
-                + " both)%n", pipelineRun.rateWhenRunning() / passThroughRun.rateWhenRunning()));
+        out.append(String.format(Locale.ROOT, "ratio from RUNNING (c)/(b) %.3f, (d)/(b) %.3f (start-up and first"
+                + " rebalance left out)%n", pipelineRun.rateWhenRunning() / passThroughRun.rateWhenRunning(),
+                floorRun.rateWhenRunning() / passThroughRun.rateWhenRunning()));
         details.forEach(d -> out.append(d).append('\n'));
         System.out.print(out);
         System.out.flush();
@@ -280,6 +300,8 @@ public final class ThroughputBenchmark {
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
         topics.add(new NewTopic(PASS_THROUGH_TOPIC, PARTITIONS, (short) 1));
         topics.add(new NewTopic(WARMUP_TOPIC, PARTITIONS, (short) 1));
+        topics.add(new NewTopic(FLOOR_OBSERVATIONS_TOPIC, PARTITIONS, (short) 1).configs(compacted));
+        topics.add(new NewTopic(FLOOR_INDICATORS_TOPIC, PARTITIONS, (short) 1).configs(compacted));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (NewTopic topic : topics) {
                 try {
@@ -407,6 +429,64 @@ public final class ThroughputBenchmark {
                 run.rateWhenRunning(), passed.get(), out, PASS_THROUGH_TOPIC, run.threads, run.load));
         if (out != events) {
             throw new IllegalStateException("(b) wrote " + out + " records, expected " + events);
+        }
+        return run;
+    }
+
+    // --- (d) -------------------------------------------------------------------------------------------------
+
+    /**
+     * The records the contract asks of (c) per event at the least, on {@code byte[]} with nothing parsed or
+     * computed: the event's bytes put in a logged persistent store (its vintage cell and that store's changelog),
+     * then written to two compacted topics of its own (its observation, an indicator value), with the same
+     * settings as (b) and (c).
+     */
+    private static Topology contractIoTopology(String appId, AtomicLong passed) {
+        StreamsBuilder builder = TopologyProducer.newBuilder(appId);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLOOR_STORE),
+                Serdes.ByteArray(), Serdes.ByteArray()));
+        KStream<byte[], byte[]> stored = builder.stream(Topics.TRADE.name(),
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("bench-floor-read"))
+                .process(() -> new Processor<byte[], byte[], byte[], byte[]>() {
+                    private ProcessorContext<byte[], byte[]> context;
+                    private KeyValueStore<byte[], byte[]> store;
+
+                    @Override
+                    public void init(ProcessorContext<byte[], byte[]> context) {
+                        this.context = context;
+                        this.store = context.getStateStore(FLOOR_STORE);
+                    }
+
+                    @Override
+                    public void process(Record<byte[], byte[]> record) {
+                        store.put(record.key(), record.value());
+                        context.forward(record);
+                    }
+                }, Named.as("bench-floor-store-write"), FLOOR_STORE);
+        stored.to(FLOOR_OBSERVATIONS_TOPIC, Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .withName("bench-floor-write-observations"));
+        stored.peek((k, v) -> passed.incrementAndGet(), Named.as("bench-floor-count"))
+                .to(FLOOR_INDICATORS_TOPIC, Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName("bench-floor-write-indicators"));
+        return builder.build();
+    }
+
+    private Run contractIo() throws Exception {
+        String appId = "dtm-bench-floor-" + runId;
+        AtomicLong passed = new AtomicLong();
+        AtomicReference<String> written = new AtomicReference<>();
+        Run run = runStreams("(d) contract i/o", appId, contractIoTopology(appId, passed), () -> passed.get() >= events,
+                null, () -> "passed " + passed.get() + " of " + events,
+                streams -> written.set(written(streams, appId + "-")));
+        long observations = countCommitted(FLOOR_OBSERVATIONS_TOPIC, null);
+        long indicators = countCommitted(FLOOR_INDICATORS_TOPIC, null);
+        details.add(String.format(Locale.ROOT, "(d) details        running after %.2f s, %.0f events/s from then; %d"
+                + " records passed, %d and %d read committed from %s and %s; records written per event: %s; %s;"
+                + " load average %s", run.runningAfterNanos / 1e9, run.rateWhenRunning(), passed.get(), observations,
+                indicators, FLOOR_OBSERVATIONS_TOPIC, FLOOR_INDICATORS_TOPIC, written.get(), run.threads, run.load));
+        if (observations != events || indicators != events) {
+            throw new IllegalStateException("(d) wrote " + observations + " and " + indicators + " records, expected "
+                    + events + " each");
         }
         return run;
     }
