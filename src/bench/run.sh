@@ -11,6 +11,9 @@
 #               series' partition; event: keyed by source|id, so most events take the ingest-vintage repartition
 #   --warmup W  first run W events through a pass-through and a pipeline of their own (outside the figures), so
 #               that the JIT has compiled their code before (b) and (c); default $DTM_BENCH_WARMUP or 0
+#   --commit-interval MS
+#               commit.interval.ms of (b), (c) and (d) (default 100, the service's): how much the commit
+#               cadence costs; the figures of the service are those at 100
 #   --jfr       record the benchmark JVM with Java Flight Recorder (profile settings) into
 #               <work dir>/bench.jfr; implies --keep
 #
@@ -39,6 +42,7 @@ KEEP=0
 JFR=0
 KEY="${DTM_BENCH_KEY:-series}"
 WARMUP="${DTM_BENCH_WARMUP:-0}"
+COMMIT_INTERVAL=100
 JVM_EXTRA=()
 
 die() {
@@ -73,6 +77,11 @@ while [[ $# -gt 0 ]]; do
       WARMUP="$2"
       shift 2
       ;;
+    --commit-interval)
+      [[ $# -ge 2 ]] || usage
+      COMMIT_INTERVAL="$2"
+      shift 2
+      ;;
     --jfr)
       JFR=1
       KEEP=1
@@ -92,6 +101,8 @@ EVENTS="${EVENTS//_/}"
 [[ "$KEY" == series || "$KEY" == event ]] || die "--key is series or event (got '$KEY')"
 WARMUP="${WARMUP//_/}"
 [[ "$WARMUP" =~ ^[0-9]+$ ]] && ((WARMUP <= EVENTS)) || die "--warmup is 0 to the number of events (got '$WARMUP')"
+[[ "$COMMIT_INTERVAL" =~ ^[0-9]+$ ]] && ((COMMIT_INTERVAL >= 1 && COMMIT_INTERVAL <= 60000)) \
+  || die "--commit-interval is 1 to 60000 ms (got '$COMMIT_INTERVAL')"
 
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
   JAVA="$JAVA_HOME/bin/java"
@@ -199,7 +210,7 @@ JVM_OPTS+=(${JVM_EXTRA[@]+"${JVM_EXTRA[@]}"})
 info "running io.dtm.bench.ThroughputBenchmark with $EVENTS events"
 "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" io.dtm.bench.ThroughputBenchmark \
   --bootstrap "127.0.0.1:$PORT" --events "$EVENTS" --state-dir "$WORK_DIR/streams" \
-  --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" --key "$KEY" --warmup "$WARMUP" &
+  --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" --key "$KEY" --warmup "$WARMUP" --commit-interval "$COMMIT_INTERVAL" &
 BENCH_PID=$!
 set +e
 wait "$BENCH_PID"

@@ -142,6 +142,7 @@ public final class ThroughputBenchmark {
     private final boolean keyBySeries;
     /** Events each of (b) and (c) first processes in a warm-up run of its own (JIT), outside the figures. */
     private final int warmup;
+    private final int commitIntervalMs;
     private final long seed;
     private final Path stateDir;
     private final Duration timeout;
@@ -151,8 +152,9 @@ public final class ThroughputBenchmark {
     private final List<String> details = new ArrayList<>();
 
     private ThroughputBenchmark(String bootstrap, int events, long seed, Path stateDir, Duration timeout,
-            ProcessCpu brokerCpu, long ticksPerSecond, boolean keyBySeries, int warmup) {
+            ProcessCpu brokerCpu, long ticksPerSecond, boolean keyBySeries, int warmup, int commitIntervalMs) {
         this.ticksPerSecond = ticksPerSecond;
+        this.commitIntervalMs = commitIntervalMs;
         this.keyBySeries = keyBySeries;
         this.warmup = warmup;
         this.bootstrap = bootstrap;
@@ -198,8 +200,12 @@ public final class ThroughputBenchmark {
         if (warmup < 0 || warmup > events) {
             usage("--warmup is 0 to the number of events, was " + warmup);
         }
+        int commitInterval = Integer.parseInt(opts.getOrDefault("commit-interval", "100"));
+        if (commitInterval < 1 || commitInterval > 60_000) {
+            usage("--commit-interval is 1 to 60000 ms, was " + commitInterval);
+        }
         int status = new ThroughputBenchmark(bootstrap, events, seed, stateDir, timeout, broker, ticks,
-                key.equals("series"), warmup).run();
+                key.equals("series"), warmup, commitInterval).run();
         System.exit(status);
     }
 
@@ -240,6 +246,8 @@ public final class ThroughputBenchmark {
                 + "keyed by %s%n", events, SyntheticTrade.SERIES, data.periods(), data.revisions(), seed,
                 keyBySeries ? "series" : "event id"));
         out.append(String.format(Locale.ROOT, "cpus               %d%n", Runtime.getRuntime().availableProcessors()));
+        out.append(String.format(Locale.ROOT, "commit interval    %d ms%s%n", commitIntervalMs,
+                commitIntervalMs == 100 ? " (the service's)" : " (the service commits every 100 ms)"));
         out.append(String.format(Locale.ROOT, "warm-up            %s%n", warmup == 0
                 ? "none (the JIT compiles during (b) and (c))"
                 : warmup + " events through a pass-through and a pipeline of their own before (b) and (c)"));
@@ -580,7 +588,7 @@ public final class ThroughputBenchmark {
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(StreamsConfig.METRICS_RECORDING_LEVEL_CONFIG, "INFO");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
@@ -925,6 +933,7 @@ public final class ThroughputBenchmark {
                 case "--clk-tck" -> "clk-tck";
                 case "--key" -> "key";
                 case "--warmup" -> "warmup";
+                case "--commit-interval" -> "commit-interval";
                 default -> {
                     usage("unknown argument " + a);
                     yield null;
@@ -941,7 +950,8 @@ public final class ThroughputBenchmark {
     private static void usage(String problem) {
         System.err.println("ThroughputBenchmark: " + problem);
         System.err.println("usage: ThroughputBenchmark --bootstrap host:port [-n events] [--seed n]"
-                + " [--state-dir dir] [--timeout seconds] [--broker-pid pid [--clk-tck ticks]] [--key series|event] [--warmup events]");
+                + " [--state-dir dir] [--timeout seconds] [--broker-pid pid [--clk-tck ticks]] [--key series|event] [--warmup events]"
+                + " [--commit-interval ms]");
         System.exit(2);
     }
 }
