@@ -45,6 +45,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -85,6 +86,8 @@ class CatalogueChangeTest {
     Path stateDir;
 
     private String reporter;
+    /** The meters of the application last started. */
+    private SimpleMeterRegistry registry;
     private boolean withIngest;
     private final String appId = "dtm-catalogue-test-" + UUID.randomUUID();
 
@@ -122,6 +125,11 @@ class CatalogueChangeTest {
                     String key = "growth|" + reporter + "|WLD|EXPORT|DDS|" + year;
                     assertEquals(1, indicators.records.getOrDefault(key, 0), key + " written once");
                 }
+                // counted as updates in this run: the new entry's history and 2024, not the values derived again
+                assertEquals(1.0, registry.get("dtm.indicator.updates").tag("indicator", "yoy_growth_pct")
+                        .counter().count());
+                assertEquals(3.0, registry.get("dtm.indicator.updates").tag("indicator", "cagr_pct")
+                        .counter().count());
             }
         }
     }
@@ -131,6 +139,12 @@ class CatalogueChangeTest {
      * its values: the store's partition is the one the series partitioner gives its input series.
      */
     private static void assertStoredWhereTheSeriesPartitionerSays(KafkaStreams streams, String outputSeries) {
+        // a store is not queryable while its thread rebalances: asked again until it is
+        await().atMost(Duration.ofSeconds(30)).ignoreException(InvalidStateStoreException.class)
+                .untilAsserted(() -> assertStoredWhereTheSeriesPartitionerSaysNow(streams, outputSeries));
+    }
+
+    private static void assertStoredWhereTheSeriesPartitionerSaysNow(KafkaStreams streams, String outputSeries) {
         String[] labels = outputSeries.split("\\|", -1);
         String inputSeries = new SeriesKey("trade", labels[1], labels[2], labels[3], labels[4]).toString();
         KeyQueryMetadata where = streams.queryMetadataForKey(IndicatorsTopology.SERIES_VALUE_STORE, inputSeries + "|",
@@ -146,7 +160,7 @@ class CatalogueChangeTest {
         Catalogue catalogue = Catalogue.parse(String.format(catalogueYaml, reporter).getBytes(StandardCharsets.UTF_8),
                 "test");
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
         Optional<SharedStreams.Winners> winners = withIngest
                 ? Optional.of(IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
