@@ -107,6 +107,7 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         }
         catchUpWithCatalogue();
         series.forEach(gauges::publish);
+        dirty.clear(); // published whole just now
         context.schedule(GAUGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishGauges());
     }
 
