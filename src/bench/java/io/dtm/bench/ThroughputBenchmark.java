@@ -99,8 +99,10 @@ import org.slf4j.LoggerFactory;
  * <li>(d) The contract's records without the work: per event one write to a logged persistent store and one record
  * to each of two compacted topics, on {@code byte[]} (what (c) writes at the least: the vintage cell, the
  * observation, an indicator value), so that (d)/(b) bounds what (c)/(b) could be.</li>
+ * <li>(e) The ingest part of (c) alone, as an application with only the ingest role (decoding, validation,
+ * vintages, observations out): what the work before the indicators costs.</li>
  * </ol>
- * (b), (c) and (d) run as one {@link KafkaStreams} each, with the service's settings: {@code exactly_once_v2},
+ * (b) to (e) run as one {@link KafkaStreams} each, with the service's settings: {@code exactly_once_v2},
  * {@code ensure.explicit.internal.resource.naming=true}, {@code commit.interval.ms=100}, one stream thread, lz4,
  * {@code auto.offset.reset=earliest}; their own {@code application.id} and state directory.
  * <p>
@@ -235,9 +237,11 @@ public final class ThroughputBenchmark {
         Phase pipeline = pipelineRun.phase();
         Run floorRun = contractIo();
         Phase floor = floorRun.phase();
+        Run ingestRun = ingestAlone(data);
+        Phase ingest = ingestRun.phase();
 
         boolean ok = raw.records() == events && passThrough.records() == events && pipeline.records() == events
-                && floor.records() == events;
+                && floor.records() == events && ingest.records() == events;
         double cb = pipeline.rate() / passThrough.rate();
         double ca = pipeline.rate() / raw.rate();
         StringBuilder out = new StringBuilder();
@@ -256,15 +260,18 @@ public final class ThroughputBenchmark {
         out.append(line("(b) pass-through", passThrough));
         out.append(line("(c) pipeline", pipeline));
         out.append(line("(d) contract i/o", floor));
+        out.append(line("(e) ingest alone", ingest));
         out.append(String.format(Locale.ROOT, "ratio (c)/(b)      %.3f%n", cb));
         out.append(String.format(Locale.ROOT, "ratio (c)/(a)      %.3f%n", ca));
         out.append(String.format(Locale.ROOT, "ratio (d)/(b)      %.3f (the most (c)/(b) could be with no parsing and"
                 + " no computing)%n", floor.rate() / passThrough.rate()));
+        out.append(String.format(Locale.ROOT, "ratio (e)/(b)      %.3f (the ingest role alone: decoding, validation,"
+                + " vintages, observations)%n", ingest.rate() / passThrough.rate()));
         out.append(String.format(Locale.ROOT, "jvm max heap       %d MiB%n", Runtime.getRuntime().maxMemory() >> 20));
         out.append(String.format(Locale.ROOT, "peak heap used (c) %d MiB%n", heap.peakUsed >> 20));
         out.append(String.format(Locale.ROOT, "target (c)/(b) >= 0.25: %s%n", cb >= 0.25 ? "met" : "not met"));
         out.append("--- details\n");
-        for (Phase p : List.of(publish, raw, passThrough, pipeline, floor)) {
+        for (Phase p : List.of(publish, raw, passThrough, pipeline, floor, ingest)) {
             out.append(String.format(Locale.ROOT, "cpu %-18s bench jvm %.1f s, broker %s%n", p.name(),
                     p.cpuNanos() / 1e9, p.brokerCpuNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s",
                             p.brokerCpuNanos() / 1e9)));
@@ -275,13 +282,15 @@ public final class ThroughputBenchmark {
             double cpuB = (passThrough.cpuNanos() + passThrough.brokerCpuNanos()) / 1e3 / passThrough.records();
             double cpuC = (pipeline.cpuNanos() + pipeline.brokerCpuNanos()) / 1e3 / pipeline.records();
             double cpuD = (floor.cpuNanos() + floor.brokerCpuNanos()) / 1e3 / floor.records();
-            out.append(String.format(Locale.ROOT, "cpu per event      (b) %.0f us, (c) %.0f us, (d) %.0f us (bench jvm +"
-                    + " broker); (b)/(c) %.3f, the ratio (c)/(b) would have if both were bound by CPU; (b)/(d) %.3f%n",
-                    cpuB, cpuC, cpuD, cpuB / cpuC, cpuB / cpuD));
+            double cpuE = (ingest.cpuNanos() + ingest.brokerCpuNanos()) / 1e3 / ingest.records();
+            out.append(String.format(Locale.ROOT, "cpu per event      (b) %.0f us, (c) %.0f us, (d) %.0f us, (e) %.0f us"
+                    + " (bench jvm + broker); (b)/(c) %.3f, the ratio (c)/(b) would have if both were bound by CPU;"
+                    + " (b)/(d) %.3f; (b)/(e) %.3f%n", cpuB, cpuC, cpuD, cpuE, cpuB / cpuC, cpuB / cpuD, cpuB / cpuE));
         }
-        out.append(String.format(Locale.ROOT, "ratio from RUNNING (c)/(b) %.3f, (d)/(b) %.3f (start-up and first"
-                + " rebalance left out)%n", pipelineRun.rateWhenRunning() / passThroughRun.rateWhenRunning(),
-                floorRun.rateWhenRunning() / passThroughRun.rateWhenRunning()));
+        out.append(String.format(Locale.ROOT, "ratio from RUNNING (c)/(b) %.3f, (d)/(b) %.3f, (e)/(b) %.3f (start-up"
+                + " and first rebalance left out)%n", pipelineRun.rateWhenRunning() / passThroughRun.rateWhenRunning(),
+                floorRun.rateWhenRunning() / passThroughRun.rateWhenRunning(),
+                ingestRun.rateWhenRunning() / passThroughRun.rateWhenRunning()));
         details.forEach(d -> out.append(d).append('\n'));
         System.out.print(out);
         System.out.flush();
@@ -495,6 +504,42 @@ public final class ThroughputBenchmark {
         if (observations != events || indicators != events) {
             throw new IllegalStateException("(d) wrote " + observations + " and " + indicators + " records, expected "
                     + events + " each");
+        }
+        return run;
+    }
+
+    // --- (e) -------------------------------------------------------------------------------------------------
+
+    /**
+     * The ingest part alone, as an application running only the ingest role: decoding, validation, vintages,
+     * observations out. It writes {@code dtm.observations.v1} again (after (c)'s records); ends when every event
+     * has met the vintage store and a commit followed.
+     */
+    private Run ingestAlone(SyntheticTrade.Data data) throws Exception {
+        String appId = "dtm-bench-ingest-" + runId;
+        MeterRegistry registry = new SimpleMeterRegistry();
+        DtmMetrics metrics = new DtmMetrics(registry);
+        StreamsBuilder builder = TopologyProducer.newBuilder(appId);
+        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), PARTITIONS,
+                Stores::persistentKeyValueStore);
+        Counter received = registry.get("dtm.events.received").tag("feed", "trade").counter();
+        Counter accepted = registry.get("dtm.events.accepted").tag("feed", "trade").counter();
+        Counter revised = registry.get("dtm.observations.revised").tag("feed", "trade").counter();
+        Counter stale = registry.get("dtm.observations.stale").tag("feed", "trade").counter();
+        long before = countCommitted(Topics.OBSERVATIONS.name(), null);
+        AtomicReference<String> written = new AtomicReference<>();
+        Run run = runStreams("(e) ingest alone", appId, builder.build(),
+                () -> accepted.count() >= events && revised.count() + stale.count() >= data.revisions(), null,
+                () -> String.format(Locale.ROOT, "received %.0f, accepted %.0f, revised %.0f, stale %.0f",
+                        received.count(), accepted.count(), revised.count(), stale.count()),
+                streams -> written.set(written(streams, appId + "-")));
+        long observations = countCommitted(Topics.OBSERVATIONS.name(), null) - before;
+        details.add(String.format(Locale.ROOT, "(e) details        running after %.2f s, %.0f events/s from then; %d"
+                + " observations written; records written per event: %s; %s; load average %s",
+                run.runningAfterNanos / 1e9, run.rateWhenRunning(), observations, written.get(), run.threads, run.load));
+        if (observations != events - (long) stale.count()) {
+            throw new IllegalStateException("(e) wrote " + observations + " observations, expected "
+                    + (events - (long) stale.count()));
         }
         return run;
     }
