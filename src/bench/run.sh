@@ -14,6 +14,7 @@
 #   --commit-interval MS
 #               commit.interval.ms of (b), (c) and (d) (default 100, the service's): how much the commit
 #               cadence costs; the figures of the service are those at 100
+#   --threads N num.stream.threads of (b) to (e) (default 1, the service's default; DTM_STREAM_THREADS there)
 #   --jfr       record the benchmark JVM with Java Flight Recorder (profile settings) into
 #               <work dir>/bench.jfr; implies --keep
 #
@@ -43,6 +44,7 @@ JFR=0
 KEY="${DTM_BENCH_KEY:-series}"
 WARMUP="${DTM_BENCH_WARMUP:-0}"
 COMMIT_INTERVAL=100
+THREADS=1
 JVM_EXTRA=()
 
 die() {
@@ -82,6 +84,11 @@ while [[ $# -gt 0 ]]; do
       COMMIT_INTERVAL="$2"
       shift 2
       ;;
+    --threads)
+      [[ $# -ge 2 ]] || usage
+      THREADS="$2"
+      shift 2
+      ;;
     --jfr)
       JFR=1
       KEEP=1
@@ -103,6 +110,7 @@ WARMUP="${WARMUP//_/}"
 [[ "$WARMUP" =~ ^[0-9]+$ ]] && ((WARMUP <= EVENTS)) || die "--warmup is 0 to the number of events (got '$WARMUP')"
 [[ "$COMMIT_INTERVAL" =~ ^[0-9]+$ ]] && ((COMMIT_INTERVAL >= 1 && COMMIT_INTERVAL <= 60000)) \
   || die "--commit-interval is 1 to 60000 ms (got '$COMMIT_INTERVAL')"
+[[ "$THREADS" =~ ^[0-9]+$ ]] && ((THREADS >= 1 && THREADS <= 6)) || die "--threads is 1 to 6 (got '$THREADS')"
 
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
   JAVA="$JAVA_HOME/bin/java"
@@ -210,7 +218,8 @@ JVM_OPTS+=(${JVM_EXTRA[@]+"${JVM_EXTRA[@]}"})
 info "running io.dtm.bench.ThroughputBenchmark with $EVENTS events"
 "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" io.dtm.bench.ThroughputBenchmark \
   --bootstrap "127.0.0.1:$PORT" --events "$EVENTS" --state-dir "$WORK_DIR/streams" \
-  --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" --key "$KEY" --warmup "$WARMUP" --commit-interval "$COMMIT_INTERVAL" &
+  --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" --key "$KEY" --warmup "$WARMUP" --commit-interval "$COMMIT_INTERVAL" \
+  --threads "$THREADS" &
 BENCH_PID=$!
 set +e
 wait "$BENCH_PID"

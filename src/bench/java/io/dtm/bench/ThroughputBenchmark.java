@@ -103,8 +103,9 @@ import org.slf4j.LoggerFactory;
  * vintages, observations out): what the work before the indicators costs.</li>
  * </ol>
  * (b) to (e) run as one {@link KafkaStreams} each, with the service's settings: {@code exactly_once_v2},
- * {@code ensure.explicit.internal.resource.naming=true}, {@code commit.interval.ms=100}, one stream thread, lz4,
- * {@code auto.offset.reset=earliest}; their own {@code application.id} and state directory.
+ * {@code ensure.explicit.internal.resource.naming=true}, {@code commit.interval.ms=100} and one stream thread
+ * (unless asked otherwise), lz4, {@code auto.offset.reset=earliest}; their own {@code application.id} and state
+ * directory.
  * <p>
  * <b>End condition.</b> Both are timed from {@code KafkaStreams.start()} until (1) every record has been processed
  * by the topology's last processor and (2) a transaction commit of the stream thread has completed after that,
@@ -145,6 +146,7 @@ public final class ThroughputBenchmark {
     /** Events each of (b) and (c) first processes in a warm-up run of its own (JIT), outside the figures. */
     private final int warmup;
     private final int commitIntervalMs;
+    private final int threads;
     private final long seed;
     private final Path stateDir;
     private final Duration timeout;
@@ -154,8 +156,10 @@ public final class ThroughputBenchmark {
     private final List<String> details = new ArrayList<>();
 
     private ThroughputBenchmark(String bootstrap, int events, long seed, Path stateDir, Duration timeout,
-            ProcessCpu brokerCpu, long ticksPerSecond, boolean keyBySeries, int warmup, int commitIntervalMs) {
+            ProcessCpu brokerCpu, long ticksPerSecond, boolean keyBySeries, int warmup, int commitIntervalMs,
+            int threads) {
         this.ticksPerSecond = ticksPerSecond;
+        this.threads = threads;
         this.commitIntervalMs = commitIntervalMs;
         this.keyBySeries = keyBySeries;
         this.warmup = warmup;
@@ -206,8 +210,12 @@ public final class ThroughputBenchmark {
         if (commitInterval < 1 || commitInterval > 60_000) {
             usage("--commit-interval is 1 to 60000 ms, was " + commitInterval);
         }
+        int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
+        if (threads < 1 || threads > PARTITIONS * 2) {
+            usage("--threads is 1 to " + PARTITIONS * 2 + ", was " + threads);
+        }
         int status = new ThroughputBenchmark(bootstrap, events, seed, stateDir, timeout, broker, ticks,
-                key.equals("series"), warmup, commitInterval).run();
+                key.equals("series"), warmup, commitInterval, threads).run();
         System.exit(status);
     }
 
@@ -252,6 +260,8 @@ public final class ThroughputBenchmark {
         out.append(String.format(Locale.ROOT, "cpus               %d%n", Runtime.getRuntime().availableProcessors()));
         out.append(String.format(Locale.ROOT, "commit interval    %d ms%s%n", commitIntervalMs,
                 commitIntervalMs == 100 ? " (the service's)" : " (the service commits every 100 ms)"));
+        out.append(String.format(Locale.ROOT, "stream threads     %d%s%n", threads,
+                threads == 1 ? " (the service's default)" : " (the service runs 1 unless DTM_STREAM_THREADS)"));
         out.append(String.format(Locale.ROOT, "warm-up            %s%n", warmup == 0
                 ? "none (the JIT compiles during (b) and (c))"
                 : warmup + " events through a pass-through and a pipeline of their own before (b) and (c)"));
@@ -634,7 +644,7 @@ public final class ThroughputBenchmark {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.put(StreamsConfig.METRICS_RECORDING_LEVEL_CONFIG, "INFO");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
@@ -979,6 +989,7 @@ public final class ThroughputBenchmark {
                 case "--key" -> "key";
                 case "--warmup" -> "warmup";
                 case "--commit-interval" -> "commit-interval";
+                case "--threads" -> "threads";
                 default -> {
                     usage("unknown argument " + a);
                     yield null;
@@ -996,7 +1007,7 @@ public final class ThroughputBenchmark {
         System.err.println("ThroughputBenchmark: " + problem);
         System.err.println("usage: ThroughputBenchmark --bootstrap host:port [-n events] [--seed n]"
                 + " [--state-dir dir] [--timeout seconds] [--broker-pid pid [--clk-tck ticks]] [--key series|event] [--warmup events]"
-                + " [--commit-interval ms]");
+                + " [--commit-interval ms] [--threads n]");
         System.exit(2);
     }
 }
