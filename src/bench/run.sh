@@ -24,8 +24,9 @@
 #   2. starts the project's broker (deploy/local/kafka.sh start) on a free port of 127.0.0.1 with a free
 #      controller port and its own DTM_KAFKA_DIR, target/bench-kafka-XXXX;
 #   3. runs io.dtm.bench.ThroughputBenchmark, which publishes the events and measures, on the same records,
-#      (a) a raw KafkaConsumer, (b) a pass-through exactly_once_v2 topology on byte[] and (c) the real pipeline
-#      (see the class comment for the settings and the end condition), and prints the figures;
+#      (a) a raw KafkaConsumer, (b) a pass-through exactly_once_v2 topology on byte[], (c) the real pipeline,
+#      (d) the contract's records without the work and (e) the ingest part alone (see the class comment for
+#      the settings and the end condition), and prints the figures;
 #   4. on exit, whatever happens (error, Ctrl-C, SIGTERM), stops the benchmark JVM and the broker, and deletes
 #      the working directory unless --keep.
 #

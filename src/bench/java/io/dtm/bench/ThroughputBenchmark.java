@@ -293,7 +293,8 @@ public final class ThroughputBenchmark {
             double cpuC = (pipeline.cpuNanos() + pipeline.brokerCpuNanos()) / 1e3 / pipeline.records();
             double cpuD = (floor.cpuNanos() + floor.brokerCpuNanos()) / 1e3 / floor.records();
             double cpuE = (ingest.cpuNanos() + ingest.brokerCpuNanos()) / 1e3 / ingest.records();
-            out.append(String.format(Locale.ROOT, "cpu per event      (b) %.0f us, (c) %.0f us, (d) %.0f us, (e) %.0f us"
+            out.append(String.format(Locale.ROOT, "cpu per event      (b) %.0f us, (c) %.0f us, (d) %.0f us,"
+                    + " (e) %.0f us"
                     + " (bench jvm + broker); (b)/(c) %.3f, the ratio (c)/(b) would have if both were bound by CPU;"
                     + " (b)/(d) %.3f; (b)/(e) %.3f%n", cpuB, cpuC, cpuD, cpuE, cpuB / cpuC, cpuB / cpuD, cpuB / cpuE));
         }
@@ -546,7 +547,8 @@ public final class ThroughputBenchmark {
         long observations = countCommitted(Topics.OBSERVATIONS.name(), null) - before;
         details.add(String.format(Locale.ROOT, "(e) details        running after %.2f s, %.0f events/s from then; %d"
                 + " observations written; records written per event: %s; %s; load average %s",
-                run.runningAfterNanos / 1e9, run.rateWhenRunning(), observations, written.get(), run.threads, run.load));
+                run.runningAfterNanos / 1e9, run.rateWhenRunning(), observations, written.get(), run.threads,
+                run.load));
         if (observations != events - (long) stale.count()) {
             throw new IllegalStateException("(e) wrote " + observations + " observations, expected "
                     + (events - (long) stale.count()));
@@ -1006,7 +1008,8 @@ public final class ThroughputBenchmark {
     private static void usage(String problem) {
         System.err.println("ThroughputBenchmark: " + problem);
         System.err.println("usage: ThroughputBenchmark --bootstrap host:port [-n events] [--seed n]"
-                + " [--state-dir dir] [--timeout seconds] [--broker-pid pid [--clk-tck ticks]] [--key series|event] [--warmup events]"
+                + " [--state-dir dir] [--timeout seconds] [--broker-pid pid [--clk-tck ticks]] [--key series|event]"
+                + " [--warmup events]"
                 + " [--commit-interval ms] [--threads n]");
         System.exit(2);
     }
