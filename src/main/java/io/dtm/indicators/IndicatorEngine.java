@@ -137,22 +137,28 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         LOG.debugf("task %s: values of %s rebuilt from %d inputs", context.taskId(), last.keySet(), replayed);
     }
 
-    /** The entries of this step the task computed last, from the definitions kept in the catalogue store. */
+    /**
+     * The entries of this step the task computed last, from the definitions kept in the catalogue store. An entry
+     * kept by an earlier release with its fingerprint alone is the catalogue's own when the fingerprints agree.
+     */
     private Map<String, IndicatorKind> lastComputed() {
         List<String> definitions = new ArrayList<>();
+        Map<String, IndicatorKind> kinds = new LinkedHashMap<>();
+        Map<String, String> current = catalogue.fingerprints();
         try (KeyValueIterator<String, String> known = entries.all()) {
             known.forEachRemaining(kv -> {
                 String definition = definitionOf(kv.value);
-                if (definition == null) {
-                    LOG.warnf("task %s: entry %s was computed by an earlier release that kept no definition; its "
-                            + "earlier values are not withdrawn if it changed (reset the application on upgrade)",
-                            context.taskId(), kv.key);
-                } else {
+                if (definition != null) {
                     definitions.add(definition);
+                } else if (kv.value.equals(current.get(kv.key)) && handles(catalogue.kinds().get(kv.key))) {
+                    kinds.put(kv.key, catalogue.kinds().get(kv.key));
+                } else {
+                    LOG.warnf("task %s: entry %s was computed by an earlier release that kept no definition and has"
+                            + " changed since; its earlier values are not withdrawn (reset the application on upgrade)",
+                            context.taskId(), kv.key);
                 }
             });
         }
-        Map<String, IndicatorKind> kinds = new LinkedHashMap<>();
         for (String definition : definitions) {
             try {
                 Catalogue.ofDefinitions(List.of(definition), "kept by task " + context.taskId()).kinds()

@@ -2,6 +2,7 @@ package io.dtm.indicators;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.dtm.events.Feed;
@@ -19,9 +20,12 @@ import io.dtm.streams.KafkaConnection;
 import io.dtm.support.KafkaBroker;
 import io.dtm.support.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +53,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -135,6 +140,53 @@ class CatalogueChangeTest {
     }
 
     /**
+     * After an upgrade from a release whose catalogue stores kept fingerprints alone, a task still derives the
+     * values of the entries that did not change: here the state is restored from changelogs rewritten as such a
+     * release wrote them.
+     */
+    @Test
+    void shouldDeriveTheValuesOfUnchangedEntriesKeptWithoutTheirDefinitions() throws Exception {
+        this.withIngest = false;
+        this.reporter = "WXY"; // a code no other test uses
+        createTopics();
+        try (var indicators = reader()) {
+            try (KafkaStreams streams = start(BEFORE)) {
+                publish("2021", 100);
+                publish("2022", 110);
+                publish("2023", 121);
+                awaitValue(indicators, "growth|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
+            }
+        }
+        Map<String, String> prints = Catalogue.parse(String.format(BEFORE, reporter)
+                .getBytes(StandardCharsets.UTF_8), "test").fingerprints();
+        String changelog = appId + "-" + IndicatorsTopology.SERIES_CATALOGUE_STORE + "-changelog";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()), new StringSerializer(),
+                new StringSerializer())) {
+            for (int partition = 0; partition < 3; partition++) {
+                for (Map.Entry<String, String> print : prints.entrySet()) {
+                    producer.send(new ProducerRecord<>(changelog, partition, print.getKey(), print.getValue())).get();
+                }
+            }
+        }
+        deleteRecursively(stateDir.resolve(appId)); // restored from the changelogs on the next start
+        try (KafkaStreams streams = start(BEFORE)) {
+            assertStoredWhereTheSeriesPartitionerSays(streams, "growth|" + reporter + "|WLD|EXPORT|DDS");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /**
      * The owner that interactive queries find for an output series over one series (as the history API asks) holds
      * its values: the store's partition is the one the series partitioner gives its input series.
      */
@@ -153,7 +205,9 @@ class CatalogueChangeTest {
                 .fromNameAndType(IndicatorsTopology.SERIES_VALUE_STORE, QueryableStoreTypes.<String, IndicatorValue>keyValueStore())
                 .withPartition(where.partition()));
         String key = outputSeries + "#2023#" + outputSeries;
-        assertEquals(10.0, store.get(key).value(), 1e-9, key + " on partition " + where.partition());
+        IndicatorValue value = store.get(key);
+        assertNotNull(value, key + " on partition " + where.partition());
+        assertEquals(10.0, value.value(), 1e-9, key + " on partition " + where.partition());
     }
 
     private KafkaStreams start(String catalogueYaml) {
