@@ -2,15 +2,20 @@ package io.dtm.metrics;
 
 import io.dtm.events.IndicatorValue;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.prometheus.client.Collector;
+import io.prometheus.client.CollectorRegistry;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Exports indicator series, at full double precision, with a bounded number of series:
@@ -22,23 +27,68 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code indicator} is the kind, {@code id} the catalogue entry; labels that do not apply are empty strings. A
  * series is exported by the instance whose stream task owns it: the task publishes its series when it starts
  * and removes them when it closes, so after a rebalance each series is exported exactly once.
+ * <p>
+ * The two gauge families are a Prometheus collector read at scrape time from this copy of the values, registered
+ * with the Prometheus registry behind the meter registry (one of its own, {@link #exposition()}, when there is
+ * none): a new period is then a map entry, not a meter to register — up to {@code maxSeries × (historyPeriods + 1)}
+ * of them — and publishing a changed value costs a map write.
  */
 public final class IndicatorGauges {
 
-    private final MeterRegistry registry;
+    static final String VALUE = "dtm_indicator_value";
+    static final String PERIOD_VALUE = "dtm_indicator_period_value";
+    /** In alphabetical order, as Micrometer writes the labels of its meters. */
+    private static final List<String> LABELS = List.of("category", "flow", "id", "indicator", "partner", "reporter",
+            "synthetic");
+    private static final List<String> PERIOD_LABELS = List.of("category", "flow", "id", "indicator", "partner",
+            "period", "reporter", "synthetic");
+    /** Where {@code period} goes among the {@link #LABELS}. */
+    private static final int PERIOD_AT = PERIOD_LABELS.indexOf("period");
+
     private final int historyPeriods;
     private final int maxSeries;
     private final Counter dropped;
     private final Map<String, Exported> exported = new ConcurrentHashMap<>();
     private final Set<String> droppedSeries = ConcurrentHashMap.newKeySet();
+    private final CollectorRegistry exposition;
 
+    /**
+     * @throws IllegalStateException when the Prometheus registry has the gauge families already (a second
+     *                               instance on one meter registry)
+     */
     public IndicatorGauges(MeterRegistry registry, int historyPeriods, int maxSeries) {
-        this.registry = registry;
         this.historyPeriods = historyPeriods;
         this.maxSeries = maxSeries;
         this.dropped = Counter.builder("dtm.indicator.series.dropped")
                 .description("Indicator series not exported because dtm.indicators.max-series were exported")
                 .register(registry);
+        this.exposition = prometheusOf(registry).orElseGet(() -> new CollectorRegistry(true));
+        try {
+            new SeriesCollector().register(exposition);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the indicator gauges are exported once per Prometheus registry: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The Prometheus registry the gauge families are collected by. */
+    public CollectorRegistry exposition() {
+        return exposition;
+    }
+
+    private static Optional<CollectorRegistry> prometheusOf(MeterRegistry registry) {
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+            return Optional.of(prometheus.getPrometheusRegistry());
+        }
+        if (registry instanceof CompositeMeterRegistry composite) {
+            for (MeterRegistry member : composite.getRegistries()) {
+                Optional<CollectorRegistry> found = prometheusOf(member);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Exports a series' latest period and recent history (periods in ascending order). */
@@ -47,39 +97,26 @@ public final class IndicatorGauges {
             remove(seriesKey);
             return;
         }
-        Exported series = exported.get(seriesKey);
+        Exported series = exported(seriesKey, history);
         if (series == null) {
-            if (exported.size() >= maxSeries) {
-                if (droppedSeries.add(seriesKey)) {
-                    dropped.increment();
-                }
-                return;
-            }
-            series = new Exported(history.lastEntry().getValue());
-            exported.put(seriesKey, series);
+            return;
         }
-        series.latest.value = history.lastEntry().getValue().value();
+        series.latest = history.lastEntry().getValue().value();
         int kept = 0;
         String oldestKept = null;
         for (IndicatorValue v : history.descendingMap().values()) {
             if (kept == historyPeriods) {
                 break;
             }
-            Holder holder = series.periods.get(v.period());
-            if (holder == null) {
-                series.periods.put(v.period(), newHolder(series, v.period(), v.value()));
-            } else {
-                holder.value = v.value();
-            }
+            series.periods.put(v.period(), v.value());
             oldestKept = v.period();
             kept++;
         }
         if (series.periods.size() > kept) {
             String cutoff = oldestKept;
-            for (Iterator<Map.Entry<String, Holder>> it = series.periods.entrySet().iterator(); it.hasNext();) {
-                Map.Entry<String, Holder> e = it.next();
-                if (e.getKey().compareTo(cutoff) < 0 || !history.containsKey(e.getKey())) {
-                    registry.remove(e.getValue().gauge);
+            for (Iterator<String> it = series.periods.keySet().iterator(); it.hasNext();) {
+                String period = it.next();
+                if (cutoff == null || period.compareTo(cutoff) < 0 || !history.containsKey(period)) {
                     it.remove();
                 }
             }
@@ -97,45 +134,45 @@ public final class IndicatorGauges {
             publish(seriesKey, history);
             return;
         }
-        series.latest.value = history.lastEntry().getValue().value();
+        series.latest = history.lastEntry().getValue().value();
         for (String period : changed) {
             IndicatorValue v = history.get(period);
             if (v == null) {
                 publish(seriesKey, history);
                 return;
             }
-            Holder holder = series.periods.get(period);
-            if (holder != null) {
-                holder.value = v.value();
+            if (series.periods.containsKey(period)) {
+                series.periods.put(period, v.value());
             } else if (historyPeriods > 0 && (series.periods.size() < historyPeriods
                     || period.compareTo(series.periods.firstKey()) > 0)) {
-                series.periods.put(period, newHolder(series, period, v.value()));
+                series.periods.put(period, v.value());
                 if (series.periods.size() > historyPeriods) {
-                    registry.remove(series.periods.pollFirstEntry().getValue().gauge);
+                    series.periods.pollFirstEntry();
                 }
             }
         }
     }
 
-    private Holder newHolder(Exported series, String period, double value) {
-        Holder holder = new Holder();
-        holder.value = value;
-        holder.gauge = Gauge.builder("dtm.indicator.period.value", holder, h -> h.value)
-                .description("Value of an indicator series for one of its latest periods")
-                .tags(series.tags.and("period", period)).register(registry);
-        return holder;
+    /** The series as exported, new if there is room; {@code null} (and counted once) when there is none. */
+    private Exported exported(String seriesKey, NavigableMap<String, IndicatorValue> history) {
+        Exported series = exported.get(seriesKey);
+        if (series == null) {
+            if (exported.size() >= maxSeries) {
+                if (droppedSeries.add(seriesKey)) {
+                    dropped.increment();
+                }
+                return null;
+            }
+            series = new Exported(history.lastEntry().getValue());
+            exported.put(seriesKey, series);
+        }
+        return series;
     }
 
     /** Stops exporting the series. */
     public synchronized void remove(String seriesKey) {
         droppedSeries.remove(seriesKey);
-        Exported gone = exported.remove(seriesKey);
-        if (gone != null) {
-            registry.remove(gone.latest.gauge);
-            for (Iterator<Holder> it = gone.periods.values().iterator(); it.hasNext();) {
-                registry.remove(it.next().gauge);
-            }
-        }
+        exported.remove(seriesKey);
     }
 
     /** How many series are exported. */
@@ -143,21 +180,51 @@ public final class IndicatorGauges {
         return exported.size();
     }
 
-    private final class Exported {
-        final Tags tags;
-        final Holder latest = new Holder();
-        final TreeMap<String, Holder> periods = new TreeMap<>();
+    /** One exported series: its label values and, by period, the values of its latest periods. */
+    private static final class Exported {
+        final List<String> labels;
+        volatile double latest = Double.NaN;
+        final ConcurrentSkipListMap<String, Double> periods = new ConcurrentSkipListMap<>();
 
         Exported(IndicatorValue v) {
-            tags = Tags.of("indicator", v.indicator(), "id", v.id(), "reporter", v.reporter(), "partner", v.partner(),
-                    "flow", v.flow(), "category", v.category(), "synthetic", Boolean.toString(v.synthetic()));
-            latest.gauge = Gauge.builder("dtm.indicator.value", latest, h -> h.value)
-                    .description("Latest period's value of an indicator series").tags(tags).register(registry);
+            labels = List.of(v.category(), v.flow(), v.id(), v.indicator(), v.partner(), v.reporter(),
+                    Boolean.toString(v.synthetic()));
         }
     }
 
-    private static final class Holder {
-        volatile double value = Double.NaN;
-        Gauge gauge;
+    /** Both gauge families, read from the exported series at each scrape. */
+    private final class SeriesCollector extends Collector implements Collector.Describable {
+
+        /** The families without samples: the registry refuses a second collector of the same names. */
+        @Override
+        public List<MetricFamilySamples> describe() {
+            return families(List.of(), List.of());
+        }
+
+        @Override
+        public List<MetricFamilySamples> collect() {
+            List<MetricFamilySamples.Sample> latest = new ArrayList<>();
+            List<MetricFamilySamples.Sample> periods = new ArrayList<>();
+            for (Exported series : exported.values()) {
+                latest.add(new MetricFamilySamples.Sample(VALUE, LABELS, series.labels, series.latest));
+                for (Map.Entry<String, Double> period : series.periods.entrySet()) {
+                    List<String> labels = new ArrayList<>(PERIOD_LABELS.size());
+                    labels.addAll(series.labels);
+                    labels.add(PERIOD_AT, period.getKey());
+                    periods.add(new MetricFamilySamples.Sample(PERIOD_VALUE, PERIOD_LABELS, labels,
+                            period.getValue()));
+                }
+            }
+            return families(latest, periods);
+        }
+
+        private static List<MetricFamilySamples> families(List<MetricFamilySamples.Sample> latest,
+                List<MetricFamilySamples.Sample> periods) {
+            return List.of(
+                    new MetricFamilySamples(VALUE, Type.GAUGE, "Latest period's value of an indicator series",
+                            latest),
+                    new MetricFamilySamples(PERIOD_VALUE, Type.GAUGE,
+                            "Value of an indicator series for one of its latest periods", periods));
+        }
     }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.demo.DemoDataSet;
 import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
+import io.dtm.support.Exposition;
 import io.dtm.support.PipelineDriver;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,13 +58,11 @@ class IndicatorsPipelineTest {
             assertEquals((49155.0 / 46329.0 - 1) * 100, dds2025.value(), 1e-12);
             assertEquals(List.of("table1-DDS-2025", "table1-DDS-2024"),
                     dds2025.inputs().stream().map(IndicatorValue.Input::id).toList());
-            double gauge = pipeline.registry.get("dtm.indicator.value")
-                    .tags("id", "trade-yoy-growth", "reporter", "WLD", "partner", "WLD", "category", "DDS")
-                    .gauge().value();
+            double gauge = Exposition.value(pipeline.gauges.exposition(), "dtm_indicator_value",
+                    Map.of("id", "trade-yoy-growth", "reporter", "WLD", "partner", "WLD", "category", "DDS"));
             assertEquals(dds2025.value(), gauge, 0.0, "the gauge shows the latest period at full precision");
-            double history2024 = pipeline.registry.get("dtm.indicator.period.value")
-                    .tags("id", "trade-yoy-growth", "reporter", "WLD", "category", "DDS", "period", "2024")
-                    .gauge().value();
+            double history2024 = Exposition.value(pipeline.gauges.exposition(), "dtm_indicator_period_value",
+                    Map.of("id", "trade-yoy-growth", "reporter", "WLD", "category", "DDS", "period", "2024"));
             assertEquals((46329.0 / 42504.0 - 1) * 100, history2024, 1e-12);
             assertEquals(18, pipeline.indicators().keySet().stream()
                     .filter(k -> k.startsWith("trade-yoy-growth|WLD|WLD|")).count(),
@@ -158,8 +157,9 @@ class IndicatorsPipelineTest {
         pipeline.close();
 
         assertEquals(0, pipeline.gauges.size());
-        assertTrue(pipeline.registry.find("dtm.indicator.value").gauges().isEmpty());
-        assertTrue(pipeline.registry.find("dtm.indicator.period.value").gauges().isEmpty());
+        assertTrue(Exposition.samples(pipeline.gauges.exposition(), "dtm_indicator_value", Map.of()).isEmpty());
+        assertTrue(Exposition.samples(pipeline.gauges.exposition(), "dtm_indicator_period_value", Map.of())
+                .isEmpty());
     }
 
     private Map<String, Double> run(List<ObjectNode> events) {

@@ -1,12 +1,16 @@
 package io.dtm.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtm.events.IndicatorValue;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.dtm.support.Exposition;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.ArrayList;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +19,15 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Publishing only the periods that changed exports what publishing the whole series would: the same latest value
- * and the same last {@code historyPeriods} periods, whatever the order in which periods arrive, change and are
- * withdrawn (seeded shuffles).
+ * The indicator gauges: publishing only the periods that changed exports what publishing the whole series would
+ * (the same latest value and the same last {@code historyPeriods} periods, whatever the order in which periods
+ * arrive, change and are withdrawn: seeded shuffles); the series cap; the families on the application's Prometheus
+ * registry.
  */
 class IndicatorGaugesTest {
 
@@ -32,8 +38,7 @@ class IndicatorGaugesTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void shouldExportWhatAWholePublicationExportsWhenOnlyChangedPeriodsArePublished(long seed) {
         Random random = new Random(seed);
-        MeterRegistry incremental = new SimpleMeterRegistry();
-        IndicatorGauges gauges = new IndicatorGauges(incremental, HISTORY, 100);
+        IndicatorGauges incremental = new IndicatorGauges(new SimpleMeterRegistry(), HISTORY, 100);
         NavigableMap<String, IndicatorValue> history = new TreeMap<>();
         for (int step = 0; step < 300; step++) {
             Set<String> changed = new HashSet<>();
@@ -43,7 +48,7 @@ class IndicatorGaugesTest {
                 if (random.nextInt(10) == 0 && history.size() > 1) {
                     withdrawn |= history.remove(period) != null;
                 } else {
-                    history.put(period, value(period, random.nextInt(1000) / 10.0));
+                    history.put(period, value("CHN", period, random.nextInt(1000) / 10.0));
                     changed.add(period);
                 }
             }
@@ -51,26 +56,67 @@ class IndicatorGaugesTest {
                 continue;
             }
             if (withdrawn) {
-                gauges.publish(SERIES, history);
+                incremental.publish(SERIES, history);
             } else {
-                gauges.publishChanged(SERIES, history, changed);
+                incremental.publishChanged(SERIES, history, changed);
             }
-            MeterRegistry whole = new SimpleMeterRegistry();
-            new IndicatorGauges(whole, HISTORY, 100).publish(SERIES, history);
+            IndicatorGauges whole = new IndicatorGauges(new SimpleMeterRegistry(), HISTORY, 100);
+            whole.publish(SERIES, history);
             assertEquals(exported(whole), exported(incremental), "step " + step + ", history " + history.keySet());
+            assertEquals(Math.min(HISTORY, history.size()), exported(incremental).size() - 1);
         }
     }
 
-    /** Name and period → value of every gauge. */
-    private static Map<String, Double> exported(MeterRegistry registry) {
-        List<Gauge> all = new ArrayList<>(registry.find("dtm.indicator.period.value").gauges());
-        all.addAll(registry.find("dtm.indicator.value").gauges());
-        return all.stream().collect(Collectors.toMap(
-                g -> g.getId().getName() + "@" + g.getId().getTag("period"), Gauge::value));
+    @Test
+    void shouldExportNoMoreThanTheCapAndCountEachSeriesLeftOutOnce() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        IndicatorGauges gauges = new IndicatorGauges(registry, HISTORY, 2);
+        for (String reporter : List.of("CHN", "JPN", "KOR", "KOR")) {
+            NavigableMap<String, IndicatorValue> history = new TreeMap<>(Map.of("2024", value(reporter, "2024", 1)));
+            gauges.publish("growth|" + reporter + "|WLD|EXPORT|DDS", history);
+        }
+        assertEquals(2, gauges.size());
+        assertEquals(1.0, registry.get("dtm.indicator.series.dropped").counter().count());
+        assertTrue(Exposition.samples(gauges.exposition(), IndicatorGauges.VALUE, Map.of("reporter", "KOR"))
+                .isEmpty());
     }
 
-    private static IndicatorValue value(String period, double v) {
-        return new IndicatorValue("growth", "yoy_growth_pct", "CHN", "WLD", "EXPORT", "DDS", period, v, false,
+    @Test
+    void shouldExportThroughThePrometheusRegistryBehindTheMeterRegistry() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CompositeMeterRegistry composite = new CompositeMeterRegistry();
+        composite.add(new SimpleMeterRegistry());
+        composite.add(prometheus);
+        IndicatorGauges gauges = new IndicatorGauges(composite, HISTORY, 100);
+        gauges.publish(SERIES, new TreeMap<>(Map.of("2023", value("CHN", "2023", 4.5),
+                "2024", value("CHN", "2024", 0.1 + 0.2))));
+
+        String scrape = prometheus.scrape();
+        assertTrue(scrape.contains("# TYPE dtm_indicator_value gauge"), scrape);
+        // labels in alphabetical order, as Micrometer writes those of its meters
+        assertTrue(scrape.contains("dtm_indicator_value{category=\"DDS\",flow=\"EXPORT\",id=\"growth\","
+                + "indicator=\"yoy_growth_pct\",partner=\"WLD\",reporter=\"CHN\",synthetic=\"false\",}"
+                + " 0.30000000000000004"), scrape);
+        assertTrue(scrape.contains("dtm_indicator_period_value{category=\"DDS\",flow=\"EXPORT\",id=\"growth\","
+                + "indicator=\"yoy_growth_pct\",partner=\"WLD\",period=\"2023\",reporter=\"CHN\","
+                + "synthetic=\"false\",} 4.5"), scrape);
+        assertTrue(scrape.contains("dtm_indicator_series_dropped_total 0.0"), scrape);
+        assertThrows(IllegalStateException.class, () -> new IndicatorGauges(prometheus, HISTORY, 100));
+
+        gauges.remove(SERIES);
+        assertFalse(prometheus.scrape().contains("dtm_indicator_value{"));
+    }
+
+    /** Name and period → value of every sample. */
+    private static Map<String, Double> exported(IndicatorGauges gauges) {
+        return java.util.stream.Stream.of(IndicatorGauges.VALUE, IndicatorGauges.PERIOD_VALUE)
+                .flatMap(name -> Exposition.samples(gauges.exposition(), name, Map.of()).stream())
+                .collect(Collectors.toMap(s -> s.name + "@" + (s.labelNames.contains("period")
+                        ? s.labelValues.get(s.labelNames.indexOf("period")) : ""), s -> s.value));
+    }
+
+    private static IndicatorValue value(String reporter, String period, double v) {
+        return new IndicatorValue("growth", "yoy_growth_pct", reporter, "WLD", "EXPORT", "DDS", period, v, false,
                 List.of(), 0);
     }
 }
