@@ -226,6 +226,7 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
             return kept != null && wanted.get(id).equals(fingerprintOf(kept));
         });
         if (stale.isEmpty() && fresh.isEmpty()) {
+            keepDefinitions(wanted);
             return;
         }
         Set<String> dropped = purge(stale);
@@ -248,6 +249,34 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
                 }
                 done = true;
                 publishCatchUp(fresh, stale, wanted, tombstones, now);
+            }
+        });
+    }
+
+    /**
+     * Adds, at the first punctuation, the definitions of entries an earlier release kept with their fingerprint
+     * alone, so that a later change of them still withdraws their values.
+     */
+    private void keepDefinitions(Map<String, String> wanted) {
+        Map<String, String> bare = new LinkedHashMap<>();
+        wanted.forEach((id, print) -> {
+            String kept = entries.get(id);
+            if (kept != null && definitionOf(kept) == null) {
+                bare.put(id, print);
+            }
+        });
+        if (bare.isEmpty()) {
+            return;
+        }
+        context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, new Punctuator() {
+            private boolean done;
+
+            @Override
+            public void punctuate(long now) {
+                if (!done) {
+                    done = true;
+                    bare.forEach((id, print) -> entries.put(id, kept(id, print)));
+                }
             }
         });
     }

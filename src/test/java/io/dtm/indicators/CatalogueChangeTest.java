@@ -172,6 +172,22 @@ class CatalogueChangeTest {
         deleteRecursively(stateDir.resolve(appId)); // restored from the changelogs on the next start
         try (KafkaStreams streams = start(BEFORE)) {
             assertStoredWhereTheSeriesPartitionerSays(streams, "growth|" + reporter + "|WLD|EXPORT|DDS");
+            // and the definitions are kept from then on, for a later change of the entries
+            Catalogue before = Catalogue.parse(String.format(BEFORE, reporter).getBytes(StandardCharsets.UTF_8),
+                    "test");
+            await().atMost(Duration.ofSeconds(30)).ignoreException(InvalidStateStoreException.class)
+                    .untilAsserted(() -> {
+                        for (int partition = 0; partition < 3; partition++) {
+                            ReadOnlyKeyValueStore<String, String> kept = streams.store(StoreQueryParameters
+                                    .fromNameAndType(IndicatorsTopology.SERIES_CATALOGUE_STORE,
+                                            QueryableStoreTypes.<String, String>keyValueStore())
+                                    .withPartition(partition));
+                            for (String id : prints.keySet()) {
+                                assertEquals(prints.get(id) + "\n" + before.definition(id), kept.get(id),
+                                        id + " on partition " + partition);
+                            }
+                        }
+                    });
         }
     }
 
