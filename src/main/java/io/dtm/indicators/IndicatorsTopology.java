@@ -1,8 +1,10 @@
 package io.dtm.indicators;
 
+import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
+import io.dtm.streams.DerivedObjectStore;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.IndicatorValueSerde;
 import io.dtm.streams.ObservationSerde;
@@ -124,10 +126,8 @@ public class IndicatorsTopology implements SubTopology {
                 stores.apply(VALUE_STORE), Serdes.String(), new IndicatorValueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(CATALOGUE_STORE), Serdes.String(), Serdes.String()));
-        // Derived from the observations as a task starts (SeriesIndicatorProcessor): in memory, no changelog.
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(SERIES_VALUE_STORE), Serdes.String(), new IndicatorValueSerde())
-                .withLoggingDisabled());
+        // Derived from the observations as a task starts (SeriesIndicatorProcessor): objects in memory, no changelog.
+        builder.addStateStore(DerivedObjectStore.<IndicatorValue>builder(SERIES_VALUE_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(SERIES_CATALOGUE_STORE), Serdes.String(), Serdes.String()));
 
