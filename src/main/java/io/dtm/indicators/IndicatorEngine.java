@@ -123,11 +123,7 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
      * its definition (by an earlier release) is left out, and so are its values.
      */
     private void rebuildValues() {
-        List<String> leftOver = new ArrayList<>();
-        try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
-            all.forEachRemaining(kv -> leftOver.add(kv.key));
-        }
-        leftOver.forEach(values::delete);
+        // the store starts empty each time its task does (DerivedObjectStore)
         Map<String, IndicatorKind> last = lastComputed();
         if (last.isEmpty()) {
             return;
@@ -206,9 +202,9 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
     /**
      * Drops the inputs and values of entries that left the step or changed, recomputes the changed and new ones,
      * and forwards the result at the first punctuation (forwarding is not allowed in {@code init}); the
-     * fingerprints are recorded only then, so that a crash in between repeats the catch-up. The values of an entry
-     * that moved to the other step (its kind changed) are dropped here without tombstones: the other step writes
-     * them.
+     * fingerprints and definitions are recorded only then, so that a crash in between repeats the catch-up. The
+     * values of an entry that moved to the other step (its kind changed) are dropped here without tombstones: the
+     * other step writes them.
      */
     private void catchUpWithCatalogue() {
         Map<String, String> wanted = wanted();
@@ -225,8 +221,13 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
             String kept = entries.get(id);
             return kept != null && wanted.get(id).equals(fingerprintOf(kept));
         });
-        if (stale.isEmpty() && fresh.isEmpty()) {
-            keepDefinitions(wanted);
+        // entries an earlier release kept with their fingerprint alone get their definitions too, so that a later
+        // change of them still withdraws their values
+        boolean bare = wanted.keySet().stream().anyMatch(id -> {
+            String kept = entries.get(id);
+            return kept != null && definitionOf(kept) == null;
+        });
+        if (stale.isEmpty() && fresh.isEmpty() && !bare) {
             return;
         }
         Set<String> dropped = purge(stale);
@@ -236,8 +237,10 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         fresh.forEach(id -> freshKinds.put(id, kinds.get(id)));
         int replayed = fresh.isEmpty() ? 0
                 : backfill(freshKinds, (group, input) -> apply(kinds, group, input, none, Mode.CATCH_UP));
-        LOG.infof("task %s: catalogue entries %s new or changed (%d inputs replayed), %s dropped", context.taskId(),
-                fresh, replayed, stale);
+        if (!stale.isEmpty() || !fresh.isEmpty()) {
+            LOG.infof("task %s: catalogue entries %s new or changed (%d inputs replayed), %s dropped",
+                    context.taskId(), fresh, replayed, stale);
+        }
         List<String> tombstones = new ArrayList<>(dropped);
         context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, new Punctuator() {
             private boolean done;
@@ -249,34 +252,6 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
                 }
                 done = true;
                 publishCatchUp(fresh, stale, wanted, tombstones, now);
-            }
-        });
-    }
-
-    /**
-     * Adds, at the first punctuation, the definitions of entries an earlier release kept with their fingerprint
-     * alone, so that a later change of them still withdraws their values.
-     */
-    private void keepDefinitions(Map<String, String> wanted) {
-        Map<String, String> bare = new LinkedHashMap<>();
-        wanted.forEach((id, print) -> {
-            String kept = entries.get(id);
-            if (kept != null && definitionOf(kept) == null) {
-                bare.put(id, print);
-            }
-        });
-        if (bare.isEmpty()) {
-            return;
-        }
-        context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, new Punctuator() {
-            private boolean done;
-
-            @Override
-            public void punctuate(long now) {
-                if (!done) {
-                    done = true;
-                    bare.forEach((id, print) -> entries.put(id, kept(id, print)));
-                }
             }
         });
     }
@@ -321,13 +296,15 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
     private void publishCatchUp(Set<String> fresh, Set<String> stale, Map<String, String> wanted,
             List<String> dropped, long now) {
         Set<String> alive = new HashSet<>();
-        try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
-            all.forEachRemaining(kv -> {
-                if (fresh.contains(kv.value.id())) {
-                    alive.add(kv.value.topicKey());
-                    context.forward(new Record<>(kv.value.topicKey(), kv.value, now));
-                }
-            });
+        if (!fresh.isEmpty()) {
+            try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
+                all.forEachRemaining(kv -> {
+                    if (fresh.contains(kv.value.id())) {
+                        alive.add(kv.value.topicKey());
+                        context.forward(new Record<>(kv.value.topicKey(), kv.value, now));
+                    }
+                });
+            }
         }
         dropped.stream().filter(key -> !alive.contains(key))
                 .forEach(key -> context.forward(new Record<String, IndicatorValue>(key, null, now)));

@@ -104,10 +104,7 @@ class CatalogueChangeTest {
         createTopics();
         try (var indicators = reader()) {
             try (KafkaStreams streams = start(BEFORE)) {
-                publish("2021", 100);
-                publish("2022", 110);
-                publish("2023", 121);
-                awaitValue(indicators, "growth|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
+                publishThreeYearsOfTenPercentGrowth(indicators);
                 awaitValue(indicators, "leaving|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
                 assertStoredWhereTheSeriesPartitionerSays(streams, "growth|" + reporter + "|WLD|EXPORT|DDS");
             }
@@ -151,14 +148,11 @@ class CatalogueChangeTest {
         createTopics();
         try (var indicators = reader()) {
             try (KafkaStreams streams = start(BEFORE)) {
-                publish("2021", 100);
-                publish("2022", 110);
-                publish("2023", 121);
-                awaitValue(indicators, "growth|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
+                publishThreeYearsOfTenPercentGrowth(indicators);
             }
         }
-        Map<String, String> prints = Catalogue.parse(String.format(BEFORE, reporter)
-                .getBytes(StandardCharsets.UTF_8), "test").fingerprints();
+        Catalogue before = Catalogue.parse(String.format(BEFORE, reporter).getBytes(StandardCharsets.UTF_8), "test");
+        Map<String, String> prints = before.fingerprints();
         String changelog = appId + "-" + IndicatorsTopology.SERIES_CATALOGUE_STORE + "-changelog";
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()), new StringSerializer(),
@@ -173,8 +167,6 @@ class CatalogueChangeTest {
         try (KafkaStreams streams = start(BEFORE)) {
             assertStoredWhereTheSeriesPartitionerSays(streams, "growth|" + reporter + "|WLD|EXPORT|DDS");
             // and the definitions are kept from then on, for a later change of the entries
-            Catalogue before = Catalogue.parse(String.format(BEFORE, reporter).getBytes(StandardCharsets.UTF_8),
-                    "test");
             await().atMost(Duration.ofSeconds(30)).ignoreException(InvalidStateStoreException.class)
                     .untilAsserted(() -> {
                         for (int partition = 0; partition < 3; partition++) {
@@ -252,6 +244,14 @@ class CatalogueChangeTest {
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
         streams.start();
         return streams;
+    }
+
+    /** 2021 to 2023 at 100, 110, 121, and the growth of 2023 seen on the indicators topic. */
+    private void publishThreeYearsOfTenPercentGrowth(Reader indicators) throws Exception {
+        publish("2021", 100);
+        publish("2022", 110);
+        publish("2023", 121);
+        awaitValue(indicators, "growth|" + reporter + "|WLD|EXPORT|DDS|2023", 10.0);
     }
 
     private void publish(String year, double value) throws Exception {

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.demo.DemoDataSet;
 import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
-import io.dtm.support.Exposition;
 import io.dtm.support.PipelineDriver;
+import io.dtm.support.ScrapedMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,11 +58,12 @@ class IndicatorsPipelineTest {
             assertEquals((49155.0 / 46329.0 - 1) * 100, dds2025.value(), 1e-12);
             assertEquals(List.of("table1-DDS-2025", "table1-DDS-2024"),
                     dds2025.inputs().stream().map(IndicatorValue.Input::id).toList());
-            double gauge = Exposition.value(pipeline.gauges.exposition(), "dtm_indicator_value",
-                    Map.of("id", "trade-yoy-growth", "reporter", "WLD", "partner", "WLD", "category", "DDS"));
+            ScrapedMetrics scraped = ScrapedMetrics.of(pipeline.gauges.exposition());
+            double gauge = scraped.value("dtm_indicator_value",
+                    "id", "trade-yoy-growth", "reporter", "WLD", "partner", "WLD", "category", "DDS");
             assertEquals(dds2025.value(), gauge, 0.0, "the gauge shows the latest period at full precision");
-            double history2024 = Exposition.value(pipeline.gauges.exposition(), "dtm_indicator_period_value",
-                    Map.of("id", "trade-yoy-growth", "reporter", "WLD", "category", "DDS", "period", "2024"));
+            double history2024 = scraped.value("dtm_indicator_period_value",
+                    "id", "trade-yoy-growth", "reporter", "WLD", "category", "DDS", "period", "2024");
             assertEquals((46329.0 / 42504.0 - 1) * 100, history2024, 1e-12);
             assertEquals(18, pipeline.indicators().keySet().stream()
                     .filter(k -> k.startsWith("trade-yoy-growth|WLD|WLD|")).count(),
@@ -157,9 +158,9 @@ class IndicatorsPipelineTest {
         pipeline.close();
 
         assertEquals(0, pipeline.gauges.size());
-        assertTrue(Exposition.samples(pipeline.gauges.exposition(), "dtm_indicator_value", Map.of()).isEmpty());
-        assertTrue(Exposition.samples(pipeline.gauges.exposition(), "dtm_indicator_period_value", Map.of())
-                .isEmpty());
+        ScrapedMetrics scraped = ScrapedMetrics.of(pipeline.gauges.exposition());
+        assertFalse(scraped.has("dtm_indicator_value"), scraped.toString());
+        assertFalse(scraped.has("dtm_indicator_period_value"), scraped.toString());
     }
 
     private Map<String, Double> run(List<ObjectNode> events) {

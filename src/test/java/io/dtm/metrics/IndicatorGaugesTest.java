@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtm.events.IndicatorValue;
-import io.dtm.support.Exposition;
+import io.dtm.support.ScrapedMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheus.PrometheusConfig;
@@ -18,7 +18,6 @@ import java.util.NavigableMap;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,8 +76,7 @@ class IndicatorGaugesTest {
         }
         assertEquals(2, gauges.size());
         assertEquals(1.0, registry.get("dtm.indicator.series.dropped").counter().count());
-        assertTrue(Exposition.samples(gauges.exposition(), IndicatorGauges.VALUE, Map.of("reporter", "KOR"))
-                .isEmpty());
+        assertFalse(ScrapedMetrics.of(gauges.exposition()).has(IndicatorGauges.VALUE, "reporter", "KOR"));
     }
 
     @Test
@@ -107,12 +105,9 @@ class IndicatorGaugesTest {
         assertFalse(prometheus.scrape().contains("dtm_indicator_value{"));
     }
 
-    /** Name and period → value of every sample. */
+    /** Every series of the two gauge families (name and labels as exposed) with its value. */
     private static Map<String, Double> exported(IndicatorGauges gauges) {
-        return java.util.stream.Stream.of(IndicatorGauges.VALUE, IndicatorGauges.PERIOD_VALUE)
-                .flatMap(name -> Exposition.samples(gauges.exposition(), name, Map.of()).stream())
-                .collect(Collectors.toMap(s -> s.name + "@" + (s.labelNames.contains("period")
-                        ? s.labelValues.get(s.labelNames.indexOf("period")) : ""), s -> s.value));
+        return ScrapedMetrics.of(gauges.exposition()).series();
     }
 
     private static IndicatorValue value(String reporter, String period, double v) {

@@ -2,10 +2,18 @@ package io.dtm.support;
 
 import static io.restassured.RestAssured.given;
 
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The service's {@code /q/metrics} as scraped, by series (name and labels exactly as exposed). */
+/**
+ * The service's {@code /q/metrics} as scraped, or a Prometheus registry as it would be, by series (name and labels
+ * exactly as exposed).
+ */
 public final class ScrapedMetrics {
 
     private final Map<String, Double> series = new HashMap<>();
@@ -24,6 +32,22 @@ public final class ScrapedMetrics {
 
     public static ScrapedMetrics scrape() {
         return new ScrapedMetrics(given().get("/q/metrics").then().statusCode(200).extract().asString());
+    }
+
+    /** What a scrape of {@code registry} shows (Prometheus text format 0.0.4). */
+    public static ScrapedMetrics of(CollectorRegistry registry) {
+        StringWriter text = new StringWriter();
+        try {
+            TextFormat.write004(text, registry.metricFamilySamples());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ScrapedMetrics(text.toString());
+    }
+
+    /** Every series (name and labels as exposed) with its value. */
+    public Map<String, Double> series() {
+        return Map.copyOf(series);
     }
 
     /** The sum over the series named {@code name} whose labels include every given pair {@code k, v}. */
