@@ -14,7 +14,7 @@
 #   --commit-interval MS
 #               commit.interval.ms of (b), (c) and (d) (default 100, the service's): how much the commit
 #               cadence costs; the figures of the service are those at 100
-#   --threads N num.stream.threads of (b) to (e) (default 1, the service's default; DTM_STREAM_THREADS there)
+#   --threads N num.stream.threads of (b) to (f) (default 1, the service's default; DTM_STREAM_THREADS there)
 #   --jfr       record the benchmark JVM with Java Flight Recorder (profile settings) into
 #               <work dir>/bench.jfr; implies --keep
 #

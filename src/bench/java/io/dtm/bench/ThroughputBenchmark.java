@@ -101,8 +101,10 @@ import org.slf4j.LoggerFactory;
  * observation, an indicator value), so that (d)/(b) bounds what (c)/(b) could be.</li>
  * <li>(e) The ingest part of (c) alone, as an application with only the ingest role (decoding, validation,
  * vintages, observations out): what the work before the indicators costs.</li>
+ * <li>(f) The ingest part, then one record per winning observation to a compacted topic, with nothing computed:
+ * what (c) would cost if its indicators cost one output record each and nothing more.</li>
  * </ol>
- * (b) to (e) run as one {@link KafkaStreams} each, with the service's settings: {@code exactly_once_v2},
+ * (b) to (f) run as one {@link KafkaStreams} each, with the service's settings: {@code exactly_once_v2},
  * {@code ensure.explicit.internal.resource.naming=true}, {@code commit.interval.ms=100} and one stream thread
  * (unless asked otherwise), lz4, {@code auto.offset.reset=earliest}; their own {@code application.id} and state
  * directory.
@@ -249,9 +251,11 @@ public final class ThroughputBenchmark {
         Phase floor = floorRun.phase();
         Run ingestRun = ingestAlone(data);
         Phase ingest = ingestRun.phase();
+        Run boundRun = ingestAndOutput(data);
+        Phase bound = boundRun.phase();
 
         boolean ok = raw.records() == events && passThrough.records() == events && pipeline.records() == events
-                && floor.records() == events && ingest.records() == events;
+                && floor.records() == events && ingest.records() == events && bound.records() == events;
         double cb = pipeline.rate() / passThrough.rate();
         double ca = pipeline.rate() / raw.rate();
         StringBuilder out = new StringBuilder();
@@ -273,17 +277,20 @@ public final class ThroughputBenchmark {
         out.append(line("(c) pipeline", pipeline));
         out.append(line("(d) contract i/o", floor));
         out.append(line("(e) ingest alone", ingest));
+        out.append(line("(f) ingest + output", bound));
         out.append(String.format(Locale.ROOT, "ratio (c)/(b)      %.3f%n", cb));
         out.append(String.format(Locale.ROOT, "ratio (c)/(a)      %.3f%n", ca));
         out.append(String.format(Locale.ROOT, "ratio (d)/(b)      %.3f (the most (c)/(b) could be with no parsing and"
                 + " no computing)%n", floor.rate() / passThrough.rate()));
         out.append(String.format(Locale.ROOT, "ratio (e)/(b)      %.3f (the ingest role alone: decoding, validation,"
                 + " vintages, observations)%n", ingest.rate() / passThrough.rate()));
+        out.append(String.format(Locale.ROOT, "ratio (f)/(b)      %.3f (ingest and one output record per observation,"
+                + " nothing computed: above (c)/(b) when both are bound by CPU)%n", bound.rate() / passThrough.rate()));
         out.append(String.format(Locale.ROOT, "jvm max heap       %d MiB%n", Runtime.getRuntime().maxMemory() >> 20));
         out.append(String.format(Locale.ROOT, "peak heap used (c) %d MiB%n", heap.peakUsed >> 20));
         out.append(String.format(Locale.ROOT, "target (c)/(b) >= 0.25: %s%n", cb >= 0.25 ? "met" : "not met"));
         out.append("--- details\n");
-        for (Phase p : List.of(publish, raw, passThrough, pipeline, floor, ingest)) {
+        for (Phase p : List.of(publish, raw, passThrough, pipeline, floor, ingest, bound)) {
             out.append(String.format(Locale.ROOT, "cpu %-18s bench jvm %.1f s, broker %s%n", p.name(),
                     p.cpuNanos() / 1e9, p.brokerCpuNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s",
                             p.brokerCpuNanos() / 1e9)));
@@ -295,15 +302,19 @@ public final class ThroughputBenchmark {
             double cpuC = (pipeline.cpuNanos() + pipeline.brokerCpuNanos()) / 1e3 / pipeline.records();
             double cpuD = (floor.cpuNanos() + floor.brokerCpuNanos()) / 1e3 / floor.records();
             double cpuE = (ingest.cpuNanos() + ingest.brokerCpuNanos()) / 1e3 / ingest.records();
+            double cpuF = (bound.cpuNanos() + bound.brokerCpuNanos()) / 1e3 / bound.records();
             out.append(String.format(Locale.ROOT, "cpu per event      (b) %.0f us, (c) %.0f us, (d) %.0f us,"
-                    + " (e) %.0f us"
+                    + " (e) %.0f us, (f) %.0f us"
                     + " (bench jvm + broker); (b)/(c) %.3f, the ratio (c)/(b) would have if both were bound by CPU;"
-                    + " (b)/(d) %.3f; (b)/(e) %.3f%n", cpuB, cpuC, cpuD, cpuE, cpuB / cpuC, cpuB / cpuD, cpuB / cpuE));
+                    + " (b)/(d) %.3f; (b)/(e) %.3f; (b)/(f) %.3f%n", cpuB, cpuC, cpuD, cpuE, cpuF, cpuB / cpuC,
+                    cpuB / cpuD, cpuB / cpuE, cpuB / cpuF));
         }
-        out.append(String.format(Locale.ROOT, "ratio from RUNNING (c)/(b) %.3f, (d)/(b) %.3f, (e)/(b) %.3f (start-up"
-                + " and first rebalance left out)%n", pipelineRun.rateWhenRunning() / passThroughRun.rateWhenRunning(),
+        out.append(String.format(Locale.ROOT, "ratio from RUNNING (c)/(b) %.3f, (d)/(b) %.3f, (e)/(b) %.3f,"
+                + " (f)/(b) %.3f (start-up and first rebalance left out)%n",
+                pipelineRun.rateWhenRunning() / passThroughRun.rateWhenRunning(),
                 floorRun.rateWhenRunning() / passThroughRun.rateWhenRunning(),
-                ingestRun.rateWhenRunning() / passThroughRun.rateWhenRunning()));
+                ingestRun.rateWhenRunning() / passThroughRun.rateWhenRunning(),
+                boundRun.rateWhenRunning() / passThroughRun.rateWhenRunning()));
         details.forEach(d -> out.append(d).append('\n'));
         System.out.print(out);
         System.out.flush();
@@ -554,6 +565,57 @@ public final class ThroughputBenchmark {
         if (observations != events - (long) stale.count()) {
             throw new IllegalStateException("(e) wrote " + observations + " observations, expected "
                     + (events - (long) stale.count()));
+        }
+        return run;
+    }
+
+    // --- (f) -------------------------------------------------------------------------------------------------
+
+    /**
+     * The value (f) writes for each observation: about the size of an indicator value, built once, so that nothing
+     * is computed or serialized per record.
+     */
+    private static final byte[] FLOOR_VALUE = ("{\"indicator\":\"yoy_growth_pct\",\"id\":\"trade-yoy-growth\","
+            + "\"reporter\":\"CHN\",\"partner\":\"WLD\",\"flow\":\"EXPORT\",\"category\":\"DDS\",\"period\":"
+            + "\"2024-01\",\"value\":12.5,\"synthetic\":true,\"inputs\":[]}").getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * The ingest role, then per winning observation one record to a compacted topic of its own, with nothing
+     * computed: a pipeline whose indicators cost no more than one output record. (c) does all of this and more
+     * (the indicators' computing, the group repartition and its stores, about 0.8 more records per event), so on a
+     * machine bound by CPU (f)/(b) bounds (c)/(b) from above, measured rather than estimated.
+     */
+    private Run ingestAndOutput(SyntheticTrade.Data data) throws Exception {
+        String appId = "dtm-bench-ingest-out-" + runId;
+        MeterRegistry registry = new SimpleMeterRegistry();
+        DtmMetrics metrics = new DtmMetrics(registry);
+        StreamsBuilder builder = TopologyProducer.newBuilder(appId);
+        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), PARTITIONS,
+                Stores::persistentKeyValueStore);
+        AtomicLong passed = new AtomicLong();
+        winners.stream()
+                .mapValues(obs -> FLOOR_VALUE, Named.as("bench-ingest-out-value"))
+                .peek((k, v) -> passed.incrementAndGet(), Named.as("bench-ingest-out-count"))
+                .to(FLOOR_INDICATORS_TOPIC, Produced.with(Serdes.String(), Serdes.ByteArray())
+                        .withName("bench-ingest-out-write"));
+        Counter accepted = registry.get("dtm.events.accepted").tag("feed", "trade").counter();
+        Counter revised = registry.get("dtm.observations.revised").tag("feed", "trade").counter();
+        Counter stale = registry.get("dtm.observations.stale").tag("feed", "trade").counter();
+        long before = countCommitted(FLOOR_INDICATORS_TOPIC, null);
+        AtomicReference<String> written = new AtomicReference<>();
+        Run run = runStreams("(f) ingest + output", appId, builder.build(),
+                () -> accepted.count() >= events && revised.count() + stale.count() >= data.revisions()
+                        && passed.get() >= events - (long) stale.count(), null,
+                () -> String.format(Locale.ROOT, "accepted %.0f, revised %.0f, stale %.0f, written on %d",
+                        accepted.count(), revised.count(), stale.count(), passed.get()),
+                streams -> written.set(written(streams, appId + "-")));
+        long out = countCommitted(FLOOR_INDICATORS_TOPIC, null) - before;
+        details.add(String.format(Locale.ROOT, "(f) details        running after %.2f s, %.0f events/s from then; %d"
+                + " records written on to %s; records written per event: %s; %s; load average %s",
+                run.runningAfterNanos / 1e9, run.rateWhenRunning(), out, FLOOR_INDICATORS_TOPIC, written.get(),
+                run.threads, run.load));
+        if (out != events - (long) stale.count()) {
+            throw new IllegalStateException("(f) wrote " + out + " records, expected " + (events - (long) stale.count()));
         }
         return run;
     }
