@@ -532,44 +532,7 @@ public final class ThroughputBenchmark {
         return run;
     }
 
-    // --- (e) -------------------------------------------------------------------------------------------------
-
-    /**
-     * The ingest part alone, as an application running only the ingest role: decoding, validation, vintages,
-     * observations out. It writes {@code dtm.observations.v1} again (after (c)'s records); ends when every event
-     * has met the vintage store and a commit followed.
-     */
-    private Run ingestAlone(SyntheticTrade.Data data) throws Exception {
-        String appId = "dtm-bench-ingest-" + runId;
-        MeterRegistry registry = new SimpleMeterRegistry();
-        DtmMetrics metrics = new DtmMetrics(registry);
-        StreamsBuilder builder = TopologyProducer.newBuilder(appId);
-        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), PARTITIONS,
-                Stores::persistentKeyValueStore);
-        Counter received = registry.get("dtm.events.received").tag("feed", "trade").counter();
-        Counter accepted = registry.get("dtm.events.accepted").tag("feed", "trade").counter();
-        Counter revised = registry.get("dtm.observations.revised").tag("feed", "trade").counter();
-        Counter stale = registry.get("dtm.observations.stale").tag("feed", "trade").counter();
-        long before = countCommitted(Topics.OBSERVATIONS.name(), null);
-        AtomicReference<String> written = new AtomicReference<>();
-        Run run = runStreams("(e) ingest alone", appId, builder.build(),
-                () -> accepted.count() >= events && revised.count() + stale.count() >= data.revisions(), null,
-                () -> String.format(Locale.ROOT, "received %.0f, accepted %.0f, revised %.0f, stale %.0f",
-                        received.count(), accepted.count(), revised.count(), stale.count()),
-                streams -> written.set(written(streams, appId + "-")));
-        long observations = countCommitted(Topics.OBSERVATIONS.name(), null) - before;
-        details.add(String.format(Locale.ROOT, "(e) details        running after %.2f s, %.0f events/s from then; %d"
-                + " observations written; records written per event: %s; %s; load average %s",
-                run.runningAfterNanos / 1e9, run.rateWhenRunning(), observations, written.get(), run.threads,
-                run.load));
-        if (observations != events - (long) stale.count()) {
-            throw new IllegalStateException("(e) wrote " + observations + " observations, expected "
-                    + (events - (long) stale.count()));
-        }
-        return run;
-    }
-
-    // --- (f) -------------------------------------------------------------------------------------------------
+    // --- (e) and (f) -----------------------------------------------------------------------------------------
 
     /**
      * The value (f) writes for each observation: about the size of an indicator value, built once, so that nothing
@@ -580,42 +543,68 @@ public final class ThroughputBenchmark {
             + "\"2024-01\",\"value\":12.5,\"synthetic\":true,\"inputs\":[]}").getBytes(StandardCharsets.UTF_8);
 
     /**
-     * The ingest role, then per winning observation one record to a compacted topic of its own, with nothing
+     * (e): the ingest part alone, as an application running only the ingest role: decoding, validation, vintages,
+     * observations out. It writes {@code dtm.observations.v1} again (after (c)'s records); ends when every event
+     * has met the vintage store and a commit followed.
+     */
+    private Run ingestAlone(SyntheticTrade.Data data) throws Exception {
+        return ingestRole("(e) ingest alone", "dtm-bench-ingest-", data, false);
+    }
+
+    /**
+     * (f): the ingest role, then per winning observation one record to a compacted topic of its own, with nothing
      * computed: a pipeline whose indicators cost no more than one output record. (c) does all of this and more
      * (the indicators' computing, the group repartition and its stores, about 0.8 more records per event), so on a
      * machine bound by CPU (f)/(b) bounds (c)/(b) from above, measured rather than estimated.
      */
     private Run ingestAndOutput(SyntheticTrade.Data data) throws Exception {
-        String appId = "dtm-bench-ingest-out-" + runId;
+        return ingestRole("(f) ingest + output", "dtm-bench-ingest-out-", data, true);
+    }
+
+    /**
+     * The ingest role as an application of its own; with {@code writeOn}, each winning observation also goes on as
+     * {@link #FLOOR_VALUE} to {@link #FLOOR_INDICATORS_TOPIC}. Checks that every winner reached the phase's last
+     * topic: {@code dtm.observations.v1}, or that one with {@code writeOn}.
+     */
+    private Run ingestRole(String name, String appIdPrefix, SyntheticTrade.Data data, boolean writeOn)
+            throws Exception {
+        String appId = appIdPrefix + runId;
+        String label = name.substring(0, 3);
         MeterRegistry registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
         var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), PARTITIONS,
                 Stores::persistentKeyValueStore);
         AtomicLong passed = new AtomicLong();
-        winners.stream()
-                .mapValues(obs -> FLOOR_VALUE, Named.as("bench-ingest-out-value"))
-                .peek((k, v) -> passed.incrementAndGet(), Named.as("bench-ingest-out-count"))
-                .to(FLOOR_INDICATORS_TOPIC, Produced.with(Serdes.String(), Serdes.ByteArray())
-                        .withName("bench-ingest-out-write"));
+        if (writeOn) {
+            winners.stream()
+                    .mapValues(obs -> FLOOR_VALUE, Named.as("bench-ingest-out-value"))
+                    .peek((k, v) -> passed.incrementAndGet(), Named.as("bench-ingest-out-count"))
+                    .to(FLOOR_INDICATORS_TOPIC, Produced.with(Serdes.String(), Serdes.ByteArray())
+                            .withName("bench-ingest-out-write"));
+        }
+        String output = writeOn ? FLOOR_INDICATORS_TOPIC : Topics.OBSERVATIONS.name();
+        Counter received = registry.get("dtm.events.received").tag("feed", "trade").counter();
         Counter accepted = registry.get("dtm.events.accepted").tag("feed", "trade").counter();
         Counter revised = registry.get("dtm.observations.revised").tag("feed", "trade").counter();
         Counter stale = registry.get("dtm.observations.stale").tag("feed", "trade").counter();
-        long before = countCommitted(FLOOR_INDICATORS_TOPIC, null);
+        long before = countCommitted(output, null);
         AtomicReference<String> written = new AtomicReference<>();
-        Run run = runStreams("(f) ingest + output", appId, builder.build(),
+        Run run = runStreams(name, appId, builder.build(),
                 () -> accepted.count() >= events && revised.count() + stale.count() >= data.revisions()
-                        && passed.get() >= events - (long) stale.count(), null,
-                () -> String.format(Locale.ROOT, "accepted %.0f, revised %.0f, stale %.0f, written on %d",
-                        accepted.count(), revised.count(), stale.count(), passed.get()),
+                        && (!writeOn || passed.get() >= events - (long) stale.count()), null,
+                () -> String.format(Locale.ROOT, "received %.0f, accepted %.0f, revised %.0f, stale %.0f%s",
+                        received.count(), accepted.count(), revised.count(), stale.count(),
+                        writeOn ? ", written on " + passed.get() : ""),
                 streams -> written.set(written(streams, appId + "-")));
-        long out = countCommitted(FLOOR_INDICATORS_TOPIC, null) - before;
-        details.add(String.format(Locale.ROOT, "(f) details        running after %.2f s, %.0f events/s from then; %d"
-                + " records written on to %s; records written per event: %s; %s; load average %s",
-                run.runningAfterNanos / 1e9, run.rateWhenRunning(), out, FLOOR_INDICATORS_TOPIC, written.get(),
-                run.threads, run.load));
+        long out = countCommitted(output, null) - before;
+        details.add(String.format(Locale.ROOT, "%s details        running after %.2f s, %.0f events/s from then; %d"
+                + " records written to %s; records written per event: %s; %s; load average %s", label,
+                run.runningAfterNanos / 1e9, run.rateWhenRunning(), out, output, written.get(), run.threads,
+                run.load));
         if (out != events - (long) stale.count()) {
-            throw new IllegalStateException("(f) wrote " + out + " records, expected " + (events - (long) stale.count()));
+            throw new IllegalStateException(label + " wrote " + out + " records to " + output + ", expected "
+                    + (events - (long) stale.count()));
         }
         return run;
     }
