@@ -1,5 +1,7 @@
 package io.dtm.alerts;
 
+import io.dtm.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +49,7 @@ public class AlertRulesResource {
     }
 
     @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR})
     @Operation(summary = "Every alert rule")
     public Response list(@Context UriInfo uri) {
         Response refused = unavailable(uri);
@@ -57,6 +60,7 @@ public class AlertRulesResource {
     }
 
     @GET
+    @RolesAllowed({Roles.READER, Roles.OPERATOR})
     @Path("/{id}")
     @Operation(summary = "One alert rule")
     public Response get(@PathParam("id") String id, @Context UriInfo uri) {
@@ -68,6 +72,7 @@ public class AlertRulesResource {
     }
 
     @PUT
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Creates or replaces an alert rule",
@@ -104,6 +109,7 @@ public class AlertRulesResource {
     }
 
     @DELETE
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}")
     @Operation(summary = "Deletes an alert rule; its firing alerts resolve")
     public Response delete(@PathParam("id") String id, @Context UriInfo uri) throws Exception {

@@ -1,5 +1,7 @@
 package io.dtm.alerts;
 
+import io.dtm.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.dtm.api.Problems;
 import io.dtm.events.AlertTransition;
 import io.dtm.streams.DtmConfig;
@@ -20,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code /api/v1/alerts}: the alerts held by this instance. */
 @Path("/api/v1/alerts")
+@RolesAllowed(Roles.READER)
 @Tag(name = "alerts", description = "Alert states")
 @Produces(MediaType.APPLICATION_JSON)
 public class AlertsResource {

@@ -18,10 +18,12 @@ import java.util.regex.Pattern;
  * @param labels     labels an alert must carry, with their values
  * @param createdAt  when it was created (epoch milliseconds, set by the service): its deliveries start with the
  *                   transitions of that moment
+ * @param owner      the principal that created it (set by the service): a {@code subscriber} sees and changes its
+ *                   own subscriptions only
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Subscription(String id, String channel, String target, List<String> severities,
-        Map<String, String> labels, String secret, Long createdAt) {
+        Map<String, String> labels, String secret, Long createdAt, String owner) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> CHANNELS = Set.of("webhook", "alertmanager", "kafka");
@@ -29,9 +31,15 @@ public record Subscription(String id, String channel, String target, List<String
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final int MIN_SECRET = 16;
 
+    /** A subscription without an owner (one an operator manages). */
+    public Subscription(String id, String channel, String target, List<String> severities,
+            Map<String, String> labels, String secret, Long createdAt) {
+        this(id, channel, target, severities, labels, secret, createdAt, null);
+    }
+
     /** The same subscription without its secret, as the API shows it. */
     public Subscription withoutSecret() {
-        return new Subscription(id, channel, target, severities, labels, null, createdAt);
+        return new Subscription(id, channel, target, severities, labels, null, createdAt, owner);
     }
 
     /** Whether its notifications are sent by the service (webhook, Alertmanager or a Kafka topic of its own). */

@@ -1,5 +1,7 @@
 package io.dtm.ingest;
 
+import io.dtm.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.dtm.api.Problems;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.Role;
@@ -25,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code POST /api/v1/events}: CloudEvents from upstream feeds over HTTP (DESIGN §3). */
 @Path("/api/v1/events")
+@RolesAllowed(Roles.PUBLISHER)
 @Tag(name = "events", description = "Publish trade, compute, policy and macro events")
 public class EventsResource {
 

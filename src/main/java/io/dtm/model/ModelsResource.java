@@ -1,5 +1,7 @@
 package io.dtm.model;
 
+import io.dtm.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.dtm.api.Problems;
 import io.dtm.events.ModelSnapshot;
 import io.dtm.streams.DtmConfig;
@@ -31,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code /api/v1/models}: the drivers models' latest snapshots and history, from the state stores. */
 @Path("/api/v1/models")
+@RolesAllowed(Roles.READER)
 @Tag(name = "models", description = "Drivers models: coefficients, uncertainty, stability, attribution")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {

@@ -1,9 +1,12 @@
 package io.dtm.query;
 
+import io.dtm.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.dtm.api.Problems;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.Role;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -30,6 +33,7 @@ import org.jboss.logging.Logger;
 
 /** {@code /api/v1/indicators}: indicator values from the state stores (interactive queries). */
 @Path("/api/v1/indicators")
+@RolesAllowed(Roles.READER)
 @Tag(name = "indicators", description = "Rolling indicators: latest values and history")
 @Produces(MediaType.APPLICATION_JSON)
 public class IndicatorsResource {
@@ -57,7 +61,8 @@ public class IndicatorsResource {
             @QueryParam("reporter") String reporter, @QueryParam("partner") String partner,
             @QueryParam("flow") String flow, @QueryParam("category") String category,
             @Parameter(description = "only this instance's series (used between instances)")
-            @QueryParam("local") boolean local, @Context UriInfo uri) {
+            @QueryParam("local") boolean local, @Context UriInfo uri,
+            @HeaderParam("Authorization") String authorization) {
         if (!config.runs(Role.INDICATORS)) {
             return notRunning(uri);
         }
@@ -71,7 +76,7 @@ public class IndicatorsResource {
         if (!local) {
             for (HostInfo other : queries.others()) {
                 try {
-                    items.addAll(fetch(other, uri));
+                    items.addAll(fetch(other, uri, authorization));
                 } catch (Exception e) {
                     LOG.warnf("instance %s did not answer: %s", other, e.getMessage());
                     return notReady("instance " + other + " did not answer", uri);
@@ -124,11 +129,15 @@ public class IndicatorsResource {
                 RETRY_AFTER_SECONDS);
     }
 
-    private List<IndicatorQueries.Item> fetch(HostInfo host, UriInfo uri) throws Exception {
+    /** The other instance's own series, asked with the caller's credentials (it checks them as this one did). */
+    private List<IndicatorQueries.Item> fetch(HostInfo host, UriInfo uri, String authorization) throws Exception {
         URI target = uri.getRequestUriBuilder().host(host.host()).port(host.port()).replaceQueryParam("local", "true")
                 .build();
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5))
-                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("HTTP " + response.statusCode());
         }

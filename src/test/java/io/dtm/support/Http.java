@@ -28,8 +28,13 @@ public final class Http {
      * problem {@code rules-not-loaded}, never a partial list.
      */
     public static void awaitAlertRulesLoaded() {
+        awaitAlertRulesLoaded(TestAuth.ALL);
+    }
+
+    /** {@link #awaitAlertRulesLoaded()}, asked with the API key {@code token}. */
+    public static void awaitAlertRulesLoaded(String token) {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
-            var response = given().get("/api/v1/alert-rules");
+            var response = given().header("Authorization", TestAuth.bearer(token)).get("/api/v1/alert-rules");
             if (response.statusCode() == 503) {
                 response.then().header("Retry-After", org.hamcrest.Matchers.equalTo("1"))
                         .body("type", org.hamcrest.Matchers.equalTo("urn:dtm:problem:rules-not-loaded"));
