@@ -10,6 +10,8 @@
 #   KAFKA_BOOTSTRAP_SERVERS  use this existing Kafka instead of starting a local broker
 #   DTM_READY_TIMEOUT        seconds to wait for the service to be ready (default 180)
 #   DTM_STATE_DIR            Kafka Streams state directory (default target/kafka-streams-state)
+#   DTM_API_KEY              the API key of the local stack (every role); without it one is generated at the first
+#                            start and kept in target/local-api-key
 # Broker data and stream state live under target/, so a fresh clone starts empty.
 set -euo pipefail
 
@@ -65,11 +67,25 @@ else
   BOOTSTRAP="127.0.0.1:${DTM_KAFKA_PORT:-9092}"
 fi
 
-# 3. The service, all roles.
+# 3. Credentials: one API key with every role, given to the service as a salted hash (never in clear).
 mkdir -p "$ROOT/target"
+KEY_FILE="$ROOT/target/local-api-key"
+if [[ -z "${DTM_API_KEY:-}" ]]; then
+  if [[ ! -s "$KEY_FILE" ]]; then
+    (umask 077; printf 'dtm_%s\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$KEY_FILE")
+    say "generated an API key in target/local-api-key"
+  fi
+  DTM_API_KEY="$(tr -d '\n' <"$KEY_FILE")"
+fi
+export DTM_API_KEY
+SALT="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+KEY_HASH="sha256:$SALT:$(printf '%s:%s' "$SALT" "$DTM_API_KEY" | sha256sum | cut -d' ' -f1)"
+
+# 4. The service, all roles.
 say "starting the service on 127.0.0.1:$HTTP_PORT (log: target/dtm.log)"
-KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" DTM_HTTP_PORT="$HTTP_PORT" DTM_DEMO="$DEMO" DTM_SESSION_TIMEOUT_MS=10000 \
+KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" DTM_HTTP_PORT="$HTTP_PORT" DTM_SESSION_TIMEOUT_MS=10000 \
   DTM_STATE_DIR="${DTM_STATE_DIR:-$ROOT/target/kafka-streams-state}" \
+  DTM_SECURITY_API_KEYS_LOCAL_HASH="$KEY_HASH" DTM_SECURITY_API_KEYS_LOCAL_ROLES="publisher,operator,subscriber,reader" \
   java ${DTM_JAVA_OPTS:--Xmx512m} -jar "$APP_JAR" >"$APP_LOG" 2>&1 &
 APP_PID=$!
 
@@ -85,14 +101,24 @@ until curl -fsS "$BASE/q/health/ready" >/dev/null 2>&1; do
   sleep 1
 done
 
+# 5. The demo data, published as a feed publishes: batches to POST /api/v1/events with the key.
+if $DEMO; then
+  DEMO_LOG="$ROOT/target/demo.log"
+  java -cp "$ROOT/target/quarkus-app/app/*:$ROOT/target/quarkus-app/lib/main/*" io.dtm.demo.DemoPublisher "$BASE" \
+    >"$DEMO_LOG" 2>&1 || { say "the demo data was not loaded; target/demo.log:"; tail -n 20 "$DEMO_LOG" >&2; exit 1; }
+fi
+
 cat <<MSG
-Digital Trade Monitor is ready$($DEMO && echo ", loading the demo data").
+Digital Trade Monitor is ready$($DEMO && echo ", with the demo data").
   Metrics   $BASE/q/metrics
   Health    $BASE/q/health
   OpenAPI   $BASE/q/openapi   (Swagger UI: $BASE/q/swagger-ui)
   Events    POST $BASE/api/v1/events
   Schemas   $BASE/schemas/v1/trade.json (compute, policy, macro)
   Kafka     $BOOTSTRAP
+  API key   $DTM_API_KEY   (every role$([[ -s "$KEY_FILE" ]] && echo "; kept in target/local-api-key"))
+            export DTM_API_KEY=$DTM_API_KEY
+            curl -H "Authorization: Bearer \$DTM_API_KEY" $BASE/api/v1/indicators
 Press Ctrl-C to stop.
 MSG
 
