@@ -59,7 +59,8 @@ final class NotificationSender {
     void send(Subscription s, AlertTransition t, String idempotencyKey) throws Exception {
         switch (s.channel()) {
             case "webhook" -> {
-                byte[] body = JsonSerde.MAPPER.writeValueAsBytes(Notifications.webhookPayload(t, s.id(), externalUrl));
+                byte[] body = JsonSerde.MAPPER.writeValueAsBytes(Notifications.webhookPayload(t, s.id(), idempotencyKey,
+                        externalUrl));
                 post(URI.create(s.target()), body, idempotencyKey, Notifications.signature(body, s.secret(),
                         Instant.now().getEpochSecond()));
             }
