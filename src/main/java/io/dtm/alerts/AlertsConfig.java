@@ -65,6 +65,13 @@ public interface AlertsConfig {
         @WithDefault("PT1M")
         Duration alertmanagerResend();
 
+        /**
+         * Threads that prepare and start delivery attempts (name resolution, signing) for every subscription;
+         * waits between retries and HTTP exchanges hold none, so a few serve many subscriptions.
+         */
+        @WithDefault("4")
+        int workers();
+
         /** This service's URL as subscribers should see it ({@code externalURL}, {@code generatorURL}). */
         @WithDefault("http://127.0.0.1:8080")
         String externalUrl();
