@@ -15,7 +15,8 @@ public final class UrlRedaction {
 
     /** Scheme and authority, with the user information before the last {@code @} of the authority. */
     private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#]*)@");
-    private static final Pattern URL_IN_TEXT = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+");
+    /** A URL in a message: up to a blank or a quote, without the punctuation that may end a sentence. */
+    private static final Pattern URL_IN_TEXT = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]*[^\\s\"'<>.,:;)]");
 
     private UrlRedaction() {
     }

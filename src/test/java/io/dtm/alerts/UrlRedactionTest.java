@@ -30,6 +30,10 @@ class UrlRedactionTest {
         assertEquals("https://***@h.example/x?token=*** answered 500: nope",
                 UrlRedaction.redactIn("https://bob:secret@h.example/x?token=t0k answered 500: nope"));
         assertEquals("no url here", UrlRedaction.redactIn("no url here"));
+        assertEquals("http://h.example/x?token=***: refused",
+                UrlRedaction.redactIn("http://h.example/x?token=t: refused"));
+        assertEquals("http://h.example/x?token=***: refused", UrlRedaction.redactIn(
+                UrlRedaction.redactIn("http://h.example/x?token=t: refused")), "redacting twice changes nothing");
         assertNull(UrlRedaction.redact(null));
     }
 }
