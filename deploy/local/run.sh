@@ -10,6 +10,8 @@
 #   KAFKA_BOOTSTRAP_SERVERS  use this existing Kafka instead of starting a local broker
 #   DTM_READY_TIMEOUT        seconds to wait for the service to be ready (default 180)
 #   DTM_STATE_DIR            Kafka Streams state directory (default target/kafka-streams-state)
+#   DTM_ALERTS_SECRET_KEYS   keys that encrypt subscription secrets (default: one generated once into
+#                            target/dtm-alerts-secret-keys and kept there)
 # Broker data and stream state live under target/, so a fresh clone starts empty.
 set -euo pipefail
 
@@ -21,7 +23,7 @@ DEMO=true
 case "${1:-}" in
   "") ;;
   --no-demo) DEMO=false ;;
-  -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
   *) echo "usage: deploy/local/run.sh [--no-demo]" >&2; exit 2 ;;
 esac
 
@@ -65,8 +67,17 @@ else
   BOOTSTRAP="127.0.0.1:${DTM_KAFKA_PORT:-9092}"
 fi
 
-# 3. The service, all roles.
+# 3. The service, all roles; a key for subscription secrets generated once for this clone unless one is given.
 mkdir -p "$ROOT/target"
+if [[ -z "${DTM_ALERTS_SECRET_KEYS:-}" ]]; then
+  KEY_FILE="$ROOT/target/dtm-alerts-secret-keys"
+  if [[ ! -s "$KEY_FILE" ]]; then
+    (umask 077 && echo "local:$(head -c 32 /dev/urandom | base64)" >"$KEY_FILE")
+    say "generated a key for subscription secrets into target/dtm-alerts-secret-keys"
+  fi
+  DTM_ALERTS_SECRET_KEYS="$(cat "$KEY_FILE")"
+  export DTM_ALERTS_SECRET_KEYS
+fi
 say "starting the service on 127.0.0.1:$HTTP_PORT (log: target/dtm.log)"
 KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" DTM_HTTP_PORT="$HTTP_PORT" DTM_DEMO="$DEMO" DTM_SESSION_TIMEOUT_MS=10000 \
   DTM_STATE_DIR="${DTM_STATE_DIR:-$ROOT/target/kafka-streams-state}" \
