@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes deploy/.env for Docker Compose (read by `docker compose` for ${...} in compose.yaml; not in git): an API
-# key with every role for you and the demo publisher, and its salted hash, which is all the service gets.
+# key with every role for you and the demo publisher, its salted hash (all the service gets of it), and the key
+# that encrypts subscription secrets.
 #
 # Usage: deploy/compose/credentials.sh   (once; keep deploy/.env to yourself)
 set -euo pipefail
@@ -15,6 +16,7 @@ salt="$(hex 16)"
 (umask 077; cat >"$OUT" <<ENV
 DTM_API_KEY=$key
 DTM_API_KEY_HASH=sha256:$salt:$(printf '%s:%s' "$salt" "$key" | sha256sum | cut -d' ' -f1)
+DTM_ALERTS_SECRET_KEYS=compose:$(head -c 32 /dev/urandom | base64)
 ENV
 )
 echo "wrote deploy/.env; your API key (every role): $key"

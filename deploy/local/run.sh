@@ -12,6 +12,8 @@
 #   DTM_STATE_DIR            Kafka Streams state directory (default target/kafka-streams-state)
 #   DTM_API_KEY              the API key of the local stack (every role); without it one is generated at the first
 #                            start and kept in target/local-api-key
+#   DTM_ALERTS_SECRET_KEYS   keys that encrypt subscription secrets (default: one generated once into
+#                            target/dtm-alerts-secret-keys and kept there)
 # Broker data and stream state live under target/, so a fresh clone starts empty.
 set -euo pipefail
 
@@ -23,7 +25,7 @@ DEMO=true
 case "${1:-}" in
   "") ;;
   --no-demo) DEMO=false ;;
-  -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
   *) echo "usage: deploy/local/run.sh [--no-demo]" >&2; exit 2 ;;
 esac
 
@@ -67,7 +69,8 @@ else
   BOOTSTRAP="127.0.0.1:${DTM_KAFKA_PORT:-9092}"
 fi
 
-# 3. Credentials: one API key with every role, given to the service as a salted hash (never in clear).
+# 3. Credentials: one API key with every role, given to the service as a salted hash (never in clear), and a key
+#    that encrypts subscription secrets; both generated once for this clone unless given.
 mkdir -p "$ROOT/target"
 KEY_FILE="$ROOT/target/local-api-key"
 if [[ -z "${DTM_API_KEY:-}" ]]; then
@@ -80,6 +83,15 @@ fi
 export DTM_API_KEY
 SALT="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 KEY_HASH="sha256:$SALT:$(printf '%s:%s' "$SALT" "$DTM_API_KEY" | sha256sum | cut -d' ' -f1)"
+if [[ -z "${DTM_ALERTS_SECRET_KEYS:-}" ]]; then
+  SECRET_KEY_FILE="$ROOT/target/dtm-alerts-secret-keys"
+  if [[ ! -s "$SECRET_KEY_FILE" ]]; then
+    (umask 077 && echo "local:$(head -c 32 /dev/urandom | base64)" >"$SECRET_KEY_FILE")
+    say "generated a key for subscription secrets into target/dtm-alerts-secret-keys"
+  fi
+  DTM_ALERTS_SECRET_KEYS="$(cat "$SECRET_KEY_FILE")"
+  export DTM_ALERTS_SECRET_KEYS
+fi
 
 # 4. The service, all roles.
 say "starting the service on 127.0.0.1:$HTTP_PORT (log: target/dtm.log)"

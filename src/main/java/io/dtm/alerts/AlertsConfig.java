@@ -20,6 +20,18 @@ public interface AlertsConfig {
     /** Hosts or addresses notification targets may use although they are loopback or private. */
     Optional<List<String>> targetAllowList();
 
+    /**
+     * The keys that encrypt subscription secrets on {@code dtm.subscriptions.v1} (AES-256-GCM), each
+     * {@code <id>:<base64 of 32 random bytes>} ({@code openssl rand -base64 32}); from a Secret, e.g. the
+     * environment variable {@code DTM_ALERTS_SECRET_KEYS}. Secrets are never stored in clear: without a key the
+     * alerts role refuses to start and other instances refuse subscriptions with a secret. Old keys stay listed
+     * after a rotation so that the records they encrypted can still be read.
+     */
+    Optional<List<String>> secretKeys();
+
+    /** The id of the key in {@link #secretKeys()} that encrypts new secrets; the first listed when absent. */
+    Optional<String> secretKeyId();
+
     /** Delivery of notifications to subscribers. */
     DeliveryConfig delivery();
 
@@ -52,6 +64,13 @@ public interface AlertsConfig {
          */
         @WithDefault("PT1M")
         Duration alertmanagerResend();
+
+        /**
+         * Threads that prepare and start delivery attempts (name resolution, signing) for every subscription;
+         * waits between retries and HTTP exchanges hold none, so a few serve many subscriptions.
+         */
+        @WithDefault("4")
+        int workers();
 
         /** This service's URL as subscribers should see it ({@code externalURL}, {@code generatorURL}). */
         @WithDefault("http://127.0.0.1:8080")

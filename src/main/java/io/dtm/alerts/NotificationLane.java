@@ -3,93 +3,102 @@ package io.dtm.alerts;
 import io.dtm.events.AlertTransition;
 import io.dtm.metrics.NotificationMetrics;
 import io.dtm.streams.JsonSerde;
-import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Topics;
 import io.smallrye.faulttolerance.api.TypedGuard;
+import jakarta.enterprise.util.TypeLiteral;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * The deliveries of one subscription: a consumer of {@code dtm.alerts.v1} in a group of its own that sends each
- * firing and resolved transition the subscription wants, in order, retrying with exponential backoff and jitter,
- * and dead-letters it to {@code dtm.notifications.dlq.v1} after the last retry. The offset is committed only
- * once a notification is delivered or dead-lettered, so a restart resumes with the one in flight (the only
- * repeat, with the same idempotency key). A new subscription starts with the transitions of its creation time.
- * Runs on a thread of its own: a slow receiver delays only its own subscription.
+ * The deliveries of one subscription, fed by the {@link NotificationDispatcher}: a bounded queue of the firing and
+ * resolved transitions it wants, sent one at a time in order, retried with exponential backoff and jitter
+ * (SmallRye Fault Tolerance, asynchronous: a wait holds no thread), and dead-lettered to
+ * {@code dtm.notifications.dlq.v1} after the last retry. It has no thread of its own: each attempt runs on the
+ * shared bounded worker pool and the HTTP exchange is asynchronous, so a slow receiver delays only its own lane.
+ * Per partition it keeps the next offset to consider and the position to commit: the offset after the last
+ * record delivered, dead-lettered or not wanted, with nothing earlier still pending.
  */
-final class NotificationLane implements Runnable {
+final class NotificationLane {
 
     private static final Logger LOG = Logger.getLogger(NotificationLane.class);
 
+    /** Notifications queued per subscription at most; a lane that is full is fed again from Kafka later. */
+    static final int CAPACITY = 64;
+
+    /** A notification to send: the record it comes from and the epoch of its partition's state. */
+    private record Item(TopicPartition tp, long offset, long epoch, AlertTransition transition) {
+    }
+
+    /** A lane's attempts end when it is stopped; this aborts the retries. */
+    private static final class Stopped extends Exception {
+        Stopped() {
+            super("lane stopped", null, false, false);
+        }
+    }
+
+    private enum Outcome { DELIVERED, DEAD_LETTERED, STOPPED }
+
     private final Subscription subscription;
-    private final Map<String, Object> consumerConfig;
-    private final String topic;
     private final NotificationSender sender;
     private final Producer<String, byte[]> deadLetters;
     private final NotificationMetrics metrics;
-    private final TypedGuard<Void> retry;
+    private final Executor workers;
+    private final TypedGuard<CompletionStage<Void>> retry;
+    private final Deque<Item> queue = new ArrayDeque<>();
+    private final Map<TopicPartition, Long> next = new HashMap<>();
+    private final Map<TopicPartition, Long> done = new HashMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final Map<TopicPartition, Integer> pending = new HashMap<>();
+    private final Map<TopicPartition, Long> epochs = new HashMap<>();
+    private long epoch;
+    private boolean busy;
     private volatile boolean running = true;
-    private volatile Consumer<String, byte[]> consumer;
-    private volatile Thread thread;
 
-    NotificationLane(Subscription subscription, KafkaConnection kafka, String topic, NotificationSender sender,
-            Producer<String, byte[]> deadLetters, NotificationMetrics metrics, AlertsConfig.DeliveryConfig config) {
+    NotificationLane(Subscription subscription, NotificationSender sender, Producer<String, byte[]> deadLetters,
+            NotificationMetrics metrics, Executor workers, AlertsConfig.DeliveryConfig config) {
         this.subscription = subscription;
-        this.topic = topic;
         this.sender = sender;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
-        long perAttempt = config.timeout().toMillis() + config.maxBackoff().toMillis() + config.jitter().toMillis();
-        long budget = (config.maxRetries() + 1L) * perAttempt;
-        this.consumerConfig = kafka.with(
-                ConsumerConfig.GROUP_ID_CONFIG, groupId(subscription),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20,
-                // a notification may take every retry; the group must not drop this member meanwhile
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, budget + 60_000));
+        this.workers = workers;
+        long perAttempt = config.timeout().toMillis() * 2 + config.maxBackoff().toMillis()
+                + config.jitter().toMillis();
         String channel = subscription.channel();
-        this.retry = TypedGuard.create(Void.class)
+        this.retry = TypedGuard.create(new TypeLiteral<CompletionStage<Void>>() { })
                 .withRetry()
                 .maxRetries(config.maxRetries())
                 .delay(config.initialBackoff().toMillis(), ChronoUnit.MILLIS)
                 .jitter(config.jitter().toMillis(), ChronoUnit.MILLIS)
-                .maxDuration(budget, ChronoUnit.MILLIS)
-                .abortOn(NotificationSender.Refused.class)
+                .maxDuration((config.maxRetries() + 1L) * perAttempt, ChronoUnit.MILLIS)
+                .abortOn(java.util.List.of(NotificationSender.Refused.class, Stopped.class))
                 .beforeRetry(failure -> metrics.count(channel, "failed"))
                 .withExponentialBackoff().factor(2).maxDelay(config.maxBackoff().toMillis(), ChronoUnit.MILLIS).done()
                 .done()
+                .withThreadOffload(true)
+                .withThreadOffloadExecutor(workers) // name resolution and signing: on the bounded pool
                 .build();
     }
 
-    /** The consumer group of a subscription: new for every creation, so a re-created one starts afresh. */
+    /** The consumer group that keeps a subscription's positions: new for every creation, so a re-created one starts afresh. */
     static String groupId(Subscription s) {
         return "dtm-notify-" + s.id() + "-" + (s.createdAt() == null ? 0 : s.createdAt());
     }
@@ -98,106 +107,177 @@ final class NotificationLane implements Runnable {
         return subscription;
     }
 
-    /** Starts the lane on a thread of its own. */
-    NotificationLane start() {
-        thread = new Thread(this, "dtm-notify-" + subscription.id());
-        thread.setDaemon(true);
-        thread.start();
-        return this;
-    }
-
-    /** Stops the lane; a notification in flight is not committed and is sent again by the next lane. */
-    void stop() throws InterruptedException {
-        running = false;
-        Consumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        Thread t = thread;
-        if (t != null) {
-            t.join(TimeUnit.SECONDS.toMillis(2));
-            if (t.isAlive()) { // waiting between two attempts
-                t.interrupt();
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            }
+    /** Starts (or starts again) reading {@code tp} at {@code position}; {@code committed} when it is the stored one. */
+    synchronized void start(TopicPartition tp, long position, boolean alreadyCommitted) {
+        release(tp);
+        next.put(tp, position);
+        done.put(tp, position);
+        pending.put(tp, 0);
+        epochs.put(tp, ++epoch);
+        if (alreadyCommitted) {
+            committed.put(tp, position);
         }
     }
 
-    @Override
-    public void run() {
-        while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
-                consumer = c;
-                c.subscribe(List.of(topic), new StartAtCreation(c));
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        if (!handle(r)) {
-                            return;
-                        }
-                        c.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()),
-                                new OffsetAndMetadata(r.offset() + 1)));
-                    }
-                }
-            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+    /** Forgets the partitions (revoked): their queued notifications are dropped, the one in flight is not. */
+    synchronized void release(Collection<TopicPartition> tps) {
+        tps.forEach(this::release);
+    }
+
+    private void release(TopicPartition tp) {
+        Item inFlight = busy ? queue.peekFirst() : null;
+        queue.removeIf(i -> i.tp().equals(tp) && i != inFlight);
+        next.remove(tp);
+        done.remove(tp);
+        committed.remove(tp);
+        pending.remove(tp);
+        epochs.remove(tp);
+    }
+
+    /** The next offset of {@code tp} this lane has to consider, or null when it does not read it. */
+    synchronized Long next(TopicPartition tp) {
+        return next.get(tp);
+    }
+
+    /** Whether the lane has room enough to be fed again from an earlier offset (half its queue is free). */
+    synchronized boolean canCatchUp() {
+        return queue.size() <= CAPACITY / 2;
+    }
+
+    /**
+     * Considers the record at {@code offset} of {@code tp} ({@code t} null when it is no notification): queued
+     * when wanted and there is room, passed when not wanted; left for later when the queue is full.
+     */
+    void consider(TopicPartition tp, long offset, AlertTransition t) {
+        synchronized (this) {
+            Long n = next.get(tp);
+            if (n == null || offset < n || !running) {
                 return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warnf("notifications of subscription %s: %s; resuming from the last delivered one",
-                        subscription.id(), e.getMessage());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
             }
+            if (t == null || !subscription.wants(t.severity(), Notifications.labels(t))) {
+                next.put(tp, offset + 1);
+                if (pending.get(tp) == 0) {
+                    done.put(tp, offset + 1);
+                }
+                return;
+            }
+            if (queue.size() >= CAPACITY) {
+                return; // behind: the dispatcher reads this offset again once the lane has room
+            }
+            queue.addLast(new Item(tp, offset, epochs.get(tp), t));
+            pending.merge(tp, 1, Integer::sum);
+            next.put(tp, offset + 1);
         }
+        pump();
     }
 
-    /** Delivers or dead-letters one record; false when the lane is stopping (the record stays uncommitted). */
-    private boolean handle(ConsumerRecord<String, byte[]> r) {
-        AlertTransition t;
+    /** The positions that changed since they were last committed. */
+    synchronized Map<TopicPartition, OffsetAndMetadata> toCommit() {
+        Map<TopicPartition, OffsetAndMetadata> changed = new HashMap<>();
+        done.forEach((tp, position) -> {
+            if (!position.equals(committed.get(tp))) {
+                changed.put(tp, new OffsetAndMetadata(position));
+            }
+        });
+        return changed;
+    }
+
+    /** Records that {@code positions} were committed. */
+    synchronized void committed(Map<TopicPartition, OffsetAndMetadata> positions) {
+        positions.forEach((tp, o) -> {
+            if (done.containsKey(tp)) {
+                committed.put(tp, o.offset());
+            }
+        });
+    }
+
+    /** Queued notifications (for tests and the dispatcher). */
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    /** Stops the lane: nothing more is sent; a notification in flight ends at its next attempt, uncommitted. */
+    void stop() {
+        running = false;
+    }
+
+    /** Sends the head of the queue unless one is in flight. */
+    private void pump() {
+        Item item;
+        synchronized (this) {
+            if (busy || !running || queue.isEmpty()) {
+                return;
+            }
+            busy = true;
+            item = queue.peekFirst();
+        }
+        CompletionStage<Outcome> outcome;
         try {
-            t = JsonSerde.MAPPER.readValue(r.value(), AlertTransition.class);
-        } catch (Exception e) {
-            LOG.warnf("unreadable record at %s-%d@%d skipped: %s", r.topic(), r.partition(), r.offset(),
-                    e.getMessage());
-            return true;
+            outcome = deliver(item);
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
         }
-        if (t == null || !(t.status().equals("firing") || t.status().equals("resolved"))
-                || !subscription.wants(t.severity(), Notifications.labels(t))) {
-            return true;
+        outcome.whenComplete((o, failure) -> {
+            if (failure != null) {
+                LOG.errorf(failure, "notification of subscription %s: unexpected failure", subscription.id());
+            }
+            finished(item, o == Outcome.DELIVERED || o == Outcome.DEAD_LETTERED);
+        });
+    }
+
+    private void finished(Item item, boolean advance) {
+        synchronized (this) {
+            busy = false;
+            if (queue.peekFirst() == item) {
+                queue.pollFirst();
+            }
+            if (advance && Long.valueOf(item.epoch()).equals(epochs.get(item.tp()))) {
+                int left = pending.merge(item.tp(), -1, Integer::sum);
+                long position = left == 0 ? next.get(item.tp()) : item.offset() + 1;
+                done.merge(item.tp(), position, Math::max);
+            }
         }
+        pump();
+    }
+
+    /** Delivers one notification with its retries, or dead-letters it; STOPPED when the lane stopped meanwhile. */
+    private CompletionStage<Outcome> deliver(Item item) {
+        AlertTransition t = item.transition();
         String key = Notifications.idempotencyKey(t, subscription.id());
         AtomicInteger attempts = new AtomicInteger();
-        try {
-            retry.call(() -> {
-                attempts.incrementAndGet();
-                sender.send(subscription, t, key);
-                return null;
-            });
-            metrics.count(subscription.channel(), "delivered");
-            return true;
-        } catch (Exception e) {
-            if (!running || Thread.currentThread().isInterrupted() || e instanceof InterruptedException) {
-                Thread.interrupted(); // stopping: let the consumer close cleanly
-                return false;
+        return retry.get(() -> {
+            if (!running) {
+                return CompletableFuture.failedFuture(new Stopped());
             }
-            deadLetter(t, key, attempts.get(), e);
-            metrics.count(subscription.channel(), "dead-lettered");
-            return true;
-        }
+            attempts.incrementAndGet();
+            try {
+                return sender.send(subscription, t, key);
+            } catch (Exception e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }).handle((ok, failure) -> failure).thenCompose(failure -> {
+            if (failure == null) {
+                metrics.count(subscription.channel(), "delivered");
+                return CompletableFuture.completedFuture(Outcome.DELIVERED);
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (!running || cause instanceof Stopped) {
+                return CompletableFuture.completedFuture(Outcome.STOPPED);
+            }
+            return deadLetter(t, key, attempts.get(), cause);
+        });
     }
 
-    private void deadLetter(AlertTransition t, String key, int attempts, Exception failure) {
-        String error = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    private CompletionStage<Outcome> deadLetter(AlertTransition t, String key, int attempts, Throwable failure) {
+        String error = UrlRedaction.redactIn(failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getMessage());
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("idempotencyKey", key);
         value.put("subscription", subscription.id());
         value.put("channel", subscription.channel());
-        value.put("target", subscription.target());
+        value.put("target", "kafka".equals(subscription.channel()) ? subscription.target()
+                : UrlRedaction.redact(subscription.target()));
         value.put("attempts", attempts);
         value.put("error", error);
         value.put("failedAt", Instant.now().toString());
@@ -206,53 +286,45 @@ final class NotificationLane implements Runnable {
         headers.add("dtm.error.reason", "delivery-failed".getBytes(StandardCharsets.UTF_8));
         headers.add("dtm.error.detail", error.getBytes(StandardCharsets.UTF_8));
         headers.add(Notifications.IDEMPOTENCY_HEADER, key.getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> record;
         try {
-            deadLetters.send(new ProducerRecord<>(Topics.NOTIFICATIONS_DLQ.name(), null, key,
-                    JsonSerde.MAPPER.writeValueAsBytes(value), headers)).get(30, TimeUnit.SECONDS);
+            record = new ProducerRecord<>(Topics.NOTIFICATIONS_DLQ.name(), null, key,
+                    JsonSerde.MAPPER.writeValueAsBytes(value), headers);
         } catch (Exception e) {
-            // not committed: the lane starts again from this notification
-            throw new IllegalStateException("cannot write to " + Topics.NOTIFICATIONS_DLQ.name() + ": "
-                    + e.getMessage(), e);
+            return CompletableFuture.failedFuture(e);
         }
-        LOG.warnf("notification %s of subscription %s dead-lettered after %d attempt(s): %s", key,
-                subscription.id(), attempts, error);
+        CompletableFuture<Outcome> written = new CompletableFuture<>();
+        write(record, written);
+        return written.thenApply(outcome -> {
+            if (outcome == Outcome.DEAD_LETTERED) {
+                metrics.count(subscription.channel(), "dead-lettered");
+                LOG.warnf("notification %s of subscription %s dead-lettered after %d attempt(s): %s", key,
+                        subscription.id(), attempts, error);
+            }
+            return outcome;
+        });
     }
 
-    /** Partitions without a committed offset start at the subscription's creation time. */
-    private final class StartAtCreation implements ConsumerRebalanceListener {
-
-        private final Consumer<String, byte[]> c;
-
-        StartAtCreation(Consumer<String, byte[]> c) {
-            this.c = c;
+    /** Writes a dead letter, again every second while Kafka refuses it (the notification stays first meanwhile). */
+    private void write(ProducerRecord<String, byte[]> record, CompletableFuture<Outcome> written) {
+        if (!running) {
+            written.complete(Outcome.STOPPED);
+            return;
         }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Map<TopicPartition, OffsetAndMetadata> committed = c.committed(new HashSet<>(partitions));
-            Map<TopicPartition, Long> fresh = new HashMap<>();
-            for (TopicPartition tp : partitions) {
-                if (committed.get(tp) == null) {
-                    fresh.put(tp, subscription.createdAt() == null ? Long.MAX_VALUE : subscription.createdAt());
-                }
-            }
-            if (fresh.isEmpty()) {
-                return;
-            }
-            Map<TopicPartition, OffsetAndTimestamp> at = c.offsetsForTimes(fresh);
-            for (TopicPartition tp : fresh.keySet()) {
-                OffsetAndTimestamp o = at.get(tp);
-                if (o == null) { // nothing since its creation yet: from the end as of now (not lazily, later)
-                    c.seek(tp, c.endOffsets(List.of(tp)).get(tp));
+        try {
+            deadLetters.send(record, (metadata, e) -> {
+                if (e == null) {
+                    written.complete(Outcome.DEAD_LETTERED);
                 } else {
-                    c.seek(tp, o.offset());
+                    LOG.warnf("cannot write to %s (%s); trying again", Topics.NOTIFICATIONS_DLQ.name(),
+                            e.getMessage());
+                    CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, workers)
+                            .execute(() -> write(record, written));
                 }
-            }
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // offsets are committed record by record
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot write to %s (%s); trying again", Topics.NOTIFICATIONS_DLQ.name(), e.getMessage());
+            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, workers).execute(() -> write(record, written));
         }
     }
 }

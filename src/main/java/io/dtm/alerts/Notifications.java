@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ public final class Notifications {
     public static final String SIGNATURE_HEADER = "X-DTM-Signature";
     /** The idempotency header: the same for every delivery attempt of one notification. */
     public static final String IDEMPOTENCY_HEADER = "X-DTM-Idempotency-Key";
+    /** How far a signature's timestamp may be from the receiver's clock by default: older ones are replays. */
+    public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
     private Notifications() {
     }
@@ -37,11 +40,14 @@ public final class Notifications {
 
     /**
      * The Alertmanager webhook payload (version 4) of one transition, with {@code truncatedAlerts} 0 and a
-     * {@code dtm} block carrying the provenance.
+     * {@code dtm} block carrying the provenance, the transition id and the idempotency key, so that the signature
+     * covers both (a receiver can trust the key it deduplicates by).
      *
-     * @param externalUrl the service's base URL, for {@code externalURL} and {@code generatorURL}
+     * @param idempotencyKey the notification's key, as in {@link #IDEMPOTENCY_HEADER}
+     * @param externalUrl    the service's base URL, for {@code externalURL} and {@code generatorURL}
      */
-    public static Map<String, Object> webhookPayload(AlertTransition t, String receiver, String externalUrl) {
+    public static Map<String, Object> webhookPayload(AlertTransition t, String receiver, String idempotencyKey,
+            String externalUrl) {
         Map<String, String> labels = labels(t);
         boolean resolved = t.status().equals("resolved");
         Map<String, Object> alert = new LinkedHashMap<>();
@@ -61,6 +67,7 @@ public final class Notifications {
         payload.put("alerts", List.of(alert));
         Map<String, Object> dtm = new LinkedHashMap<>();
         dtm.put("transition", t.id());
+        dtm.put("idempotencyKey", idempotencyKey);
         dtm.put("from", t.from());
         dtm.put("to", t.status());
         dtm.put("value", t.value());
@@ -152,8 +159,20 @@ public final class Notifications {
         }
     }
 
-    /** Whether a received signature is valid for {@code body} and {@code secret} (constant-time comparison). */
+    /**
+     * Whether a received signature is valid for {@code body} and {@code secret} (constant-time comparison) and was
+     * made within {@link #DEFAULT_TOLERANCE} of now.
+     */
     public static boolean verify(String header, byte[] body, String secret) {
+        return verify(header, body, secret, Instant.now(), DEFAULT_TOLERANCE);
+    }
+
+    /**
+     * Whether a received signature is valid for {@code body} and {@code secret} (constant-time comparison) and its
+     * timestamp is within {@code tolerance} of {@code now}, either way: a delivery captured and sent again later
+     * is refused.
+     */
+    public static boolean verify(String header, byte[] body, String secret, Instant now, Duration tolerance) {
         if (header == null || !header.startsWith("t=") || !header.contains(",v1=")) {
             return false;
         }
@@ -161,6 +180,9 @@ public final class Notifications {
         try {
             t = Long.parseLong(header.substring(2, header.indexOf(',')));
         } catch (NumberFormatException e) {
+            return false;
+        }
+        if (Math.abs(now.getEpochSecond() - t) > tolerance.toSeconds()) {
             return false;
         }
         return MessageDigest.isEqual(signature(body, secret, t).getBytes(StandardCharsets.UTF_8),

@@ -11,14 +11,17 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.net.http.HttpClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,8 +30,9 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.jboss.logging.Logger;
 
 /**
- * Delivers alert notifications outside the stream threads (DESIGN §7): one {@link NotificationLane} per
- * subscription, kept in step with the subscriptions, and a periodic re-send of the alerts still firing to the
+ * Delivers alert notifications outside the stream threads (DESIGN §7): one {@link NotificationDispatcher} (one
+ * consumer, one thread) feeding a {@link NotificationLane} per subscription, whose attempts run on a bounded pool
+ * of {@code dtm.alerts.delivery.workers} threads, and a periodic re-send of the alerts still firing to the
  * Alertmanager subscriptions (with {@code endsAt} ahead). Runs on instances of the alerts role; registers
  * {@code dtm_notifications_total{channel,outcome}} at 0 there.
  */
@@ -43,20 +47,41 @@ public class Notifier {
     private final DtmConfig dtm;
     private final MeterRegistry registry;
     private final KafkaConnection kafka;
-    private final Map<String, NotificationLane> lanes = new ConcurrentHashMap<>();
+    private final Vertx vertx;
     private NotificationMetrics metrics;
     private KafkaProducer<String, byte[]> producer;
+    private Admin admin;
+    private HttpClient http;
     private NotificationSender sender;
     private ScheduledExecutorService scheduler;
+    private ExecutorService workers;
+    private NotificationDispatcher dispatcher;
 
     Notifier(SubscriptionStore subscriptions, AlertQueries alerts, AlertsConfig config, DtmConfig dtm,
-            MeterRegistry registry, KafkaConnection kafka) {
+            MeterRegistry registry, KafkaConnection kafka, Vertx vertx) {
         this.subscriptions = subscriptions;
         this.alerts = alerts;
         this.config = config;
         this.dtm = dtm;
         this.registry = registry;
         this.kafka = kafka;
+        this.vertx = vertx;
+    }
+
+    /** The HTTP client of deliveries: no redirects (one could lead past the guard), host names verified. */
+    static HttpClientOptions httpOptions(AlertsConfig.DeliveryConfig delivery) {
+        return new HttpClientOptions().setConnectTimeout((int) delivery.timeout().toMillis()).setVerifyHost(true)
+                .setMaxRedirects(0).setKeepAlive(true);
+    }
+
+    /** A pool of {@code size} daemon threads named {@code dtm-notify-worker-<n>}. */
+    static ExecutorService workers(int size) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(size, r -> {
+            Thread t = new Thread(r, "dtm-notify-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -70,17 +95,19 @@ public class Notifier {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) delivery.timeout().toMillis()),
                 new StringSerializer(), new ByteArraySerializer());
-        HttpClient http = HttpClient.newBuilder().connectTimeout(delivery.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER) // a redirect could lead past the target guard
-                .build();
+        http = vertx.createHttpClient(httpOptions(delivery));
         sender = new NotificationSender(http, producer, new TargetGuard(config.targetAllowList().orElse(List.of())),
                 delivery.timeout(), delivery.externalUrl(), delivery.alertmanagerResend().multipliedBy(4));
-        scheduler = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "dtm-notifier");
+        workers = workers(delivery.workers());
+        admin = Admin.create(kafka.with());
+        dispatcher = new NotificationDispatcher(Topics.ALERTS.name(), "dtm-notifier", kafka, admin,
+                subscriptions::all, s -> new NotificationLane(s, sender, producer, metrics, workers, delivery))
+                .start();
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dtm-notify-resend");
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(this::syncLanes, 0, 1, TimeUnit.SECONDS);
         long resend = delivery.alertmanagerResend().toMillis();
         scheduler.scheduleWithFixedDelay(this::resendFiring, resend, resend, TimeUnit.MILLISECONDS);
     }
@@ -91,31 +118,11 @@ public class Notifier {
         }
         scheduler.shutdownNow();
         scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        for (NotificationLane lane : lanes.values()) {
-            lane.stop();
-        }
+        dispatcher.stop();
+        workers.shutdownNow();
+        http.close();
+        admin.close(Duration.ofSeconds(5));
         producer.close(Duration.ofSeconds(5));
-    }
-
-    /** Starts a lane for every new or changed subscription and stops those of deleted ones. */
-    private void syncLanes() {
-        try {
-            Map<String, Subscription> wanted = new java.util.HashMap<>();
-            subscriptions.all().stream().filter(Subscription::delivered).forEach(s -> wanted.put(s.id(), s));
-            for (var it = lanes.entrySet().iterator(); it.hasNext();) {
-                var e = it.next();
-                if (!e.getValue().subscription().equals(wanted.get(e.getKey()))) {
-                    e.getValue().stop();
-                    it.remove();
-                }
-            }
-            wanted.forEach((id, s) -> lanes.computeIfAbsent(id, k -> new NotificationLane(s, kafka,
-                    Topics.ALERTS.name(), sender, producer, metrics, config.delivery()).start()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot update the notification lanes: %s", e.getMessage());
-        }
     }
 
     /** Pushes the alerts still firing on this instance again to every Alertmanager subscription that wants them. */
@@ -137,7 +144,7 @@ public class Notifier {
                     continue;
                 }
                 try {
-                    sender.send(s, t, Notifications.idempotencyKey(t, s.id()));
+                    sender.sendAndWait(s, t, Notifications.idempotencyKey(t, s.id()));
                     metrics.count(s.channel(), "delivered");
                 } catch (Exception e) {
                     metrics.count(s.channel(), "failed");

@@ -37,9 +37,13 @@ public record Subscription(String id, String channel, String target, List<String
         this(id, channel, target, severities, labels, secret, createdAt, null);
     }
 
-    /** The same subscription without its secret, as the API shows it. */
+    /**
+     * The same subscription without its secret and with the credentials of its target URL redacted
+     * ({@link UrlRedaction}), as the API shows it.
+     */
     public Subscription withoutSecret() {
-        return new Subscription(id, channel, target, severities, labels, null, createdAt, owner);
+        String shown = "kafka".equals(channel) ? target : UrlRedaction.redact(target);
+        return new Subscription(id, channel, shown, severities, labels, null, createdAt, owner);
     }
 
     /** Whether its notifications are sent by the service (webhook, Alertmanager or a Kafka topic of its own). */

@@ -64,8 +64,9 @@ public class SubscriptionsResource {
     @Operation(summary = "Creates or replaces a subscription",
             description = "Validated field by field (RFC 9457); webhook and Alertmanager targets that resolve to "
                     + "loopback, private or link-local addresses are refused unless dtm.alerts.target-allow-list "
-                    + "names them. The secret signs webhooks (X-DTM-Signature) and is never returned. The caller "
-                    + "becomes the owner of a new subscription; a subscriber may replace only its own.")
+                    + "names them. The secret signs webhooks (X-DTM-Signature), is stored encrypted and is never "
+                    + "returned; credentials in the target URL are shown redacted. The caller becomes the owner of "
+                    + "a new subscription; a subscriber may replace only its own.")
     public Response put(@PathParam("id") String id, Subscription body, @Context UriInfo uri) throws Exception {
         if (body == null) {
             return Problems.of(400, "invalid-subscription", "Invalid subscription", "a JSON body is required",
@@ -83,7 +84,12 @@ public class SubscriptionsResource {
             return Problems.invalid("invalid-subscription", "Invalid subscription", problems, uri.getPath());
         }
         boolean created = existing.isEmpty();
-        store.put(id, subscription);
+        try {
+            store.put(id, subscription);
+        } catch (SubscriptionStore.NoSecretKey e) {
+            return Problems.of(503, "secret-key-missing", "Secrets cannot be stored here", e.getMessage(),
+                    uri.getPath(), null);
+        }
         return Response.status(created ? 201 : 200).entity(subscription.withoutSecret()).build();
     }
 

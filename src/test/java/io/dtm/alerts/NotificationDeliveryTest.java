@@ -77,7 +77,7 @@ class NotificationDeliveryTest {
                 WebhookReceiver flaky = new WebhookReceiver(503, 503)) {
             subscribe(rule + "-ok", "webhook", ok.url() + "/hook", rule);
             subscribe(rule + "-flaky", "webhook", flaky.url() + "/hook", rule);
-            subscribe(rule + "-dead", "webhook", "http://127.0.0.1:" + closedPort() + "/hook", rule);
+            subscribe(rule + "-dead", "webhook", "http://127.0.0.1:" + closedPort() + "/hook?token=dead-t0k3n", rule);
             String copies = "team." + rule;
             createTopic(copies);
             subscribe(rule + "-kafka", "kafka", copies, rule);
@@ -90,6 +90,8 @@ class NotificationDeliveryTest {
             assertTrue(Notifications.verify(firing.header(Notifications.SIGNATURE_HEADER),
                     firing.body().getBytes(StandardCharsets.UTF_8), SECRET), "a valid X-DTM-Signature");
             JsonNode payload = JSON.readTree(firing.body());
+            assertEquals(firing.header(Notifications.IDEMPOTENCY_HEADER),
+                    payload.get("dtm").get("idempotencyKey").asText(), "the signed body carries the key");
             assertEquals("4", payload.get("version").asText());
             assertEquals("firing", payload.get("status").asText());
             assertEquals(rule + "-ok", payload.get("receiver").asText());
@@ -127,6 +129,10 @@ class NotificationDeliveryTest {
                 assertEquals(4, value.get("attempts").asInt());
                 assertEquals("firing", value.get("transition").get("status").asText());
                 assertNotNull(dead.headers().lastHeader("dtm.error.reason"));
+                assertTrue(value.get("target").asText().endsWith("/hook?token=***"), value.toString());
+                assertTrue(!new String(dead.value(), StandardCharsets.UTF_8).contains("dead-t0k3n")
+                        && !new String(dead.headers().lastHeader("dtm.error.detail").value(), StandardCharsets.UTF_8)
+                                .contains("dead-t0k3n"), "the target's token is redacted in the dead letter");
             }
 
             // the kafka channel: the dtm.alerts.v1 record itself on the subscriber's topic, with its key

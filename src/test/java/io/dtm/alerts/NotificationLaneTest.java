@@ -13,35 +13,44 @@ import io.dtm.support.WebhookReceiver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.http.HttpClient;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A lane against the real broker: stopped while its receiver is down (a restart), the next lane of the same
- * subscription resumes the pending notification with the same idempotency key, and once it is delivered a
- * further restart sends nothing again. (A Quarkus test: SmallRye Fault Tolerance's programmatic API needs its
- * runtime.)
+ * A subscription's lane behind a dispatcher against the real broker: stopped while its receiver is down (a
+ * restart), the next dispatcher resumes the pending notification with the same idempotency key, and once it is
+ * delivered a further restart sends nothing again. (A Quarkus test: SmallRye Fault Tolerance's programmatic API
+ * needs its runtime.)
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 class NotificationLaneTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final NotificationMetrics metrics = new NotificationMetrics(registry);
+    private final ExecutorService workers = Notifier.workers(2);
+    @Inject
+    Vertx vertx;
     private KafkaProducer<String, byte[]> producer;
+    private Admin admin;
     private String topic;
 
     @BeforeEach
@@ -52,11 +61,14 @@ class NotificationLaneTest {
         }
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
+        admin = Admin.create(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()));
     }
 
     @AfterEach
     void closeProducer() {
         producer.close();
+        admin.close();
+        workers.shutdownNow();
     }
 
     @Test
@@ -73,29 +85,37 @@ class NotificationLaneTest {
                     System.currentTimeMillis(), "urn:s", "e-1", "2025-01-01");
             producer.send(new ProducerRecord<>(topic, t.key(), JsonSerde.MAPPER.writeValueAsBytes(t))).get();
 
-            NotificationLane first = lane(s, 30).start();
+            NotificationDispatcher first = dispatcher(s, 30).start();
             receiver.await(r -> true, 2, Duration.ofSeconds(30));
             first.stop(); // a restart while the receiver is down
             receiver.clearQueuedStatuses(); // the receiver is back
 
-            NotificationLane second = lane(s, 30).start();
+            NotificationDispatcher second = dispatcher(s, 30).start();
             receiver.await(r -> r.answered() == 200, 1, Duration.ofSeconds(30));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> delivered() == 1.0);
+            Thread.sleep(300); // the lane records the delivery just after the count
             second.stop();
             Set<String> keys = receiver.requests().stream().map(r -> r.header(Notifications.IDEMPOTENCY_HEADER))
                     .collect(Collectors.toSet());
             assertEquals(Set.of(Notifications.idempotencyKey(t, s.id())), keys);
 
             int total = receiver.requests().size();
-            NotificationLane third = lane(s, 30).start();
+            NotificationDispatcher third = dispatcher(s, 30).start();
             Thread.sleep(3000);
             third.stop();
             assertEquals(total, receiver.requests().size(), "a delivered notification is not sent again");
-            assertTrue(registry.get("dtm.notifications").tags("channel", "webhook", "outcome", "delivered")
-                    .counter().count() == 1.0);
+            assertEquals(1.0, delivered());
+            var stored = admin.listConsumerGroupOffsets(NotificationLane.groupId(s)).partitionsToOffsetAndMetadata()
+                    .get();
+            assertEquals(1L, stored.get(new TopicPartition(topic, 0)).offset(), "the position is the subscription's");
         }
     }
 
-    private NotificationLane lane(Subscription s, int retries) {
+    private double delivered() {
+        return registry.get("dtm.notifications").tags("channel", "webhook", "outcome", "delivered").counter().count();
+    }
+
+    private NotificationDispatcher dispatcher(Subscription s, int retries) {
         AlertsConfig.DeliveryConfig config = new AlertsConfig.DeliveryConfig() {
             public int maxRetries() {
                 return retries;
@@ -121,13 +141,19 @@ class NotificationLaneTest {
                 return Duration.ofMinutes(1);
             }
 
+            public int workers() {
+                return 2;
+            }
+
             public String externalUrl() {
                 return "http://127.0.0.1:8080";
             }
         };
-        NotificationSender sender = new NotificationSender(HttpClient.newHttpClient(), producer,
-                new TargetGuard(List.of("127.0.0.1")), config.timeout(), config.externalUrl(), Duration.ofMinutes(4));
-        return new NotificationLane(s, KafkaConnection.of(KafkaBroker.bootstrapServers()), topic, sender, producer,
-                new NotificationMetrics(registry), config);
+        NotificationSender sender = new NotificationSender(vertx.createHttpClient(Notifier.httpOptions(config)),
+                producer, new TargetGuard(List.of("127.0.0.1")), config.timeout(), config.externalUrl(),
+                Duration.ofMinutes(4));
+        return new NotificationDispatcher(topic, "test-notifier-" + topic,
+                KafkaConnection.of(KafkaBroker.bootstrapServers()), admin, () -> List.of(s),
+                sub -> new NotificationLane(sub, sender, producer, metrics, workers, config));
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtm.events.AlertTransition;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,8 @@ class NotificationsTest {
 
     @Test
     void shouldBuildAnAlertmanagerVersion4PayloadWithTheProvenance() {
-        Map<String, Object> payload = Notifications.webhookPayload(transition("firing"), "team", "http://dtm:8080");
+        Map<String, Object> payload = Notifications.webhookPayload(transition("firing"), "team", "key-1",
+                "http://dtm:8080");
         assertEquals("4", payload.get("version"));
         assertEquals(0, payload.get("truncatedAlerts"));
         assertEquals("firing", payload.get("status"));
@@ -45,8 +48,11 @@ class NotificationsTest {
         Map<String, Object> dtm = (Map<String, Object>) payload.get("dtm");
         assertEquals(6.0, dtm.get("previousValue"));
         assertEquals(Map.of("source", "urn:test", "id", "dds-2023", "vintage", "2024-03-01"), dtm.get("event"));
+        assertEquals("t-1", dtm.get("transition"));
+        assertEquals("key-1", dtm.get("idempotencyKey"), "the signed body carries the idempotency key");
         assertEquals("0001-01-01T00:00:00Z", alert.get("endsAt"));
-        Map<String, Object> resolved = Notifications.webhookPayload(transition("resolved"), "team", "http://dtm:8080");
+        Map<String, Object> resolved = Notifications.webhookPayload(transition("resolved"), "team", "key-2",
+                "http://dtm:8080");
         assertEquals("resolved", resolved.get("status"));
     }
 
@@ -56,10 +62,31 @@ class NotificationsTest {
         String header = Notifications.signature(body, "s3cret", 1_700_000_000L);
         // HMAC-SHA256("s3cret", "1700000000.{\"a\":1}"), computed independently
         assertEquals("t=1700000000,v1=" + HmacReference.hex("s3cret", "1700000000.{\"a\":1}"), header);
-        assertTrue(Notifications.verify(header, body, "s3cret"));
-        assertFalse(Notifications.verify(header, body, "other"));
-        assertFalse(Notifications.verify(header, "{\"a\":2}".getBytes(StandardCharsets.UTF_8), "s3cret"));
-        assertFalse(Notifications.verify("garbage", body, "s3cret"));
+        Instant then = Instant.ofEpochSecond(1_700_000_010L);
+        Duration tolerance = Notifications.DEFAULT_TOLERANCE;
+        assertTrue(Notifications.verify(header, body, "s3cret", then, tolerance));
+        assertFalse(Notifications.verify(header, body, "other", then, tolerance));
+        assertFalse(Notifications.verify(header, "{\"a\":2}".getBytes(StandardCharsets.UTF_8), "s3cret", then,
+                tolerance));
+        assertFalse(Notifications.verify("garbage", body, "s3cret", then, tolerance));
+    }
+
+    @Test
+    void shouldRefuseASignatureWhoseTimestampIsOutsideTheTolerance() {
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        long signedAt = 1_700_000_000L;
+        String header = Notifications.signature(body, "s3cret", signedAt);
+        assertTrue(Notifications.verify(header, body, "s3cret", Instant.ofEpochSecond(signedAt + 300),
+                Duration.ofSeconds(300)));
+        assertFalse(Notifications.verify(header, body, "s3cret", Instant.ofEpochSecond(signedAt + 301),
+                Duration.ofSeconds(300)), "a captured delivery replayed later");
+        assertFalse(Notifications.verify(header, body, "s3cret", Instant.ofEpochSecond(signedAt - 301),
+                Duration.ofSeconds(300)), "a timestamp from the future");
+        assertTrue(Notifications.verify(header, body, "s3cret", Instant.ofEpochSecond(signedAt + 3000),
+                Duration.ofHours(1)), "the tolerance is a parameter");
+        assertFalse(Notifications.verify(header, body, "s3cret"), "the default tolerance is against the clock");
+        String fresh = Notifications.signature(body, "s3cret", Instant.now().getEpochSecond());
+        assertTrue(Notifications.verify(fresh, body, "s3cret"));
     }
 
     @Test

@@ -67,4 +67,13 @@ class SubscriptionTest {
         assertFalse(s.wants("warning", Map.of("reporter", "JPN")));
         assertNull(s.withoutSecret().secret());
     }
+
+    @Test
+    void shouldShowTheTargetWithoutItsCredentials() {
+        Subscription s = webhook("https://bot:pa55word@hooks.example/dtm?token=t0k3n", "0123456789abcdef");
+        assertEquals("https://***@hooks.example/dtm?token=***", s.withoutSecret().target());
+        assertEquals("https://bot:pa55word@hooks.example/dtm?token=t0k3n", s.target(), "delivery keeps the real URL");
+        Subscription copy = new Subscription("lake", "kafka", "team-a.alerts", List.of(), Map.of(), null, 0L);
+        assertEquals("team-a.alerts", copy.withoutSecret().target());
+    }
 }

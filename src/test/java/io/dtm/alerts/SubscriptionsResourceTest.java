@@ -1,28 +1,43 @@
 package io.dtm.alerts;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Topics;
+import io.dtm.support.KafkaBroker;
 import io.dtm.support.KafkaResource;
 import io.dtm.support.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** {@code /api/v1/subscriptions} against the real broker: the compacted topic is the system of record. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 class SubscriptionsResourceTest {
+
+    @Inject
+    SubscriptionStore store;
 
     private static final String WEBHOOK = """
             {"channel": "webhook", "target": "http://127.0.0.1:9/hook", "severities": ["warning"],
@@ -39,14 +54,87 @@ class SubscriptionsResourceTest {
         try (var topic = new TopicReader<>(Topics.SUBSCRIPTIONS.name(), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             var record = topic.await(r -> "team-a".equals(r.key()) && r.value() != null, Duration.ofSeconds(30));
-            assertTrue(new String(record.value(), StandardCharsets.UTF_8).contains("\"secret\""),
-                    "the system of record keeps the secret to sign with");
+            String raw = new String(record.value(), StandardCharsets.UTF_8);
+            assertFalse(raw.contains("0123456789abcdef"), "a reader of the topic sees no secret in clear: " + raw);
+            assertFalse(indexOf(record.value(), "0123456789abcdef-secret".getBytes(StandardCharsets.UTF_8)) >= 0);
+            assertTrue(raw.contains("\"sealedSecret\":{\"keyId\":\"test-1\""), raw);
         }
+        assertEquals("0123456789abcdef-secret", store.get("team-a").orElseThrow().secret(),
+                "the service decrypts the secret to sign with");
         given().contentType("application/json").body(WEBHOOK).put("/api/v1/subscriptions/team-a").then()
                 .statusCode(200);
         given().delete("/api/v1/subscriptions/team-a").then().statusCode(204);
         given().get("/api/v1/subscriptions/team-a").then().statusCode(404)
                 .contentType(containsString("application/problem+json"));
+    }
+
+    @Test
+    void shouldShowTheTargetWithItsCredentialsRedacted() {
+        given().contentType("application/json").body("""
+                {"channel": "webhook", "target": "http://bot:pa55@127.0.0.1:9/hook?token=t0k3n&team=a",
+                 "secret": "0123456789abcdef-secret"}""").put("/api/v1/subscriptions/team-r").then()
+                .statusCode(201).body("target", equalTo("http://***@127.0.0.1:9/hook?token=***&team=***"));
+        given().get("/api/v1/subscriptions/team-r").then().statusCode(200)
+                .body("target", equalTo("http://***@127.0.0.1:9/hook?token=***&team=***"))
+                .body(not(containsString("t0k3n"))).body(not(containsString("pa55")));
+        given().get("/api/v1/subscriptions").then().statusCode(200).body(not(containsString("t0k3n")));
+        assertEquals("http://bot:pa55@127.0.0.1:9/hook?token=t0k3n&team=a",
+                store.get("team-r").orElseThrow().target(), "delivery uses the real URL");
+    }
+
+    @Test
+    void shouldSkipAndCountRecordsWhoseSecretDoesNotDecryptAndReadThoseOfARotatedKey() throws Exception {
+        SecretCipher old = SecretCipher.fromConfig(ConfigProvider.getConfig().getValues("dtm.alerts.secret-keys",
+                String.class), Optional.of("test-old")).orElseThrow();
+        SecretCipher.Sealed rotated = old.seal("sealed-with-the-old-key", "team-rotated");
+        SecretCipher.Sealed moved = old.seal("sealed-for-another-record", "team-other");
+        SecretCipher.Sealed unknown = new SecretCipher.Sealed("gone", rotated.nonce(), rotated.ciphertext());
+        double unknownBefore = skipped("unknown-key");
+        double undecryptableBefore = skipped("undecryptable");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                KafkaBroker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), "team-unknown", raw("team-unknown",
+                    unknown))).get();
+            producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), "team-moved", raw("team-moved", moved)))
+                    .get();
+            producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), "team-rotated", raw("team-rotated",
+                    rotated))).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.get("team-rotated").isPresent());
+        assertEquals("sealed-with-the-old-key", store.get("team-rotated").get().secret());
+        given().get("/api/v1/subscriptions/team-unknown").then().statusCode(404);
+        given().get("/api/v1/subscriptions/team-moved").then().statusCode(404);
+        assertEquals(unknownBefore + 1, skipped("unknown-key"), 0.0);
+        assertEquals(undecryptableBefore + 1, skipped("undecryptable"), 0.0);
+        // the reader is still alive: a later write shows
+        given().contentType("application/json").body(WEBHOOK).put("/api/v1/subscriptions/team-later").then()
+                .statusCode(201);
+        given().get("/api/v1/subscriptions/team-later").then().statusCode(200);
+    }
+
+    private static String raw(String id, SecretCipher.Sealed sealed) throws Exception {
+        return JsonSerde.MAPPER.writeValueAsString(Map.of("id", id, "channel", "webhook", "target",
+                "http://127.0.0.1:9/hook", "createdAt", 1L, "sealedSecret", sealed));
+    }
+
+    private static double skipped(String reason) {
+        String line = given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> l.startsWith("dtm_subscriptions_skipped_total{reason=\"" + reason + "\"}"))
+                .findFirst().orElseThrow(() -> new AssertionError("no dtm_subscriptions_skipped_total for " + reason));
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
