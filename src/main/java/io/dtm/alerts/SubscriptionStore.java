@@ -1,6 +1,7 @@
 package io.dtm.alerts;
 
 import io.dtm.streams.CompactedTopicView;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Topics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,9 +22,9 @@ public class SubscriptionStore {
 
     private final CompactedTopicView<Subscription> view;
 
-    SubscriptionStore(KafkaConnection kafka) {
+    SubscriptionStore(KafkaConnection kafka, DeadLetters deadLetters) {
         this.view = new CompactedTopicView<>(Topics.SUBSCRIPTIONS.name(), Subscription.class, kafka,
-                (id, s) -> { });
+                (id, s) -> { }, deadLetters);
     }
 
     void onStart(@Observes StartupEvent event) {
