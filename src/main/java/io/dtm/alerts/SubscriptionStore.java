@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * The subscriptions, kept in the compacted topic {@code dtm.subscriptions.v1} (the system of record) and read
  * back into memory from its beginning, so that every instance sees every subscription. A write is applied to
- * this instance's view as soon as Kafka acknowledges it.
+ * this instance's view as soon as Kafka acknowledges it. A record that is not a subscription is left out and
+ * dead-lettered.
  */
 @ApplicationScoped
 public class SubscriptionStore {
@@ -24,7 +25,15 @@ public class SubscriptionStore {
 
     SubscriptionStore(KafkaConnection kafka, DeadLetters deadLetters) {
         this.view = new CompactedTopicView<>(Topics.SUBSCRIPTIONS.name(), Subscription.class, kafka,
-                (id, s) -> { }, deadLetters);
+                SubscriptionStore::check, deadLetters);
+    }
+
+    /** Refuses a record read from the topic that is not a subscription of its key with a known channel. */
+    private static void check(String id, Subscription subscription) {
+        if (subscription != null && (!id.equals(subscription.id()) || !subscription.delivered())) {
+            throw new IllegalArgumentException("not a subscription: " + (id.equals(subscription.id())
+                    ? "unknown channel " + subscription.channel() : "its id is " + subscription.id()));
+        }
     }
 
     void onStart(@Observes StartupEvent event) {
