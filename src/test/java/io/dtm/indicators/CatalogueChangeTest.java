@@ -231,7 +231,7 @@ class CatalogueChangeTest {
         registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
         Optional<SharedStreams.Winners> winners = withIngest
-                ? Optional.of(IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
+                ? Optional.of(IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
                         Stores::persistentKeyValueStore))
                 : Optional.empty();
         IndicatorsTopology.build(builder, winners, catalogue, KafkaConnection.of(KafkaBroker.bootstrapServers()),
