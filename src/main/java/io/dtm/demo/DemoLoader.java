@@ -2,6 +2,7 @@ package io.dtm.demo;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.dtm.ingest.IngestService;
+import io.dtm.ingest.EventTooLargeException;
 import io.dtm.ingest.KafkaUnavailableException;
 import io.dtm.streams.TopicInitializer;
 import io.quarkus.runtime.StartupEvent;
@@ -48,7 +49,7 @@ public class DemoLoader {
                     LOG.infof("demo data: %d events published", count);
                 }
             });
-        } catch (KafkaUnavailableException e) {
+        } catch (KafkaUnavailableException | EventTooLargeException e) {
             LOG.errorf("demo data not loaded: %s", e.getMessage()); // retried inside load(); not reached in practice
         }
     }
@@ -58,7 +59,7 @@ public class DemoLoader {
     @Retry(maxRetries = 60, delay = 1, delayUnit = ChronoUnit.SECONDS, jitter = 200,
             retryOn = KafkaUnavailableException.class)
     @ExponentialBackoff(maxDelay = 10, maxDelayUnit = ChronoUnit.SECONDS)
-    public CompletionStage<Integer> load() throws KafkaUnavailableException {
+    public CompletionStage<Integer> load() throws KafkaUnavailableException, EventTooLargeException {
         if (!topics.done()) {
             throw new KafkaUnavailableException("the service's topics are not created yet", null);
         }
