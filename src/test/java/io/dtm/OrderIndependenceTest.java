@@ -17,6 +17,7 @@ import io.dtm.streams.Topics;
 import io.dtm.support.KafkaBroker;
 import io.dtm.support.KafkaResource;
 import io.dtm.support.PipelineDriver;
+import io.dtm.support.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ class OrderIndependenceTest {
             consumer.subscribe(List.of(Topics.INDICATORS.name()));
             Map<String, IndicatorValue> compacted = new TreeMap<>();
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> {
+                TopicReader.poll(consumer, Duration.ofMillis(300)).forEach(r -> {
                     if (r.value() == null) {
                         compacted.remove(r.key());
                     } else {

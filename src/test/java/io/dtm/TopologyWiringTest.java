@@ -31,7 +31,7 @@ class TopologyWiringTest {
     /** Ingest and indicators in one application, as the service wires them. */
     private StreamsBuilder bothRoles() {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators-ingest");
-        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
+        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
                 Stores::inMemoryKeyValueStore);
         IndicatorsTopology.build(builder, Optional.of(winners), catalogue, null, metrics, gauges,
                 Stores::inMemoryKeyValueStore);
@@ -82,7 +82,7 @@ class TopologyWiringTest {
     @Test
     void shouldDeduplicateAndResolveVintagesBehindOneRepartition() {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-ingest");
-        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
+        IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
                 Stores::inMemoryKeyValueStore);
 
         assertEquals(Set.of("ingest-vintage-repartition"), repartitions(sourceTopics(builder)));

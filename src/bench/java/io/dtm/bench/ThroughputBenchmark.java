@@ -573,7 +573,7 @@ public final class ThroughputBenchmark {
         MeterRegistry registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
-        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), PARTITIONS,
+        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, PARTITIONS,
                 Stores::persistentKeyValueStore);
         AtomicLong passed = new AtomicLong();
         if (writeOn) {
@@ -622,7 +622,7 @@ public final class ThroughputBenchmark {
         IndicatorGauges gauges = new IndicatorGauges(registry, 30, 10_000);
         Catalogue.KINDS.forEach(metrics::registerIndicatorKind);
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
-        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), PARTITIONS,
+        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, PARTITIONS,
                 Stores::persistentKeyValueStore);
         IndicatorsTopology.build(builder, Optional.of(winners), catalogue, KafkaConnection.of(bootstrap), metrics, gauges,
                 Stores::persistentKeyValueStore);

@@ -2,6 +2,7 @@ package io.dtm.alerts;
 
 import io.dtm.metrics.AlertGauges;
 import io.dtm.streams.CompactedTopicView;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.Role;
@@ -23,7 +24,7 @@ import org.jboss.logging.Logger;
 /**
  * The alert rules, kept in the compacted topic {@code dtm.alert-rules.v1} (the system of record) and read back
  * into memory on every alerts instance. The default rules of {@code dtm.alerts.rules} are written once, when the
- * topic has never held a rule. A record that is not a valid rule is left out with a warning. Registers
+ * topic has never held a rule. A record that is not a valid rule is left out and dead-lettered. Registers
  * {@code dtm_alerts_firing{rule,severity}} at 0 for every rule.
  */
 @ApplicationScoped
@@ -41,12 +42,12 @@ public class AlertRuleBook {
     private Thread seeder;
 
     AlertRuleBook(AlertsConfig config, DtmConfig dtm, MeterRegistry registry,
-            KafkaConnection kafka) {
+            KafkaConnection kafka, DeadLetters deadLetters) {
         this.config = config;
         this.dtm = dtm;
         this.gauges = new AlertGauges(registry);
         this.view = new CompactedTopicView<>(Topics.ALERT_RULES.name(), AlertRule.class, kafka,
-                this::apply);
+                this::apply, deadLetters);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -94,9 +95,8 @@ public class AlertRuleBook {
             next.remove(id);
             gauges.remove(id);
         } else if (!id.equals(rule.id()) || !rule.problems().isEmpty()) {
-            LOG.warnf("alert rule %s on %s left out: %s", id, Topics.ALERT_RULES.name(),
-                    id.equals(rule.id()) ? rule.problems() : "its id is " + rule.id());
-            return;
+            throw new IllegalArgumentException("not a valid rule: " + (id.equals(rule.id()) ? rule.problems()
+                    : "its id is " + rule.id()));
         } else {
             next.put(id, rule);
             gauges.register(id, rule.severity());

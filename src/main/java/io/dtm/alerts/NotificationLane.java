@@ -2,6 +2,7 @@ package io.dtm.alerts;
 
 import io.dtm.events.AlertTransition;
 import io.dtm.metrics.NotificationMetrics;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Topics;
 import io.smallrye.faulttolerance.api.TypedGuard;
@@ -283,8 +284,8 @@ final class NotificationLane {
         value.put("failedAt", Instant.now().toString());
         value.put("transition", t);
         RecordHeaders headers = new RecordHeaders();
-        headers.add("dtm.error.reason", "delivery-failed".getBytes(StandardCharsets.UTF_8));
-        headers.add("dtm.error.detail", error.getBytes(StandardCharsets.UTF_8));
+        headers.add(DeadLetters.REASON_HEADER, "delivery-failed".getBytes(StandardCharsets.UTF_8));
+        headers.add(DeadLetters.DETAIL_HEADER, error.getBytes(StandardCharsets.UTF_8));
         headers.add(Notifications.IDEMPOTENCY_HEADER, key.getBytes(StandardCharsets.UTF_8));
         ProducerRecord<String, byte[]> record;
         try {

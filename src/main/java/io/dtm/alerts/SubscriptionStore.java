@@ -6,6 +6,7 @@ import io.dtm.metrics.SubscriptionMetrics;
 import io.dtm.streams.CompactedTopicView;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.JsonSerde;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Role;
 import io.dtm.streams.Topics;
@@ -27,6 +28,7 @@ import org.jboss.logging.Logger;
  * this instance's view as soon as Kafka acknowledges it. Secrets are stored encrypted ({@link SecretCipher}, the
  * subscription id as associated data) in a {@code sealedSecret} field, never in clear; a record whose secret
  * cannot be decrypted is left out with a warning and counted ({@code dtm_subscriptions_skipped_total{reason}}).
+ * A record that is not a subscription of its key with a known channel is left out and dead-lettered.
  */
 @ApplicationScoped
 public class SubscriptionStore {
@@ -47,11 +49,13 @@ public class SubscriptionStore {
     private final SubscriptionMetrics metrics;
     private final DtmConfig dtm;
 
-    SubscriptionStore(KafkaConnection kafka, AlertsConfig config, DtmConfig dtm, MeterRegistry registry) {
+    SubscriptionStore(KafkaConnection kafka, AlertsConfig config, DtmConfig dtm, MeterRegistry registry,
+            DeadLetters deadLetters) {
         this.cipher = SecretCipher.fromConfig(config.secretKeys().orElse(List.of()), config.secretKeyId());
         this.metrics = new SubscriptionMetrics(registry);
         this.dtm = dtm;
-        this.view = new CompactedTopicView<>(Topics.SUBSCRIPTIONS.name(), ObjectNode.class, kafka, this::read);
+        this.view = new CompactedTopicView<>(Topics.SUBSCRIPTIONS.name(), ObjectNode.class, kafka, this::read,
+                deadLetters);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -112,8 +116,7 @@ public class SubscriptionStore {
                     e.getMessage());
         } catch (Exception e) {
             byId.remove(id);
-            LOG.warnf("unreadable subscription %s on %s left out: %s", id, Topics.SUBSCRIPTIONS.name(),
-                    e.getMessage());
+            throw new IllegalArgumentException("not a subscription: " + e.getMessage(), e);
         }
     }
 
@@ -130,6 +133,11 @@ public class SubscriptionStore {
             LOG.warnf("subscription %s was stored with its secret in clear (before encryption); write it again "
                     + "to encrypt it", id);
         }
-        return JsonSerde.MAPPER.treeToValue(node, Subscription.class);
+        Subscription subscription = JsonSerde.MAPPER.treeToValue(node, Subscription.class);
+        if (!id.equals(subscription.id()) || !subscription.delivered()) {
+            throw new IllegalArgumentException(id.equals(subscription.id())
+                    ? "unknown channel " + subscription.channel() : "its id is " + subscription.id());
+        }
+        return subscription;
     }
 }

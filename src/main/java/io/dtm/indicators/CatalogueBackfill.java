@@ -14,14 +14,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
 
 /**
  * Reads {@code dtm.observations.v1} from the beginning to its end and hands over the placements of the given
- * catalogue entries whose group lives on one partition: how a new or changed entry computes its history.
+ * catalogue entries whose group lives on one partition: how a new or changed entry computes its history. A record
+ * that is not an observation is left out (the stream that reads the topic dead-letters it).
  */
 final class CatalogueBackfill {
 
+    private static final Logger LOG = Logger.getLogger(CatalogueBackfill.class);
     private static final Duration POLL = Duration.ofMillis(500);
 
     private CatalogueBackfill() {
@@ -36,8 +41,10 @@ final class CatalogueBackfill {
         Map<String, Object> config = kafka.with(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         int applied = 0;
-        try (KafkaConsumer<String, Observation> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                Topics.OBSERVATIONS.valueSerde().deserializer())) {
+        Deserializer<Observation> observations = Topics.OBSERVATIONS.valueSerde().deserializer();
+        int unreadable = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             int groupPartitions = consumer.partitionsFor(groupTopic).size();
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(Topics.OBSERVATIONS.name())) {
@@ -47,20 +54,31 @@ final class CatalogueBackfill {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, Observation> record : consumer.poll(POLL)) {
-                    if (record.value() == null) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    Observation observation;
+                    try {
+                        observation = observations.deserialize(record.topic(), record.value());
+                    } catch (RuntimeException e) {
+                        unreadable++; // dead-lettered by the stream that reads the topic
+                        continue;
+                    }
+                    if (observation == null) {
                         continue;
                     }
                     for (Map.Entry<String, IndicatorKind> entry : entries.entrySet()) {
-                        for (IndicatorKind.Placement p : entry.getValue().place(record.value())) {
+                        for (IndicatorKind.Placement p : entry.getValue().place(observation)) {
                             if (SeriesPartitioner.partitionOfStringKey(p.group(), groupPartitions) == partition) {
-                                apply.accept(p.group(), GroupInput.of(entry.getKey(), p, record.value()));
+                                apply.accept(p.group(), GroupInput.of(entry.getKey(), p, observation));
                                 applied++;
                             }
                         }
                     }
                 }
             }
+        }
+        if (unreadable > 0) {
+            LOG.warnf("%d unreadable record(s) of %s left out of the back-fill", unreadable,
+                    Topics.OBSERVATIONS.name());
         }
         return applied;
     }

@@ -32,6 +32,11 @@ public final class EventDecoder {
     public static final String CONTENT_TYPE = "content-type";
     /** Content type of a structured-mode event. */
     public static final String STRUCTURED = JsonFormat.CONTENT_TYPE;
+    /**
+     * The longest {@code id}, {@code source} and {@code type} accepted: an event's ids are kept in the vintage store
+     * (a bounded number per period), which must stay far below Kafka's record limit.
+     */
+    static final int MAX_ATTRIBUTE_LENGTH = 512;
     private static final String CE_PREFIX = "ce_";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The CloudEvents SDK's JSON format as a Jackson module: reads a structured event from the tree parsed once. */
@@ -220,6 +225,11 @@ public final class EventDecoder {
         }
         if (value == null || value.isBlank()) {
             errors.add(FieldError.attribute(name, "is required and must be a non-empty string"));
+            return null;
+        }
+        if (value.length() > MAX_ATTRIBUTE_LENGTH) {
+            errors.add(FieldError.attribute(name, "must be at most " + MAX_ATTRIBUTE_LENGTH + " characters, was "
+                    + value.length()));
             return null;
         }
         return value;

@@ -53,7 +53,8 @@ public class EventsResource {
     @RequestBody(description = "CloudEvents 1.0, JSON")
     @APIResponse(responseCode = "202", description = "All events accepted and published")
     @APIResponse(responseCode = "400", description = "Invalid events (RFC 9457 problem naming every bad field)")
-    @APIResponse(responseCode = "413", description = "Body larger than dtm.ingest.max-body-bytes")
+    @APIResponse(responseCode = "413", description = "Body larger than dtm.ingest.max-body-bytes, or an event too "
+            + "large for a Kafka record")
     @APIResponse(responseCode = "503", description = "Kafka unavailable; retry after the Retry-After seconds")
     public Response publish(InputStream body, @Context HttpHeaders headers) throws IOException {
         if (!dtm.runs(Role.INGEST)) {
@@ -79,6 +80,9 @@ public class EventsResource {
             return Response.fromResponse(problem(503, "kafka-unavailable", "Kafka unavailable",
                     "the events were not published: " + e.getMessage(), List.of()))
                     .header(HttpHeaders.RETRY_AFTER, config.retryAfterSeconds()).build();
+        } catch (EventTooLargeException e) {
+            return problem(413, "event-too-large", "Event too large", "nothing was published: " + e.getMessage()
+                    + "; send smaller events", List.of());
         }
         if (!outcome.ok()) {
             return problem(400, "invalid-event", "Invalid event", outcome.rejected() + " of " + outcome.events()

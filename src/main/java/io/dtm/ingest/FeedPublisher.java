@@ -11,17 +11,26 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes HTTP-accepted events to their feed topics and HTTP rejects to the dead-letter topic: one Kafka
- * transaction per request (idempotent, acks=all), so a batch lands whole or not at all.
+ * transaction per request (idempotent, acks=all), so a batch lands whole or not at all. A record too large for
+ * Kafka is refused before anything is sent.
  */
 @ApplicationScoped
 public class FeedPublisher {
 
     private static final Logger LOG = Logger.getLogger(FeedPublisher.class);
+    /** The producer's {@code max.request.size}: Kafka's default, which a topic's default limit also takes. */
+    static final int MAX_REQUEST_SIZE = (int) ProducerConfig.configDef().defaultValues()
+            .get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
 
     private final KafkaConnection kafka;
     private final String bootstrapServers;
@@ -34,8 +43,22 @@ public class FeedPublisher {
         this.timeout = config.publishTimeout();
     }
 
-    /** Sends every record in one transaction, or none. */
-    public synchronized void publish(List<ProducerRecord<byte[], byte[]>> records) throws KafkaUnavailableException {
+    /**
+     * Sends every record in one transaction, or none.
+     *
+     * @throws EventTooLargeException when a record is larger than the producer's {@code max.request.size} (checked
+     *                                before anything is sent) or than the topic takes
+     */
+    public synchronized void publish(List<ProducerRecord<byte[], byte[]>> records)
+            throws KafkaUnavailableException, EventTooLargeException {
+        for (int i = 0; i < records.size(); i++) {
+            int size = recordSize(records.get(i));
+            if (size > MAX_REQUEST_SIZE) {
+                throw new EventTooLargeException("record " + (i + 1) + " of " + records.size() + " would be " + size
+                        + " bytes on " + records.get(i).topic() + ", more than the " + MAX_REQUEST_SIZE
+                        + " bytes of a Kafka record (max.request.size)", null);
+            }
+        }
         try {
             Producer<byte[], byte[]> p = producer();
             p.beginTransaction();
@@ -44,9 +67,27 @@ public class FeedPublisher {
         } catch (KafkaException | IllegalStateException e) {
             LOG.warnf("publishing %d record(s) to %s failed: %s", records.size(), bootstrapServers, e.getMessage());
             discardProducer();
+            if (causedByTooLarge(e)) {
+                throw new EventTooLargeException("Kafka refused a record as too large: " + e.getMessage(), e);
+            }
             throw new KafkaUnavailableException("Kafka at " + bootstrapServers + " did not take the events: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The size the producer gives a record when it checks it against {@code max.request.size}. */
+    static int recordSize(ProducerRecord<byte[], byte[]> record) {
+        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
+                record.key(), record.value(), record.headers().toArray());
+    }
+
+    private static boolean causedByTooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Producer<byte[], byte[]> producer() {
@@ -59,6 +100,7 @@ public class FeedPublisher {
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, millis,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis * 2,
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_SIZE,
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
             try {

@@ -16,6 +16,14 @@ public interface IngestConfig {
     @WithDefault("P30D")
     Duration dedupRetention();
 
+    /**
+     * How many event ids are remembered per (series, period), at least 1: beyond it the one first seen earliest is
+     * forgotten, and a late repeat of it is taken for a new, stale event that changes nothing. Keeps every record
+     * of the vintage store and its changelog small.
+     */
+    @WithDefault("64")
+    int dedupMaxIds();
+
     /** How often remembered event ids older than the retention are purged (wall-clock). */
     @WithDefault("PT1H")
     Duration dedupPurgeInterval();

@@ -67,7 +67,8 @@ public class IngestService {
      *
      * @param headers request headers with lower-case names
      */
-    public Outcome submit(String contentType, Map<String, String> headers, byte[] body) throws KafkaUnavailableException {
+    public Outcome submit(String contentType, Map<String, String> headers, byte[] body)
+            throws KafkaUnavailableException, EventTooLargeException {
         List<Item> items = new ArrayList<>();
         String media = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (media.equals(BATCH)) {
@@ -129,7 +130,7 @@ public class IngestService {
         }
         try {
             publisher.publish(deadLetters);
-        } catch (KafkaUnavailableException e) {
+        } catch (KafkaUnavailableException | EventTooLargeException e) {
             LOG.warnf("%d rejected HTTP event(s) could not be copied to %s: %s", items.size(), Topics.DLQ.name(),
                     e.getMessage());
         }

@@ -70,13 +70,14 @@ public class IngestTopology implements SubTopology {
     /** Adds the sub-topology and offers the winning observations to the parts added after it. */
     @Override
     public void addTo(StreamsBuilder builder, SharedStreams shared) {
-        shared.offerWinners(build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(), partitions,
-                Stores::persistentKeyValueStore));
+        shared.offerWinners(build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(),
+                config.dedupMaxIds(), partitions, Stores::persistentKeyValueStore));
     }
 
     /**
      * Adds the sub-topology to {@code builder}.
      *
+     * @param maxEventIds how many event ids a (series, period) remembers at most ({@link VintageCell})
      * @param partitions the partitions of the feed topics ({@code dtm.topics.partitions}), which the repartition to
      *                   the series' partition gets too
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
@@ -84,7 +85,8 @@ public class IngestTopology implements SubTopology {
      *         partitioned by series, with the vintage store that holds them
      */
     public static SharedStreams.Winners build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
-            Duration purgeInterval, int partitions, Function<String, KeyValueBytesStoreSupplier> stores) {
+            Duration purgeInterval, int maxEventIds, int partitions,
+            Function<String, KeyValueBytesStoreSupplier> stores) {
         ObservationSerde observationSerde = new ObservationSerde();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(VINTAGE_STORE), Serdes.String(), new VintageCellSerde()));
@@ -114,7 +116,7 @@ public class IngestTopology implements SubTopology {
                 .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName(VINTAGE_TOPIC)
                         .withStreamPartitioner(new SeriesPartitioner<>()).withNumberOfPartitions(partitions));
         KStream<String, Observation> winners = here.merge(moved, Named.as("ingest-merge-by-series"))
-                .process(() -> new VintageProcessor(metrics, dedupRetention, purgeInterval),
+                .process(() -> new VintageProcessor(metrics, dedupRetention, purgeInterval, maxEventIds),
                         Named.as("ingest-resolve-vintage"), VINTAGE_STORE);
         winners.to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
         return new SharedStreams.Winners(winners, VINTAGE_STORE, cell -> ((VintageCell) cell).winner());

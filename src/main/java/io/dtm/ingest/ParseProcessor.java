@@ -4,11 +4,10 @@ import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.events.RejectReason;
 import io.dtm.metrics.DtmMetrics;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.SeriesPartitioner;
 import java.util.List;
 import java.util.Map;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,13 +24,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * every event on its series' partition when its topic has as many partitions.
  */
 final class ParseProcessor implements Processor<byte[], byte[], byte[], ParseProcessor.Parsed> {
-
-    /** Dead-letter header: the reject reason label. */
-    static final String REASON_HEADER = "dtm.error.reason";
-    /** Dead-letter header: every bad attribute and field, on one line. */
-    static final String DETAIL_HEADER = "dtm.error.detail";
-    /** Dead-letter header: the topic the record was read from ({@code http} for HTTP requests). */
-    static final String SOURCE_TOPIC_HEADER = "dtm.source.topic";
 
     /**
      * A parsed record: either an {@code observation} (valid) with its {@code key} ({@code series|period}) and
@@ -98,11 +90,6 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], ParsePro
 
     /** The original headers plus the {@code dtm.error.*} and {@code dtm.source.topic} headers. */
     static Headers deadLetterHeaders(Headers original, EventDecoder.Rejected rejected, String sourceTopic) {
-        Headers headers = new RecordHeaders(original == null ? new Header[0] : original.toArray());
-        headers.remove(REASON_HEADER).remove(DETAIL_HEADER).remove(SOURCE_TOPIC_HEADER);
-        headers.add(REASON_HEADER, rejected.reason().label().getBytes(StandardCharsets.UTF_8));
-        headers.add(DETAIL_HEADER, rejected.detail().getBytes(StandardCharsets.UTF_8));
-        headers.add(SOURCE_TOPIC_HEADER, sourceTopic.getBytes(StandardCharsets.UTF_8));
-        return headers;
+        return DeadLetters.headers(original, rejected.reason().label(), rejected.detail(), sourceTopic);
     }
 }

@@ -19,20 +19,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * seen (counted as a duplicate) and counts the others as accepted; then keeps the winning observation — the latest
  * vintage, ties to the greater (source, id), whatever the arrival order — and forwards only a new winner. A winner
  * replacing an earlier one counts as revised; a loser counts as stale and changes nothing but the events seen.
- * Event ids are remembered for the configured retention, purged on a wall-clock punctuation.
+ * Event ids are remembered for the configured retention, purged on a wall-clock punctuation, and a cell remembers
+ * a bounded number of them (the latest first seen; see {@link VintageCell}).
  */
 final class VintageProcessor implements Processor<String, Observation, String, Observation> {
 
     private final DtmMetrics metrics;
     private final Duration retention;
     private final Duration purgeInterval;
+    private final int maxEvents;
     private ProcessorContext<String, Observation> context;
     private KeyValueStore<String, VintageCell> cells;
 
-    VintageProcessor(DtmMetrics metrics, Duration retention, Duration purgeInterval) {
+    /** @param maxEvents how many event ids a cell remembers at most ({@link VintageCell}) */
+    VintageProcessor(DtmMetrics metrics, Duration retention, Duration purgeInterval, int maxEvents) {
         this.metrics = metrics;
         this.retention = retention;
         this.purgeInterval = purgeInterval;
+        this.maxEvents = maxEvents;
     }
 
     @Override
@@ -60,11 +64,11 @@ final class VintageProcessor implements Processor<String, Observation, String, O
         }
         if (!incoming.supersedes(cell.winner())) {
             metrics.stale(incoming.feed());
-            cells.put(record.key(), cell.with(event, now, cell.winner()));
+            cells.put(record.key(), cell.with(event, now, cell.winner(), maxEvents));
             return;
         }
         metrics.revised(incoming.feed());
-        cells.put(record.key(), cell.with(event, now, incoming));
+        cells.put(record.key(), cell.with(event, now, incoming, maxEvents));
         context.forward(record);
     }
 

@@ -24,6 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>{@code dtm_observations_stale_total{feed}}: observations of an equal or older vintage, which change nothing</li>
  * <li>{@code dtm_indicator_updates_total{indicator}}: indicator values computed, by kind</li>
  * <li>{@code dtm_model_rows_skipped_total{model,reason}}: panel rows not built (a value ≤ 0 under a log)</li>
+ * <li>{@code dtm_records_dead_lettered_total{topic,reason}}: records of a topic the service reads that could not be
+ * read ({@code deserialization}), processed ({@code processing}) or written ({@code production}, where
+ * {@code topic} is the topic written to) and went to the dead-letter topic instead; registered at 0 for every
+ * topic the service reads</li>
  * <li>{@code dtm_event_to_indicator_seconds}: histogram of the time from an event's publication to the indicator
  * values it caused</li>
  * </ul>
@@ -102,6 +106,16 @@ public class DtmMetrics {
                 "model", model, "reason", "non-positive");
     }
 
+    /** Counts a record of {@code topic} dead-lettered for {@code reason}. */
+    public void deadLettered(String topic, String reason) {
+        deadLetteredCounter(topic, reason).increment();
+    }
+
+    /** Registers {@code dtm_records_dead_lettered_total{topic,reason}} at 0. */
+    public void registerDeadLettered(String topic, String reason) {
+        deadLetteredCounter(topic, reason);
+    }
+
     /** Registers {@code dtm_indicator_updates_total{indicator=kind}} at 0. */
     public void registerIndicatorKind(String kind) {
         indicatorCounter(kind);
@@ -131,6 +145,11 @@ public class DtmMetrics {
     private Counter rejectedCounter(String feed, RejectReason reason) {
         return counter("dtm.events.rejected", "Events sent to the dead-letter topic", "feed", feed,
                 "reason", reason.label());
+    }
+
+    private Counter deadLetteredCounter(String topic, String reason) {
+        return counter("dtm.records.dead.lettered", "Records that could not be read, processed or written and went "
+                + "to the dead-letter topic", "topic", topic, "reason", reason);
     }
 
     private Counter indicatorCounter(String kind) {

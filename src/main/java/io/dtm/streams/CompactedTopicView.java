@@ -1,6 +1,7 @@
 package io.dtm.streams;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -21,14 +22,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
  * An in-memory view of a compacted topic of JSON values by key (a system of record such as the subscriptions or
  * the alert rules): a background consumer reads it from its beginning, so every instance sees every key; a write
- * waits for Kafka's acknowledgement and then shows in this instance's view at once; a tombstone deletes.
+ * waits for Kafka's acknowledgement and then shows in this instance's view at once; a tombstone deletes. A record
+ * that cannot be read (reason {@code deserialization}) or that {@code onChange} refuses by throwing (reason
+ * {@code processing}) is left out of the view and dead-lettered; the reader goes on.
  */
 public final class CompactedTopicView<V> {
 
@@ -38,23 +40,27 @@ public final class CompactedTopicView<V> {
     private final Class<V> type;
     private final KafkaConnection kafka;
     private final BiConsumer<String, V> onChange;
+    private final DeadLetters deadLetters;
     private final Map<String, V> byKey = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean everWritten;
     private volatile boolean running = true;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
     private Thread reader;
 
     /**
-     * @param onChange called with each key and its new value ({@code null} when deleted), from the reader thread
-     *                 or the writing thread
+     * @param onChange    called with each key and its new value ({@code null} when deleted), from the reader thread
+     *                    or the writing thread; throws to refuse a value read from the topic
+     * @param deadLetters where records that cannot be read or are refused go
      */
-    public CompactedTopicView(String topic, Class<V> type, KafkaConnection kafka, BiConsumer<String, V> onChange) {
+    public CompactedTopicView(String topic, Class<V> type, KafkaConnection kafka, BiConsumer<String, V> onChange,
+            DeadLetters deadLetters) {
         this.topic = topic;
         this.type = type;
         this.kafka = kafka;
         this.onChange = onChange;
+        this.deadLetters = deadLetters;
     }
 
     public void start() {
@@ -65,7 +71,7 @@ public final class CompactedTopicView<V> {
 
     public void stop() throws InterruptedException {
         running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
+        KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
@@ -118,31 +124,62 @@ public final class CompactedTopicView<V> {
         return producer;
     }
 
+    /** Applies a value this instance wrote (already validated by its writer). */
     private void apply(String key, byte[] bytes) {
-        if (key == null) {
+        try {
+            change(key, bytes == null ? null : JsonSerde.MAPPER.readValue(bytes, type));
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("record %s written to %s left out: %s", key, topic, e.getMessage());
+        }
+    }
+
+    /** Applies a record read from the topic; one that cannot be read or is refused is dead-lettered. */
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            deadLetters.send(topic, DeadLetters.Reason.DESERIALIZATION, "a record without a key at " + where(record),
+                    null, record.value(), record.headers());
             return;
         }
-        if (bytes == null) {
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        V value;
+        try {
+            value = record.value() == null ? null : JsonSerde.MAPPER.readValue(record.value(), type);
+        } catch (IOException | RuntimeException e) {
+            deadLetters.send(topic, DeadLetters.Reason.DESERIALIZATION, "cannot read " + type.getSimpleName() + " "
+                    + key + " at " + where(record) + ": " + DeadLetters.describe(e), record.key(), record.value(),
+                    record.headers());
+            return;
+        }
+        try {
+            change(key, value);
+        } catch (RuntimeException e) {
+            deadLetters.send(topic, DeadLetters.Reason.PROCESSING, type.getSimpleName() + " " + key + " at "
+                    + where(record) + " left out: " + DeadLetters.describe(e), record.key(), record.value(),
+                    record.headers());
+        }
+    }
+
+    private void change(String key, V value) {
+        if (value == null) {
             byKey.remove(key);
             onChange.accept(key, null);
             return;
         }
-        try {
-            V value = JsonSerde.MAPPER.readValue(bytes, type);
-            byKey.put(key, value);
-            onChange.accept(key, value);
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf("unreadable record %s on %s left out: %s", key, topic, e.getMessage());
-        }
+        onChange.accept(key, value);
+        byKey.put(key, value);
+    }
+
+    private static String where(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     private void read() {
         while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.with(
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(kafka.with(
                     ConsumerConfig.GROUP_ID_CONFIG, "dtm-view-" + topic + "-" + UUID.randomUUID(),
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
                 consumer = c;
                 List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
@@ -155,8 +192,8 @@ public final class CompactedTopicView<V> {
                 Map<TopicPartition, Long> end = c.endOffsets(partitions);
                 everWritten = end.values().stream().anyMatch(o -> o > 0);
                 while (running) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        apply(r.key(), r.value());
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                        apply(r);
                     }
                     if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> c.position(p) >= end.get(p))) {
                         caughtUp.countDown();

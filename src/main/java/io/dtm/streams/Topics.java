@@ -67,6 +67,14 @@ public final class Topics {
         return List.of(TRADE, COMPUTE, POLICY, MACRO);
     }
 
+    /**
+     * Every topic the service reads (by Kafka Streams or by a consumer of its own), internal topics aside: the
+     * feeds, observations, indicators, model snapshots, alert rules and subscriptions.
+     */
+    public static List<Topic<?, ?>> read() {
+        return List.of(TRADE, COMPUTE, POLICY, MACRO, OBSERVATIONS, INDICATORS, MODEL, ALERT_RULES, SUBSCRIPTIONS);
+    }
+
     private static Topic<byte[], byte[]> feedTopic(String name) {
         return new Topic<>(name, Serdes.ByteArray(), Serdes.ByteArray());
     }

@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Produces the one topology of this instance from the sub-topologies of the roles it runs, added in role order
- * (ingest first), each given the {@link SharedStreams} of the parts before it.
+ * (ingest first), each given the {@link SharedStreams} of the parts before it. The exception handlers of
+ * {@code application.properties} dead-letter what it cannot read, process or write ({@link DeadLetters}).
  */
 @ApplicationScoped
 public class TopologyProducer {
@@ -25,17 +26,24 @@ public class TopologyProducer {
     private final DtmConfig config;
     private final Instance<SubTopology> parts;
     private final String applicationId;
+    private final DeadLetters deadLetters;
 
     TopologyProducer(DtmConfig config, Instance<SubTopology> parts,
-            @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId) {
+            @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId,
+            DeadLetters deadLetters) {
         this.config = config;
         this.parts = parts;
         this.applicationId = applicationId;
+        this.deadLetters = deadLetters;
     }
 
-    /** Dependent scope on purpose: Kafka Streams reads the topology's fields, which a client proxy would hide. */
+    /**
+     * Dependent scope on purpose: Kafka Streams reads the topology's fields, which a client proxy would hide. Installs
+     * the dead letters of the exception handlers first, so that they are there before Kafka Streams is created.
+     */
     @Produces
     Topology topology() {
+        DeadLetters.install(applicationId, deadLetters);
         StreamsBuilder builder = newBuilder(applicationId);
         SharedStreams shared = new SharedStreams();
         parts.stream()

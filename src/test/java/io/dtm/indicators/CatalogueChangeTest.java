@@ -17,7 +17,12 @@ import io.dtm.streams.SharedStreams;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.dtm.streams.KafkaConnection;
+import io.dtm.streams.DeadLetterDeserializationHandler;
+import io.dtm.streams.DeadLetterProcessingHandler;
+import io.dtm.streams.DeadLetterProductionHandler;
+import io.dtm.streams.DeadLetters;
 import io.dtm.support.KafkaBroker;
+import io.dtm.support.TopicReader;
 import io.dtm.support.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -38,6 +43,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -225,7 +231,7 @@ class CatalogueChangeTest {
         registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
         Optional<SharedStreams.Winners> winners = withIngest
-                ? Optional.of(IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
+                ? Optional.of(IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
                         Stores::persistentKeyValueStore))
                 : Optional.empty();
         IndicatorsTopology.build(builder, winners, catalogue, KafkaConnection.of(KafkaBroker.bootstrapServers()),
@@ -241,6 +247,12 @@ class CatalogueChangeTest {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
         props.put(StreamsConfig.consumerPrefix("internal.leave.group.on.close"), true);
+        // the service's exception handlers: other tests write bad records to the topics this reads
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class);
+        DeadLetters.install(appId, new DeadLetters(new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer()), metrics));
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
         streams.start();
         return streams;
@@ -321,7 +333,7 @@ class CatalogueChangeTest {
         }
 
         void poll() {
-            consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+            TopicReader.poll(consumer, Duration.ofMillis(200)).forEach(r -> {
                 latest.put(r.key(), r.value());
                 records.merge(r.key(), 1, Integer::sum);
             });

@@ -448,6 +448,22 @@ class EventDecoderTest {
         assertEquals(EnumSet.allOf(RejectReason.class), covered);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"id", "source"})
+    void shouldRejectAnIdOrSourceLongerThanTheLimitInBothModes(String attribute) {
+        String tooLong = "urn:x:" + "a".repeat(EventDecoder.MAX_ATTRIBUTE_LENGTH);
+        Event event = event(Feed.TRADE).attr(attribute, tooLong);
+        for (EventDecoder.Decoded decoded : List.of(event.decodeStructured(Feed.TRADE), event.decodeBinary(Feed.TRADE))) {
+            EventDecoder.Rejected rejected = rejected(decoded);
+            assertEquals(RejectReason.INVALID_ATTRIBUTE, rejected.reason());
+            assertTrue(rejected.detail().contains(attribute) && rejected.detail().contains("at most 512"),
+                    rejected::detail);
+        }
+        String longest = "urn:x:" + "a".repeat(EventDecoder.MAX_ATTRIBUTE_LENGTH - 6);
+        assertInstanceOf(EventDecoder.Accepted.class, event(Feed.TRADE).attr(attribute, longest)
+                .decodeStructured(Feed.TRADE));
+    }
+
     // ---------------------------------------------------------------- malformed
 
     @Test

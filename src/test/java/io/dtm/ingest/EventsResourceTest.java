@@ -156,6 +156,27 @@ class EventsResourceTest {
     }
 
     @Test
+    void shouldAnswer413NotA503ToAnEventWithinTheBodyLimitThatNoKafkaRecordCanHold() {
+        // a valid event padded with JSON whitespace up to the body limit: with its key and headers, more than a
+        // Kafka record takes
+        String event = good("padded", "2021").toString();
+        String padded = event.substring(0, event.length() - 1)
+                + " ".repeat(1_048_576 - event.getBytes(StandardCharsets.UTF_8).length) + "}";
+        assertEquals(1_048_576, padded.getBytes(StandardCharsets.UTF_8).length);
+
+        Http.postEvent(padded).statusCode(413)
+                .contentType(containsString("application/problem+json"))
+                .body("type", equalTo("urn:dtm:problem:event-too-large"))
+                .body("status", equalTo(413))
+                .body("detail", containsString("max.request.size"));
+        try (var trade = feedReader(Feed.TRADE)) {
+            assertTrue(trade.readFor(Duration.ofSeconds(2), r -> text(r.value()).contains(source)).isEmpty(),
+                    "nothing published");
+        }
+        Http.postEvent(good("small-after-padded", "2021")).statusCode(202);
+    }
+
+    @Test
     void shouldServeTheJsonSchemasOfTheFourDataShapes() {
         for (String feed : new String[] {"trade", "compute", "policy", "macro"}) {
             given().get("/schemas/v1/" + feed + ".json").then().statusCode(200)

@@ -7,6 +7,7 @@ import static io.dtm.support.TestEvents.structuredHeaders;
 import static io.dtm.support.TestEvents.tradeData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -52,7 +53,7 @@ class IngestTopologyTest {
     void setUp() {
         registry = new SimpleMeterRegistry();
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
-        IngestTopology.build(builder, new DtmMetrics(registry), Duration.ofDays(30), Duration.ofHours(1), 3,
+        IngestTopology.build(builder, new DtmMetrics(registry), Duration.ofDays(30), Duration.ofHours(1), 64, 3,
                 Stores::persistentKeyValueStore);
         driver = Drivers.of(builder.build(), stateDir);
         for (Feed feed : Feed.values()) {
@@ -175,6 +176,27 @@ class IngestTopologyTest {
         assertEquals(1, observations.readRecordsToList().size());
         assertEquals(0, count("dtm.events.duplicate", "feed", "trade"));
         assertEquals(1, count("dtm.observations.stale", "feed", "trade"));
+    }
+
+    @Test
+    void shouldRememberAtMostTheCappedEventIdsOfAPeriodAndTakeALateRepeatOfAForgottenOneAsStale() {
+        sendTrade("urn:test", "first", "2023", 1, "2024-06-01");
+        for (int i = 0; i < 64; i++) { // older vintages: stale, each remembered, until "first" is forgotten
+            driver.advanceWallClockTime(Duration.ofMillis(1));
+            sendTrade("urn:test", "older-" + i, "2023", 2, "2024-01-01");
+        }
+        sendTrade("urn:test", "older-63", "2023", 2, "2024-01-01");
+        sendTrade("urn:test", "first", "2023", 1, "2024-06-01");
+
+        assertEquals(List.of(1e9), observations.readValuesToList().stream().map(Observation::value).toList());
+        assertEquals(1, count("dtm.events.duplicate", "feed", "trade"), "older-63 is still remembered");
+        assertEquals(66, count("dtm.events.accepted", "feed", "trade"), "first was forgotten");
+        assertEquals(65, count("dtm.observations.stale", "feed", "trade"));
+        VintageCell cell = driver.<String, VintageCell>getKeyValueStore(IngestTopology.VINTAGE_STORE)
+                .get("trade|CHN|WLD|EXPORT|DDS|2023");
+        assertEquals(64, cell.seen().size());
+        assertTrue(cell.seen().containsKey(IngestTopology.eventKey("urn:test", "first")), "remembered again");
+        assertFalse(cell.seen().containsKey(IngestTopology.eventKey("urn:test", "older-0")), "the earliest forgotten");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.dtm.events.Feed;
 import io.dtm.events.SeriesKey;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.SeriesPartitioner;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -66,8 +67,8 @@ class ParseProcessorTest {
         assertTrue(parsed.rejected());
         assertTrue(new String(parsed.original(), StandardCharsets.UTF_8).contains("\"CHN-2024\""));
         var headers = context.forwarded().get(0).record().headers();
-        assertArrayEquals(bytes("wrong-topic"), headers.lastHeader(ParseProcessor.REASON_HEADER).value());
-        assertArrayEquals(bytes(Topics.MACRO.name()), headers.lastHeader(ParseProcessor.SOURCE_TOPIC_HEADER).value());
+        assertArrayEquals(bytes("wrong-topic"), headers.lastHeader(DeadLetters.REASON_HEADER).value());
+        assertArrayEquals(bytes(Topics.MACRO.name()), headers.lastHeader(DeadLetters.SOURCE_TOPIC_HEADER).value());
         assertEquals(1.0, registry.get("dtm.events.received").tag("feed", "macro").counter().count());
     }
 

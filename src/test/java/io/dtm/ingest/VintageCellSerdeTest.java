@@ -38,4 +38,32 @@ class VintageCellSerdeTest {
         assertEquals(Map.of("new", 20L), cell.forgetBefore(15).seen());
         assertSame(cell, cell.forgetBefore(5));
     }
+
+    @Test
+    void shouldForgetTheEventsFirstSeenEarliestBeyondTheCapAndKeepTheNewOne() {
+        VintageCell cell = new VintageCell(OBS, Map.of("a", 10L, "b", 20L, "c", 30L));
+        assertEquals(Map.of("b", 20L, "c", 30L, "d", 40L), cell.with("d", 40, OBS, 3).seen());
+        assertEquals(Map.of("c", 30L, "d", 40L), cell.with("d", 40, OBS, 2).seen(), "a cell over the cap shrinks");
+        assertEquals(Map.of("d", 5L), cell.with("d", 5, OBS, 1).seen(), "the new event is kept, whatever its time");
+        assertEquals(Map.of("a", 10L, "b", 20L, "c", 30L, "d", 40L), cell.with("d", 40, OBS, 64).seen());
+    }
+
+    @Test
+    void shouldBreakATieOfTimesByEventKeySoThatEvictionDoesNotDependOnMapOrder() {
+        VintageCell cell = new VintageCell(OBS, Map.of("y", 7L, "x", 7L, "z", 7L));
+        assertEquals(Map.of("y", 7L, "z", 7L, "new", 8L), cell.with("new", 8, OBS, 3).seen());
+    }
+
+    @Test
+    void shouldKeepTheSerializedCellBoundedHoweverManyEventsItSees() {
+        VintageCell cell = new VintageCell(OBS, Map.of());
+        String id = "urn:example:publisher|" + "x".repeat(200);
+        for (int i = 0; i < 10_000; i++) {
+            cell = cell.with(id + i, i, OBS, 64);
+        }
+        assertEquals(64, cell.seen().size());
+        byte[] bytes = serde.serializer().serialize("t", cell);
+        assertEquals(true, bytes.length < 64 * (id.length() + 20) + 1000, bytes.length + " bytes");
+        assertEquals(cell, serde.deserializer().deserialize("t", bytes));
+    }
 }

@@ -43,7 +43,7 @@ public final class PipelineDriver implements AutoCloseable {
     public PipelineDriver(Path stateDir, Catalogue catalogue) {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         DtmMetrics metrics = new DtmMetrics(registry);
-        var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
+        var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
                 Stores::inMemoryKeyValueStore);
         IndicatorsTopology.build(builder, Optional.of(observations), catalogue, null, metrics, gauges,
                 Stores::inMemoryKeyValueStore);

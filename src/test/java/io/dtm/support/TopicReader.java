@@ -6,13 +6,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.awaitility.Awaitility;
 
-/** Reads a topic of the real broker from the beginning (read_committed, a group of its own) for assertions. */
+/**
+ * Reads a topic of the real broker from the beginning (read_committed, a group of its own) for assertions. Records
+ * its deserializers cannot read (the bad records some tests write on purpose) are skipped.
+ */
 public final class TopicReader<K, V> implements AutoCloseable {
 
     private final KafkaConsumer<K, V> consumer;
@@ -31,7 +37,7 @@ public final class TopicReader<K, V> implements AutoCloseable {
     public ConsumerRecord<K, V> await(Predicate<ConsumerRecord<K, V>> matches, Duration timeout) {
         List<ConsumerRecord<K, V>> found = new ArrayList<>();
         Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            poll(consumer, Duration.ofMillis(200)).forEach(seen::add);
             seen.stream().filter(matches).findFirst().ifPresent(found::add);
             return !found.isEmpty();
         });
@@ -42,9 +48,19 @@ public final class TopicReader<K, V> implements AutoCloseable {
     public List<ConsumerRecord<K, V>> readFor(Duration window, Predicate<ConsumerRecord<K, V>> matches) {
         long end = System.nanoTime() + window.toNanos();
         while (System.nanoTime() < end) {
-            consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+            poll(consumer, Duration.ofMillis(100)).forEach(seen::add);
         }
         return seen.stream().filter(matches).toList();
+    }
+
+    /** {@code consumer.poll(timeout)}, stepping over a record that its deserializers cannot read. */
+    public static <K, V> ConsumerRecords<K, V> poll(Consumer<K, V> consumer, Duration timeout) {
+        try {
+            return consumer.poll(timeout);
+        } catch (RecordDeserializationException e) {
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            return ConsumerRecords.empty();
+        }
     }
 
     @Override
