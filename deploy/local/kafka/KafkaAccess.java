@@ -44,7 +44,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * the test that runs every role under its principal.
  *
  * <p>Each user's password is kept in {@code <credentials>/<user>.password} (made on first use) and its client
- * settings are written beside it: {@code <user>.properties} (for the console tools' --command-config) and
+ * settings are written beside it: {@code <user>.properties} (for the console tools' --producer.config, --consumer.config, --command-config) and
  * {@code <user>.env} (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG for the service).
  *
  * <p>Usage (Java 17 source launcher, the broker's jars on the class path):
@@ -186,7 +186,7 @@ public final class KafkaAccess {
             JsonNode spec = doc.path("spec");
             String name = spec.path("topicName").asText(doc.path("metadata").path("name").asText());
             Map<String, String> config = new LinkedHashMap<>();
-            spec.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            spec.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
             topics.add(new NewTopic(name,
                     spec.has("partitions") ? Optional.of(spec.path("partitions").asInt()) : Optional.empty(),
                     spec.has("replicas") ? Optional.of((short) spec.path("replicas").asInt()) : Optional.empty())
