@@ -3,8 +3,9 @@
 #   kubectl kustomize        renders k8s/base, k8s/overlays/dev and k8s/overlays/prod
 #   schemas                  every rendered object against its schema (deploy/checks/k8s/validate.mjs):
 #                            Kubernetes kinds (npm kubernetes-models), ServiceMonitor and PrometheusRule
-#                            (npm @kubernetes-models/prometheus-operator), KafkaTopic (the openAPIV3Schema of
-#                            Strimzi's CRD, generated from Strimzi's io.strimzi:api model with its CRD generator)
+#                            (npm @kubernetes-models/prometheus-operator), KafkaTopic and KafkaUser (the
+#                            openAPIV3Schema of Strimzi's CRDs, generated from Strimzi's io.strimzi:api model with
+#                            its CRD generator)
 #   PrometheusRule in sync   k8s/base/prometheusrule.yaml carries the groups of deploy/prometheus/rules/*.rules.yml
 #   yamllint -c .yamllint    every YAML file of the repository
 # Runs every check, prints each result, exits 1 if any failed (2 if a tool is missing).
@@ -53,17 +54,21 @@ if [[ ! -d "$NPM_DIR/node_modules" || "$NPM_DIR/package-lock.json" -nt "$NPM_DIR
   (cd "$NPM_DIR" && npm ci --no-audit --no-fund --loglevel=error) || { echo "k8s-check: npm ci failed" >&2; exit 2; }
 fi
 
-# Strimzi's KafkaTopic CRD, generated once per Strimzi version from its model classes (the api jar ships no CRD).
+# Strimzi's KafkaTopic and KafkaUser CRDs, generated once per Strimzi version from its model classes (the api jar
+# ships no CRD).
 STRIMZI_POM="$NPM_DIR/strimzi/pom.xml"
 STRIMZI_VERSION=$(sed -n 's:.*<strimzi.version>\(.*\)</strimzi.version>.*:\1:p' "$STRIMZI_POM")
 CRD="$WORK/kafkatopic-crd-$STRIMZI_VERSION.yaml"
-if [[ ! -s "$CRD" ]]; then
-  echo "k8s-check: generating the KafkaTopic CRD of Strimzi $STRIMZI_VERSION"
+USER_CRD="$WORK/kafkauser-crd-$STRIMZI_VERSION.yaml"
+if [[ ! -s "$CRD" || ! -s "$USER_CRD" ]]; then
+  echo "k8s-check: generating the KafkaTopic and KafkaUser CRDs of Strimzi $STRIMZI_VERSION"
   ./mvnw -q -B -f "$STRIMZI_POM" dependency:build-classpath -Dmdep.outputFile="$ROOT/$WORK/strimzi.classpath" \
     && java -cp "$(cat "$WORK/strimzi.classpath")" io.strimzi.crdgenerator.CrdGenerator \
          --crd-api-version v1 --api-versions v1beta2 --storage-version v1beta2 --target-kube 1.16+ \
-         --yaml "io.strimzi.api.kafka.model.topic.KafkaTopic=$CRD.tmp" 2> >(grep -v '^SLF4J' >&2) \
-    && mv "$CRD.tmp" "$CRD" || { echo "k8s-check: cannot generate the KafkaTopic CRD" >&2; exit 2; }
+         --yaml "io.strimzi.api.kafka.model.topic.KafkaTopic=$CRD.tmp" \
+         "io.strimzi.api.kafka.model.user.KafkaUser=$USER_CRD.tmp" 2> >(grep -v '^SLF4J' >&2) \
+    && mv "$CRD.tmp" "$CRD" && mv "$USER_CRD.tmp" "$USER_CRD" \
+    || { echo "k8s-check: cannot generate the Strimzi CRDs" >&2; exit 2; }
 fi
 
 failed=()
@@ -95,13 +100,13 @@ render_all() {
 }
 
 validate_all() {
-  node "$NPM_DIR/validate.mjs" --crd "$CRD" "$WORK"/rendered/{base,dev,prod}.yaml
+  node "$NPM_DIR/validate.mjs" --crd "$CRD" --crd "$USER_CRD" "$WORK"/rendered/{base,dev,prod}.yaml
 }
 
 self_test_manifests() {
   local fixture=deploy/checks/testdata/k8s-broken out expected missing=0
   render "$fixture" "$WORK/rendered/broken.yaml" || { echo "cannot render $fixture"; return 1; }
-  if out=$(node "$NPM_DIR/validate.mjs" --crd "$CRD" "$WORK/rendered/broken.yaml"); then
+  if out=$(node "$NPM_DIR/validate.mjs" --crd "$CRD" --crd "$USER_CRD" "$WORK/rendered/broken.yaml"); then
     echo "the broken manifests passed validation"
     return 1
   fi

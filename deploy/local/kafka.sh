@@ -16,6 +16,16 @@
 #                              reused as long as the data exists.
 #   DTM_KAFKA_DIR              working directory (default <repo>/target/kafka) holding
 #                              libs/, data/, logs/, server.properties, kafka.pid
+#   DTM_KAFKA_SECURITY         plaintext (default): no authentication; sasl: SASL_PLAINTEXT with
+#                              SCRAM-SHA-512 on the client listener and the StandardAuthorizer, with the
+#                              users and ACLs of k8s/base/kafkausers.yaml and the topics of
+#                              k8s/base/kafkatopics.yaml applied by the administrator after each start.
+#                              Each user's client settings go to $DTM_KAFKA_DIR/credentials/<user>.env
+#                              (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG for
+#                              the service) and <user>.properties (--producer.config, --consumer.config,
+#                              --command-config of the console tools); admin.properties is the super
+#                              user's. Formatted into the data like the controller port: delete
+#                              $DTM_KAFKA_DIR/data (broker stopped) to switch.
 #   DTM_KAFKA_START_TIMEOUT    seconds to wait for the broker to become ready (default 90)
 #   KAFKA_HEAP_OPTS            JVM heap options (default "-Xms256m -Xmx512m")
 #   JAVA_HOME                  JDK to use (default: java on the PATH); Java 17 or newer
@@ -29,6 +39,10 @@ SUPPORT_DIR="$SCRIPT_DIR/kafka"
 POM_FILE="$SUPPORT_DIR/pom.xml"
 LOG4J_FILE="$SUPPORT_DIR/log4j2.properties"
 TEMPLATE_FILE="$SUPPORT_DIR/server.properties.template"
+SASL_TEMPLATE_FILE="$SUPPORT_DIR/sasl.properties.template"
+ACCESS_TOOL="$SUPPORT_DIR/KafkaAccess.java"
+KAFKA_USERS="$REPO_ROOT/k8s/base/kafkausers.yaml"
+KAFKA_TOPICS="$REPO_ROOT/k8s/base/kafkatopics.yaml"
 
 PORT="${DTM_KAFKA_PORT:-9092}"
 KAFKA_DIR="${DTM_KAFKA_DIR:-$REPO_ROOT/target/kafka}"
@@ -47,6 +61,10 @@ OUT_LOG="$LOGS_DIR/kafka.out"
 PROPS_FILE="$KAFKA_DIR/server.properties"
 PID_FILE="$KAFKA_DIR/kafka.pid"
 CTRL_PORT_FILE="$KAFKA_DIR/controller.port"
+SECURITY_FILE="$KAFKA_DIR/security"
+CREDENTIALS_DIR="$KAFKA_DIR/credentials"
+ADMIN_PASSWORD_FILE="$CREDENTIALS_DIR/admin.password"
+SECURITY="${DTM_KAFKA_SECURITY:-}"
 
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
   JAVA="$JAVA_HOME/bin/java"
@@ -140,7 +158,7 @@ check_port_number() {
 configured_port() {
   local p=""
   if [[ -f "$PROPS_FILE" ]]; then
-    p="$(sed -n 's#^advertised\.listeners=PLAINTEXT://127\.0\.0\.1:\([0-9][0-9]*\).*#\1#p' "$PROPS_FILE" | head -n 1)"
+    p="$(sed -n 's#^advertised\.listeners=[A-Z_]*://127\.0\.0\.1:\([0-9][0-9]*\).*#\1#p' "$PROPS_FILE" | head -n 1)"
   fi
   echo "${p:-$PORT}"
 }
@@ -212,9 +230,59 @@ choose_controller_port() {
   [[ "$CTRL_PORT" != "$PORT" ]] || die "the broker and controller ports must differ (both $PORT)"
 }
 
+# Sets SECURITY (plaintext or sasl): the mode stored beside formatted data wins; a conflicting explicit
+# DTM_KAFKA_SECURITY is an error (the administrator's SCRAM credentials are formatted into the data).
+choose_security() {
+  local stored=""
+  if [[ -f "$DATA_DIR/meta.properties" ]]; then
+    stored="$(cat "$SECURITY_FILE" 2>/dev/null || echo plaintext)"
+  fi
+  if [[ -n "$stored" ]]; then
+    if [[ -n "$SECURITY" && "$SECURITY" != "$stored" ]]; then
+      die "the data in $DATA_DIR was formatted with DTM_KAFKA_SECURITY=$stored;" \
+        "unset DTM_KAFKA_SECURITY (or set it to $stored), or delete that directory to start empty"
+    fi
+    SECURITY="$stored"
+  fi
+  SECURITY="${SECURITY:-plaintext}"
+  case "$SECURITY" in
+    plaintext | sasl) ;;
+    *) die "DTM_KAFKA_SECURITY must be plaintext or sasl (got '$SECURITY')" ;;
+  esac
+}
+
+# Random URL-safe secret.
+secret() {
+  head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+}
+
+# The administrator's password (made once, kept beside the data) and its client settings.
+admin_credentials() {
+  mkdir -p -- "$CREDENTIALS_DIR"
+  chmod 700 "$CREDENTIALS_DIR"
+  if [[ ! -s "$ADMIN_PASSWORD_FILE" ]]; then
+    (umask 077 && secret >"$ADMIN_PASSWORD_FILE")
+  fi
+  ADMIN_PASSWORD="$(tr -d '\n' <"$ADMIN_PASSWORD_FILE")"
+  (
+    umask 077
+    printf 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n' >"$CREDENTIALS_DIR/admin.properties"
+    printf 'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="%s";\n' \
+      "$ADMIN_PASSWORD" >>"$CREDENTIALS_DIR/admin.properties"
+  )
+}
+
 write_properties() {
-  local data_dir="${DATA_DIR//\\/\\\\}"
-  PORT="$PORT" CTRL_PORT="$CTRL_PORT" DATA_DIR_VALUE="$data_dir" awk '
+  local data_dir="${DATA_DIR//\\/\\\\}" listener=PLAINTEXT
+  [[ "$SECURITY" == sasl ]] && listener=SASL_PLAINTEXT
+  (umask 077 && : >"$PROPS_FILE.tmp")
+  {
+    cat "$TEMPLATE_FILE"
+    if [[ "$SECURITY" == sasl ]]; then
+      cat "$SASL_TEMPLATE_FILE"
+    fi
+  } | PORT="$PORT" CTRL_PORT="$CTRL_PORT" DATA_DIR_VALUE="$data_dir" LISTENER="$listener" \
+    ADMIN_PASSWORD="${ADMIN_PASSWORD:-}" awk '
     function replace(line, key, value,   i) {
       while ((i = index(line, key)) > 0) {
         line = substr(line, 1, i - 1) value substr(line, i + length(key))
@@ -226,8 +294,10 @@ write_properties() {
       line = replace(line, "@PORT@", ENVIRON["PORT"])
       line = replace(line, "@CONTROLLER_PORT@", ENVIRON["CTRL_PORT"])
       line = replace(line, "@DATA_DIR@", ENVIRON["DATA_DIR_VALUE"])
+      line = replace(line, "@LISTENER@", ENVIRON["LISTENER"])
+      line = replace(line, "@ADMIN_PASSWORD@", ENVIRON["ADMIN_PASSWORD"])
       print line
-    }' "$TEMPLATE_FILE" >"$PROPS_FILE.tmp"
+    }' >>"$PROPS_FILE.tmp"
   mv -f -- "$PROPS_FILE.tmp" "$PROPS_FILE"
 }
 
@@ -242,17 +312,32 @@ cluster_id() {
 }
 
 format_storage() {
-  local id
+  local id scram=()
   [[ -f "$DATA_DIR/meta.properties" ]] && return 0
   id="$(cluster_id)"
-  info "formatting $DATA_DIR (cluster id $id, controller port $CTRL_PORT)"
+  info "formatting $DATA_DIR (cluster id $id, controller port $CTRL_PORT, security $SECURITY)"
   mkdir -p -- "$DATA_DIR"
+  if [[ "$SECURITY" == sasl ]]; then
+    scram=(--add-scram "SCRAM-SHA-512=[name=admin,password=$ADMIN_PASSWORD]")
+  fi
   if ! "$JAVA" -cp "$LIBS_DIR/*" kafka.tools.StorageTool format --standalone \
-    -t "$id" -c "$PROPS_FILE" >"$LOGS_DIR/format.log" 2>&1; then
+    -t "$id" -c "$PROPS_FILE" "${scram[@]}" >"$LOGS_DIR/format.log" 2>&1; then
     tail -n 40 "$LOGS_DIR/format.log" >&2 || true
     die "formatting the storage failed"
   fi
   echo "$CTRL_PORT" >"$CTRL_PORT_FILE"
+  echo "$SECURITY" >"$SECURITY_FILE"
+}
+
+# DTM_KAFKA_SECURITY=sasl: the topics, SCRAM users and ACLs of the Strimzi manifests, applied as the administrator.
+apply_access() {
+  if ! "$JAVA" -cp "$LIBS_DIR/*" "$ACCESS_TOOL" --bootstrap "127.0.0.1:$PORT" \
+    --admin-config "$CREDENTIALS_DIR/admin.properties" --credentials "$CREDENTIALS_DIR" \
+    --topics "$KAFKA_TOPICS" --users "$KAFKA_USERS" >"$LOGS_DIR/access.log" 2>&1; then
+    cat "$LOGS_DIR/access.log" >&2 || true
+    return 1
+  fi
+  cat "$LOGS_DIR/access.log" >&2
 }
 
 rotate() {
@@ -309,6 +394,7 @@ cmd_start() {
 
   check_java
   choose_controller_port
+  choose_security
   local p
   for p in "$PORT" "$CTRL_PORT"; do
     if port_open "$p"; then
@@ -321,6 +407,9 @@ cmd_start() {
 
   mkdir -p -- "$KAFKA_DIR" "$LOGS_DIR"
   resolve_libs
+  if [[ "$SECURITY" == sasl ]]; then
+    admin_credentials
+  fi
   write_properties
   format_storage
   rotate "$SERVER_LOG"
@@ -351,8 +440,16 @@ cmd_start() {
     fi
     sleep 0.2
   done
+  if [[ "$SECURITY" == sasl ]] && ! apply_access; then
+    fail_start "applying the users and ACLs of $KAFKA_USERS failed"
+  fi
   trap - INT TERM
-  echo "kafka: ready at 127.0.0.1:$PORT (pid $STARTING_PID)"
+  if [[ "$SECURITY" == sasl ]]; then
+    echo "kafka: ready at 127.0.0.1:$PORT (pid $STARTING_PID), SASL_PLAINTEXT/SCRAM-SHA-512 with ACLs;" \
+      "client settings in $CREDENTIALS_DIR"
+  else
+    echo "kafka: ready at 127.0.0.1:$PORT (pid $STARTING_PID)"
+  fi
 }
 
 cmd_stop() {

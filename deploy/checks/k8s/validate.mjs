@@ -1,24 +1,31 @@
 // Validates Kubernetes manifests (multi-document YAML files, e.g. `kubectl kustomize` output) against their
 // schemas: Kubernetes kinds with kubernetes-models, Prometheus Operator kinds with
-// @kubernetes-models/prometheus-operator, Strimzi's KafkaTopic with the openAPIV3Schema of Strimzi's CRD (ajv),
+// @kubernetes-models/prometheus-operator, Strimzi's KafkaTopic and KafkaUser with the openAPIV3Schema of Strimzi's
+// CRDs (ajv),
 // where a field the CRD does not declare is an error (the API server would silently prune it). Also: every
-// object has a valid name, no object is there twice, every container names an image, every KafkaTopic names
-// its Kafka cluster. A kind with no schema here is an error.
+// object has a valid name, no object is there twice, every container names an image, every KafkaTopic and
+// KafkaUser names its Kafka cluster. A kind with no schema here is an error.
 //
-// Usage: node validate.mjs --crd KAFKATOPIC_CRD.yaml FILE...
+// Usage: node validate.mjs --crd KAFKATOPIC_CRD.yaml [--crd KAFKAUSER_CRD.yaml ...] FILE...
 // Prints one line per problem and a summary per file; exits 1 when any file has a problem.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import Ajv from "ajv";
 
 const args = process.argv.slice(2);
-const crdIndex = args.indexOf("--crd");
-if (crdIndex < 0 || args.length < crdIndex + 3) {
-  console.error("usage: node validate.mjs --crd KAFKATOPIC_CRD.yaml FILE...");
+const crdFiles = [];
+const files = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--crd" && i + 1 < args.length) {
+    crdFiles.push(args[++i]);
+  } else {
+    files.push(args[i]);
+  }
+}
+if (crdFiles.length === 0 || files.length === 0) {
+  console.error("usage: node validate.mjs --crd CRD.yaml [--crd CRD.yaml ...] FILE...");
   process.exit(2);
 }
-const crdFile = args[crdIndex + 1];
-const files = args.filter((_, i) => i !== crdIndex && i !== crdIndex + 1);
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -42,22 +49,25 @@ function closeObjects(schema) {
   return schema;
 }
 
-function crdValidators(file) {
+function crdValidators(crdFiles) {
   const ajv = new Ajv({ strict: false, allErrors: true });
   const validators = new Map();
-  for (const crd of readYaml(file).objects.filter((o) => o.kind === "CustomResourceDefinition")) {
-    for (const version of crd.spec.versions) {
-      const key = `${crd.spec.group}/${version.name} ${crd.spec.names.kind}`;
-      validators.set(key, ajv.compile(closeObjects(structuredClone(version.schema.openAPIV3Schema))));
+  for (const file of crdFiles) {
+    const crds = readYaml(file).objects.filter((o) => o.kind === "CustomResourceDefinition");
+    if (crds.length === 0) {
+      throw new Error(`no CustomResourceDefinition in ${file}`);
     }
-  }
-  if (validators.size === 0) {
-    throw new Error(`no CustomResourceDefinition in ${file}`);
+    for (const crd of crds) {
+      for (const version of crd.spec.versions) {
+        const key = `${crd.spec.group}/${version.name} ${crd.spec.names.kind}`;
+        validators.set(key, ajv.compile(closeObjects(structuredClone(version.schema.openAPIV3Schema))));
+      }
+    }
   }
   return validators;
 }
 
-const customResources = crdValidators(crdFile);
+const customResources = crdValidators(crdFiles);
 
 async function modelClass(apiVersion, kind) {
   const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
@@ -113,6 +123,9 @@ async function problemsOf(object) {
   }
   if (kind === "KafkaTopic" && !object.metadata?.labels?.["strimzi.io/cluster"]) {
     problems.push("no strimzi.io/cluster label: no Topic Operator would manage it");
+  }
+  if (kind === "KafkaUser" && !object.metadata?.labels?.["strimzi.io/cluster"]) {
+    problems.push("no strimzi.io/cluster label: no User Operator would manage it");
   }
   return problems;
 }

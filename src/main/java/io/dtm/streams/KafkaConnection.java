@@ -5,32 +5,28 @@ import jakarta.inject.Singleton;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
  * How the service's own Kafka clients (the HTTP ingest producer, topic creation, the catalogue back-fill, the
- * views of rules and subscriptions, the notification lanes) connect: the bootstrap servers and the security
- * settings, taken from the same configuration as Kafka Streams' ({@code quarkus.kafka-streams.security.protocol},
- * {@code …sasl.mechanism}, {@code …sasl.jaas-config}, {@code …ssl.*}), or from {@code kafka.<client property>},
- * so that a secured cluster needs its credentials given once.
+ * views of rules and subscriptions, the notification lanes) connect: {@code kafka.bootstrap.servers} and the
+ * security settings {@code kafka.<client property>} of {@link #SECURITY}, the same ones that application.properties
+ * hands to Kafka Streams as {@code kafka-streams.<client property>}, so that a secured cluster needs its
+ * credentials given once (as {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM},
+ * {@code KAFKA_SASL_JAAS_CONFIG} …).
  */
 public final class KafkaConnection {
 
-    /** Client property → the Quarkus Kafka Streams property that carries it. */
-    private static final Map<String, String> SECURITY = Map.ofEntries(
-            Map.entry("security.protocol", "security.protocol"),
-            Map.entry("sasl.mechanism", "sasl.mechanism"),
-            Map.entry("sasl.jaas.config", "sasl.jaas-config"),
-            Map.entry("ssl.truststore.location", "ssl.truststore.location"),
-            Map.entry("ssl.truststore.password", "ssl.truststore.password"),
-            Map.entry("ssl.truststore.type", "ssl.truststore.type"),
-            Map.entry("ssl.keystore.location", "ssl.keystore.location"),
-            Map.entry("ssl.keystore.password", "ssl.keystore.password"),
-            Map.entry("ssl.keystore.type", "ssl.keystore.type"),
-            Map.entry("ssl.key.password", "ssl.key.password"),
-            Map.entry("ssl.endpoint.identification.algorithm", "ssl.endpoint-identification-algorithm"));
+    /** The client properties of a secured connection, read as {@code kafka.<property>}. */
+    static final List<String> SECURITY = List.of(
+            "security.protocol",
+            "sasl.mechanism",
+            "sasl.jaas.config",
+            "ssl.truststore.type",
+            "ssl.truststore.location",
+            "ssl.truststore.password");
 
     private final Map<String, Object> settings;
 
@@ -43,23 +39,25 @@ public final class KafkaConnection {
         return new KafkaConnection(Map.of("bootstrap.servers", bootstrapServers));
     }
 
+    /**
+     * A connection to {@code bootstrapServers} with client settings such as {@code security.protocol},
+     * {@code sasl.mechanism} and {@code sasl.jaas.config} (a test's or a tool's own principal).
+     */
+    public static KafkaConnection of(String bootstrapServers, Map<String, ?> settings) {
+        Map<String, Object> all = new LinkedHashMap<>(settings);
+        all.put("bootstrap.servers", bootstrapServers);
+        return new KafkaConnection(all);
+    }
+
     /** The connection of the configuration: {@code kafka.bootstrap.servers} and the security settings. */
     static KafkaConnection from(Config config) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("bootstrap.servers", config.getValue("kafka.bootstrap.servers", String.class));
-        SECURITY.forEach((client, quarkus) -> first(config, "kafka." + client, "kafka-streams." + client,
-                "quarkus.kafka-streams." + quarkus).ifPresent(v -> settings.put(client, v)));
-        return new KafkaConnection(settings);
-    }
-
-    private static Optional<String> first(Config config, String... names) {
-        for (String name : names) {
-            Optional<String> value = config.getOptionalValue(name, String.class).filter(v -> !v.isBlank());
-            if (value.isPresent()) {
-                return value;
-            }
+        for (String property : SECURITY) {
+            config.getOptionalValue("kafka." + property, String.class).filter(v -> !v.isBlank())
+                    .ifPresent(v -> settings.put(property, v));
         }
-        return Optional.empty();
+        return new KafkaConnection(settings);
     }
 
     public String bootstrapServers() {
