@@ -1,6 +1,9 @@
 package io.dtm.alerts;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.api.Problems;
+import io.dtm.api.StrictJson;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -12,8 +15,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -24,11 +29,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class SubscriptionsResource {
 
     private final SubscriptionStore store;
+    private final AlertsConfig config;
     private final TargetGuard guard;
+    private final TopicGuard topics;
 
-    SubscriptionsResource(SubscriptionStore store, AlertsConfig config) {
+    SubscriptionsResource(SubscriptionStore store, AlertsConfig config,
+            @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId) {
         this.store = store;
+        this.config = config;
         this.guard = new TargetGuard(config.targetAllowList().orElse(List.of()));
+        this.topics = new TopicGuard(config.kafkaTopicPrefix(), applicationId);
     }
 
     @GET
@@ -51,20 +61,32 @@ public class SubscriptionsResource {
     @Operation(summary = "Creates or replaces a subscription",
             description = "Validated field by field (RFC 9457); webhook and Alertmanager targets that resolve to "
                     + "loopback, private or link-local addresses are refused unless dtm.alerts.target-allow-list "
-                    + "names them. The secret signs webhooks (X-DTM-Signature) and is never returned.")
-    public Response put(@PathParam("id") String id, Subscription body, @Context UriInfo uri) throws Exception {
-        if (body == null) {
-            return Problems.of(400, "invalid-subscription", "Invalid subscription", "a JSON body is required",
-                    uri.getPath(), null);
+                    + "names them; Kafka topics must be under dtm.alerts.kafka-topic-prefix. Unknown fields are refused. "
+                    + "The secret signs webhooks (X-DTM-Signature) and is never returned. 409 when a new subscription "
+                    + "would pass dtm.alerts.max-subscriptions.")
+    public Response put(@PathParam("id") String id, JsonNode body, @Context UriInfo uri) throws Exception {
+        List<String> problems = new ArrayList<>();
+        if (body instanceof ObjectNode object) {
+            object.put("id", id);
+            object.remove("createdAt"); // set by the service, shown by GET: a client may send back what it read
         }
+        Optional<Subscription> read = StrictJson.read(body, Subscription.class, problems);
         Optional<Subscription> existing = store.get(id);
-        Subscription subscription = new Subscription(id, body.channel(), body.target(), body.severities(),
-                body.labels(), body.secret(), existing.map(Subscription::createdAt).orElse(System.currentTimeMillis()));
-        List<String> problems = subscription.problems(guard);
+        Subscription subscription = read.map(s -> new Subscription(id, s.channel(), s.target(), s.severities(),
+                s.labels(), s.secret(), existing.map(Subscription::createdAt).orElse(System.currentTimeMillis())))
+                .orElse(null);
+        if (subscription != null) {
+            problems.addAll(subscription.problems(guard, topics));
+        }
         if (!problems.isEmpty()) {
             return Problems.invalid("invalid-subscription", "Invalid subscription", problems, uri.getPath());
         }
         boolean created = existing.isEmpty();
+        if (created && store.all().size() >= config.maxSubscriptions()) {
+            return Problems.of(409, "too-many-subscriptions", "Too many subscriptions", "there are "
+                    + store.all().size() + " subscriptions, the most dtm.alerts.max-subscriptions allows ("
+                    + config.maxSubscriptions() + "); delete one or replace an existing one", uri.getPath(), null);
+        }
         store.put(id, subscription);
         return Response.status(created ? 201 : 200).entity(subscription.withoutSecret()).build();
     }
@@ -81,7 +103,7 @@ public class SubscriptionsResource {
     }
 
     private static Response notFound(String id, UriInfo uri) {
-        return Problems.of(404, "unknown-subscription", "Unknown subscription", "no subscription '" + id + "'",
+        return Problems.of(404, "unknown-subscription", "Unknown subscription", "no subscription '" + Problems.echo(id) + "'",
                 uri.getPath(), null);
     }
 }

@@ -1,5 +1,6 @@
 package io.dtm.alerts;
 
+import io.dtm.api.Problems;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -41,7 +42,7 @@ public final class TargetGuard {
         try {
             addresses = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            return Optional.of("host " + host + " does not resolve");
+            return Optional.of("host " + Problems.echo(host) + " does not resolve");
         }
         for (InetAddress a : addresses) {
             if (allowed.contains(a.getHostAddress())) {
@@ -49,7 +50,7 @@ public final class TargetGuard {
             }
             if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
                     || a.isMulticastAddress() || isUniqueLocal(a)) {
-                return Optional.of("host " + host + " resolves to " + a.getHostAddress()
+                return Optional.of("host " + Problems.echo(host) + " resolves to " + a.getHostAddress()
                         + ", a loopback, private or link-local address; list it in dtm.alerts.target-allow-list to use it");
             }
         }
