@@ -65,7 +65,12 @@ public class DemoLoader {
         ArrayNode events = DemoDataSet.events();
         events.addAll(ModelDemoData.events(ModelDemoData.SEED));
         byte[] batch = events.toString().getBytes(StandardCharsets.UTF_8);
-        IngestService.Outcome outcome = ingest.submit(IngestService.BATCH, Map.of(), batch);
+        IngestService.Outcome outcome;
+        try {
+            outcome = ingest.submit(IngestService.BATCH, Map.of(), batch);
+        } catch (IngestService.TooManyEventsException e) {
+            throw new IllegalStateException("the demo data set does not fit one batch: " + e.getMessage(), e);
+        }
         if (!outcome.ok()) {
             throw new IllegalStateException("the demo data set is invalid: " + outcome.problems());
         }

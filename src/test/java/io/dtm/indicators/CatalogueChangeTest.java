@@ -18,6 +18,7 @@ import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.support.KafkaBroker;
+import io.dtm.support.TestClock;
 import io.dtm.support.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -226,7 +227,7 @@ class CatalogueChangeTest {
         DtmMetrics metrics = new DtmMetrics(registry);
         Optional<SharedStreams.Winners> winners = withIngest
                 ? Optional.of(IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 3,
-                        Stores::persistentKeyValueStore))
+                        Stores::persistentKeyValueStore, TestClock.FIXED))
                 : Optional.empty();
         IndicatorsTopology.build(builder, winners, catalogue, KafkaConnection.of(KafkaBroker.bootstrapServers()),
                 metrics, new IndicatorGauges(registry, 30, 1000), Stores::persistentKeyValueStore);
