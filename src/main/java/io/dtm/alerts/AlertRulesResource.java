@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -70,7 +73,9 @@ public class AlertRulesResource {
     @Operation(summary = "Creates or replaces an alert rule",
             description = "Validated field by field (RFC 9457); unknown fields are refused. The id is the path's. "
                     + "409 when a new rule would pass dtm.alerts.max-rules.")
-    public Response put(@PathParam("id") String id, JsonNode body, @Context UriInfo uri) throws Exception {
+    public Response put(@PathParam("id") String id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = AlertRule.class))) JsonNode body,
+            @Context UriInfo uri) throws Exception {
         Response refused = unavailable(uri);
         if (refused != null) {
             return refused;

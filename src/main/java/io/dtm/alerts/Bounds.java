@@ -19,7 +19,7 @@ final class Bounds {
     private Bounds() {
     }
 
-    /** Adds a problem unless {@code value} (when present) has at most {@code max} characters, none of them a control. */
+    /** Adds a problem unless {@code value} (when present) has 1 to {@code max} characters, none a control. */
     static void name(List<String> bad, String field, String value, int max) {
         if (value == null) {
             return;

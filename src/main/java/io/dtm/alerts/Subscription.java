@@ -70,7 +70,8 @@ public record Subscription(String id, String channel, String target, List<String
         if (Bounds.entries(bad, "severities", severities, SEVERITIES.size())) {
             for (int i = 0; severities != null && i < severities.size(); i++) {
                 if (!SEVERITIES.contains(severities.get(i))) {
-                    bad.add("severities[" + i + "]: critical, warning or info; was " + Problems.echo(severities.get(i)));
+                    bad.add("severities[" + i + "]: critical, warning or info; was "
+                            + Problems.echo(severities.get(i)));
                 }
             }
         }

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code /api/v1/subscriptions}: who receives alert notifications. Secrets are write-only. */
@@ -61,10 +64,13 @@ public class SubscriptionsResource {
     @Operation(summary = "Creates or replaces a subscription",
             description = "Validated field by field (RFC 9457); webhook and Alertmanager targets that resolve to "
                     + "loopback, private or link-local addresses are refused unless dtm.alerts.target-allow-list "
-                    + "names them; Kafka topics must be under dtm.alerts.kafka-topic-prefix. Unknown fields are refused. "
+                    + "names them; Kafka topics must be under dtm.alerts.kafka-topic-prefix. Unknown fields are "
+                    + "refused. "
                     + "The secret signs webhooks (X-DTM-Signature) and is never returned. 409 when a new subscription "
                     + "would pass dtm.alerts.max-subscriptions.")
-    public Response put(@PathParam("id") String id, JsonNode body, @Context UriInfo uri) throws Exception {
+    public Response put(@PathParam("id") String id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = Subscription.class))) JsonNode body,
+            @Context UriInfo uri) throws Exception {
         List<String> problems = new ArrayList<>();
         if (body instanceof ObjectNode object) {
             object.put("id", id);
@@ -103,7 +109,8 @@ public class SubscriptionsResource {
     }
 
     private static Response notFound(String id, UriInfo uri) {
-        return Problems.of(404, "unknown-subscription", "Unknown subscription", "no subscription '" + Problems.echo(id) + "'",
+        return Problems.of(404, "unknown-subscription", "Unknown subscription",
+                "no subscription '" + Problems.echo(id) + "'",
                 uri.getPath(), null);
     }
 }

@@ -191,8 +191,8 @@ public final class EventDecoder {
         return validate(type, id, source, data, errors, Mode.BINARY, topicFeed, today);
     }
 
-    private static Decoded validate(String type, String id, String source, JsonNode data, List<FieldError> attributeErrors,
-            Mode mode, Feed topicFeed, LocalDate today) {
+    private static Decoded validate(String type, String id, String source, JsonNode data,
+            List<FieldError> attributeErrors, Mode mode, Feed topicFeed, LocalDate today) {
         Optional<Feed> feed = type == null ? Optional.empty() : Feed.ofEventType(type);
         String label = topicFeed != null ? topicFeed.label() : feed.map(Feed::label).orElse(Feed.UNKNOWN_LABEL);
         List<FieldError> errors = new ArrayList<>(attributeErrors);
@@ -260,7 +260,8 @@ public final class EventDecoder {
         try {
             OffsetDateTime.parse(time);
         } catch (DateTimeParseException e) {
-            errors.add(FieldError.attribute("time", "must be an RFC 3339 timestamp, was '" + Problems.echo(time) + "'"));
+            errors.add(FieldError.attribute("time", "must be an RFC 3339 timestamp, was '" + Problems.echo(time)
+                    + "'"));
         }
     }
 

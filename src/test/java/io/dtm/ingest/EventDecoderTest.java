@@ -938,7 +938,8 @@ class EventDecoderTest {
                 event(Feed.TRADE).attr("id", "line\nbreak"),
                 event(Feed.TRADE).attr("source", "urn:" + "s".repeat(300)),
                 event(Feed.TRADE).attr("source", "urn:tab\there"))) {
-            for (EventDecoder.Decoded decoded : List.of(bad.decodeStructured(Feed.TRADE), bad.decodeBinary(Feed.TRADE))) {
+            for (EventDecoder.Decoded decoded : List.of(bad.decodeStructured(Feed.TRADE),
+                    bad.decodeBinary(Feed.TRADE))) {
                 EventDecoder.Rejected rejected = rejected(decoded);
                 assertEquals(RejectReason.INVALID_ATTRIBUTE, rejected.reason(), rejected::detail);
                 assertTrue(errorNames(rejected).contains("id") || errorNames(rejected).contains("source"),
