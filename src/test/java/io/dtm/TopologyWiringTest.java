@@ -10,6 +10,7 @@ import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
+import io.dtm.support.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,7 +33,7 @@ class TopologyWiringTest {
     private StreamsBuilder bothRoles() {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-indicators-ingest");
         var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
-                Stores::inMemoryKeyValueStore);
+                Stores::inMemoryKeyValueStore, TestClock.FIXED);
         IndicatorsTopology.build(builder, Optional.of(winners), catalogue, null, metrics, gauges,
                 Stores::inMemoryKeyValueStore);
         return builder;
@@ -83,7 +84,7 @@ class TopologyWiringTest {
     void shouldDeduplicateAndResolveVintagesBehindOneRepartition() {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-ingest");
         IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
-                Stores::inMemoryKeyValueStore);
+                Stores::inMemoryKeyValueStore, TestClock.FIXED);
 
         assertEquals(Set.of("ingest-vintage-repartition"), repartitions(sourceTopics(builder)));
     }

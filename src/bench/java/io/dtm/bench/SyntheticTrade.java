@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -187,7 +188,7 @@ final class SyntheticTrade {
     }
 
     private static Observation decode(Headers headers, byte[] value) {
-        EventDecoder.Decoded decoded = EventDecoder.decode(headers, value, Feed.TRADE);
+        EventDecoder.Decoded decoded = EventDecoder.decode(headers, value, Feed.TRADE, LocalDate.now(ZoneOffset.UTC));
         if (decoded instanceof EventDecoder.Accepted accepted) {
             return accepted.observation();
         }

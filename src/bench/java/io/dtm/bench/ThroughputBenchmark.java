@@ -23,6 +23,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -574,7 +575,7 @@ public final class ThroughputBenchmark {
         DtmMetrics metrics = new DtmMetrics(registry);
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
         var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, PARTITIONS,
-                Stores::persistentKeyValueStore);
+                Stores::persistentKeyValueStore, Clock.systemUTC());
         AtomicLong passed = new AtomicLong();
         if (writeOn) {
             winners.stream()
@@ -623,7 +624,7 @@ public final class ThroughputBenchmark {
         Catalogue.KINDS.forEach(metrics::registerIndicatorKind);
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
         var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, PARTITIONS,
-                Stores::persistentKeyValueStore);
+                Stores::persistentKeyValueStore, Clock.systemUTC());
         IndicatorsTopology.build(builder, Optional.of(winners), catalogue, KafkaConnection.of(bootstrap), metrics, gauges,
                 Stores::persistentKeyValueStore);
         return new Pipeline(appId, builder.build(), registry, gauges,

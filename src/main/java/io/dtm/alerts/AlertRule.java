@@ -1,9 +1,11 @@
 package io.dtm.alerts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dtm.api.Problems;
 import io.dtm.events.IndicatorValue;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +34,8 @@ public record AlertRule(String id, String source, String severity, String descri
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
+    /** The longest description, in UTF-8 bytes. */
+    static final int MAX_DESCRIPTION = 4096;
 
     /** The condition, with the clear threshold defaulting to the threshold. */
     public Condition condition() {
@@ -72,52 +76,66 @@ public record AlertRule(String id, String source, String severity, String descri
                 && (category == null || category.equals(v.category()));
     }
 
-    /** Every problem with this rule, named by field; empty when it is valid. */
+    /**
+     * Every problem with this rule, named by field; empty when it is valid. Besides the meaning of each field, the
+     * bounds: durations and offsets of at most ten years, finite thresholds, names of at most
+     * {@value Bounds#MAX_NAME} characters, a description of at most {@value #MAX_DESCRIPTION} bytes.
+     */
     public List<String> problems() {
         List<String> bad = new ArrayList<>();
         if (id == null || !ID.matcher(id).matches()) {
-            bad.add("id: lower-case kebab (a-z, 0-9, -), was " + id);
+            bad.add("id: lower-case kebab (a-z, 0-9, -), at most 63 characters; was " + Problems.echo(id));
         }
         if (severity == null || !SEVERITIES.contains(severity)) {
-            bad.add("severity: one of critical, warning, info; was " + severity);
+            bad.add("severity: one of critical, warning, info; was " + Problems.echo(severity));
         }
         if (scope != null && !Set.of("region", "country").contains(scope)) {
-            bad.add("scope: region or country; was " + scope);
+            bad.add("scope: region or country; was " + Problems.echo(scope));
         }
         if (!Set.of("indicator", "model", "release").contains(String.valueOf(source))) {
-            bad.add("source: indicator, model or release; was " + source);
+            bad.add("source: indicator, model or release; was " + Problems.echo(source));
+        }
+        Bounds.utf8(bad, "description", description, MAX_DESCRIPTION);
+        Bounds.name(bad, "indicator", indicator, Bounds.MAX_NAME);
+        Bounds.name(bad, "entry", entry, Bounds.MAX_NAME);
+        Bounds.name(bad, "reporter", reporter, Bounds.MAX_NAME);
+        Bounds.name(bad, "partner", partner, Bounds.MAX_NAME);
+        Bounds.name(bad, "flow", flow, Bounds.MAX_NAME);
+        Bounds.name(bad, "category", category, Bounds.MAX_NAME);
+        Bounds.name(bad, "model", model, Bounds.MAX_NAME);
+        if (Bounds.entries(bad, "terms", terms, Bounds.MAX_ENTRIES)) {
+            for (int i = 0; terms != null && i < terms.size(); i++) {
+                Bounds.name(bad, "terms[" + i + "]", terms.get(i), Bounds.MAX_NAME);
+            }
         }
         if ("release".equals(source)) {
-            try {
-                if (due == null || java.time.Period.parse(due).isNegative()) {
-                    bad.add("due: required for a release rule, an ISO-8601 period such as P10M");
-                }
-            } catch (DateTimeParseException e) {
-                bad.add("due: an ISO-8601 period such as P10M or P45D; was " + due);
-            }
+            releaseProblems(bad);
             return bad;
         }
         if ("indicator".equals(source) && transform != null && !Set.of("value", "abs", "change").contains(transform)) {
-            bad.add("transform: value, abs or change; was " + transform);
+            bad.add("transform: value, abs or change; was " + Problems.echo(transform));
         }
         if ("model".equals(source)) {
             if (model == null) {
                 bad.add("model: required for a model rule");
             }
             if (measure == null || !Set.of("p_value", "coefficient", "stability_ratio").contains(measure)) {
-                bad.add("measure: p_value, coefficient or stability_ratio; was " + measure);
+                bad.add("measure: p_value, coefficient or stability_ratio; was " + Problems.echo(measure));
             } else if (!measure.equals("stability_ratio") && (terms == null || terms.isEmpty())) {
                 bad.add("terms: required for a p_value or coefficient rule");
             }
             if (estimate != null && !Set.of("all", "rolling").contains(estimate)) {
-                bad.add("estimate: all or rolling; was " + estimate);
+                bad.add("estimate: all or rolling; was " + Problems.echo(estimate));
             }
         }
         if (threshold == null || !Double.isFinite(threshold)) {
-            bad.add("threshold: a finite number is required");
+            bad.add("threshold: a finite number is required; was " + threshold);
+        }
+        if (clear != null && !Double.isFinite(clear)) {
+            bad.add("clear: a finite number; was " + clear);
         }
         try {
-            if (threshold != null) {
+            if (threshold != null && Double.isFinite(threshold) && (clear == null || Double.isFinite(clear))) {
                 condition();
             }
         } catch (IllegalArgumentException e) {
@@ -128,13 +146,33 @@ public record AlertRule(String id, String source, String severity, String descri
         }
         if (forDuration != null) {
             try {
-                if (Duration.parse(forDuration).isNegative()) {
-                    bad.add("forDuration: must not be negative");
+                Duration duration = Duration.parse(forDuration);
+                if (duration.isNegative() || duration.compareTo(Bounds.MAX_DURATION) > 0) {
+                    bad.add("forDuration: from PT0S to ten years (" + Bounds.MAX_DURATION + "); was "
+                            + Problems.echo(forDuration));
                 }
             } catch (DateTimeParseException e) {
-                bad.add("forDuration: an ISO-8601 duration such as PT10M; was " + forDuration);
+                bad.add("forDuration: an ISO-8601 duration such as PT10M; was " + Problems.echo(forDuration));
             }
         }
         return bad;
+    }
+
+    /** The publication lag of a release rule: more than nothing, at most ten years. */
+    private void releaseProblems(List<String> bad) {
+        if (due == null) {
+            bad.add("due: required for a release rule, an ISO-8601 period such as P10M");
+            return;
+        }
+        try {
+            java.time.Period lag = java.time.Period.parse(due);
+            Duration length = ChronoUnit.MONTHS.getDuration().multipliedBy(lag.toTotalMonths())
+                    .plusDays(lag.getDays());
+            if (lag.isNegative() || lag.isZero() || length.compareTo(Bounds.MAX_DURATION) > 0) {
+                bad.add("due: more than P0D, at most ten years (P10Y), no negative part; was " + Problems.echo(due));
+            }
+        } catch (DateTimeParseException | ArithmeticException e) {
+            bad.add("due: an ISO-8601 period such as P10M or P45D; was " + Problems.echo(due));
+        }
     }
 }

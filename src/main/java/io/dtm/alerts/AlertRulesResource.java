@@ -5,12 +5,10 @@ import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.api.Problems;
+import io.dtm.api.StrictJson;
 import io.dtm.streams.DtmConfig;
-import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -23,8 +21,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -37,15 +40,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class AlertRulesResource {
 
-    private static final ObjectReader STRICT = JsonSerde.MAPPER.readerFor(AlertRule.class)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     private final AlertRuleBook rules;
     private final DtmConfig config;
+    private final AlertsConfig alerts;
 
-    AlertRulesResource(AlertRuleBook rules, DtmConfig config) {
+    AlertRulesResource(AlertRuleBook rules, DtmConfig config, AlertsConfig alerts) {
         this.rules = rules;
         this.config = config;
+        this.alerts = alerts;
     }
 
     @GET
@@ -76,34 +78,31 @@ public class AlertRulesResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Creates or replaces an alert rule",
-            description = "Validated field by field (RFC 9457); unknown fields are refused. The id is the path's.")
-    public Response put(@PathParam("id") String id, JsonNode body, @Context UriInfo uri) throws Exception {
+            description = "Validated field by field (RFC 9457); unknown fields are refused. The id is the path's. "
+                    + "409 when a new rule would pass dtm.alerts.max-rules.")
+    public Response put(@PathParam("id") String id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = AlertRule.class))) JsonNode body,
+            @Context UriInfo uri) throws Exception {
         Response refused = unavailable(uri);
         if (refused != null) {
             return refused;
         }
-        if (!(body instanceof ObjectNode object)) {
-            return Problems.invalid("invalid-alert-rule", "Invalid alert rule", List.of("(body): a JSON object is required"),
-                    uri.getPath());
+        List<String> problems = new ArrayList<>();
+        if (body instanceof ObjectNode object) {
+            object.put("id", id);
         }
-        object.put("id", id);
-        AlertRule rule;
-        try {
-            rule = STRICT.readValue(object);
-        } catch (UnrecognizedPropertyException e) {
-            return Problems.invalid("invalid-alert-rule", "Invalid alert rule",
-                    List.of(e.getPropertyName() + ": unknown field"), uri.getPath());
-        } catch (JsonProcessingException e) {
-            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
-                    ? m.getPath().get(0).getFieldName() : "(body)";
-            return Problems.invalid("invalid-alert-rule", "Invalid alert rule",
-                    List.of(field + ": " + e.getOriginalMessage()), uri.getPath());
-        }
-        List<String> problems = rule.problems();
+        Optional<AlertRule> read = StrictJson.read(body, AlertRule.class, problems);
+        read.ifPresent(rule -> problems.addAll(rule.problems()));
         if (!problems.isEmpty()) {
             return Problems.invalid("invalid-alert-rule", "Invalid alert rule", problems, uri.getPath());
         }
+        AlertRule rule = read.orElseThrow();
         boolean created = rules.get(id).isEmpty();
+        if (created && rules.byId().size() >= alerts.maxRules()) {
+            return Problems.of(409, "too-many-rules", "Too many alert rules", "there are " + rules.byId().size()
+                    + " rules, the most dtm.alerts.max-rules allows (" + alerts.maxRules()
+                    + "); delete one or replace an existing one", uri.getPath(), null);
+        }
         rules.put(id, rule);
         return Response.status(created ? 201 : 200).entity(rule).build();
     }
@@ -134,6 +133,7 @@ public class AlertRulesResource {
     }
 
     private static Response notFound(String id, UriInfo uri) {
-        return Problems.of(404, "unknown-rule", "Unknown rule", "no alert rule '" + id + "'", uri.getPath(), null);
+        return Problems.of(404, "unknown-rule", "Unknown rule", "no alert rule '" + Problems.echo(id) + "'",
+                uri.getPath(), null);
     }
 }

@@ -32,6 +32,21 @@ public interface AlertsConfig {
     /** The id of the key in {@link #secretKeys()} that encrypts new secrets; the first listed when absent. */
     Optional<String> secretKeyId();
 
+    /** The most alert rules; creating one more is refused with 409 (replacing one is not). */
+    @WithDefault("1000")
+    int maxRules();
+
+    /** The most subscriptions; creating one more is refused with 409 (replacing one is not). */
+    @WithDefault("1000")
+    int maxSubscriptions();
+
+    /**
+     * The prefix of every topic a Kafka-channel subscription may copy alerts to; topics of Kafka ({@code __*}), of
+     * the service ({@code dtm.*}) and internal to it are refused whatever the prefix.
+     */
+    @WithDefault("dtm-notify.")
+    String kafkaTopicPrefix();
+
     /** Delivery of notifications to subscribers. */
     DeliveryConfig delivery();
 

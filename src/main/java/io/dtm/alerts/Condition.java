@@ -1,5 +1,7 @@
 package io.dtm.alerts;
 
+import io.dtm.api.Problems;
+
 /**
  * A threshold with a separate clear threshold (hysteresis): the condition becomes active when
  * {@code value op threshold} and, once firing, clears only when {@code value op clear} no longer holds. With
@@ -37,7 +39,7 @@ public record Condition(Op op, double threshold, double clear) {
                     return op;
                 }
             }
-            throw new IllegalArgumentException("op must be one of <, <=, >, >=; was " + symbol);
+            throw new IllegalArgumentException("op must be one of <, <=, >, >=; was " + Problems.echo(symbol));
         }
     }
 

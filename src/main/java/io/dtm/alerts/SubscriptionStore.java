@@ -64,7 +64,9 @@ public class SubscriptionStore {
                     + "secrets: set dtm.alerts.secret-keys (env DTM_ALERTS_SECRET_KEYS) to <id>:<base64 of 32 "
                     + "random bytes>, e.g. local:$(openssl rand -base64 32)");
         }
-        view.start();
+        if (dtm.runs(Role.ALERTS)) {
+            view.start();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {

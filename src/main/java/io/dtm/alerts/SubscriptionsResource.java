@@ -1,7 +1,12 @@
 package io.dtm.alerts;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.api.Problems;
+import io.dtm.api.StrictJson;
 import io.dtm.security.Roles;
+import io.dtm.streams.DtmConfig;
+import io.dtm.streams.Role;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -15,16 +20,22 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code /api/v1/subscriptions}: who receives alert notifications. Secrets are write-only. An {@code operator}
- * manages every subscription; a {@code subscriber} its own (the principal that created one owns it, and another
- * subscriber is answered 404 for it); a {@code reader} sees them all.
+ * {@code /api/v1/subscriptions}: who receives alert notifications, served by instances that run the alerts role.
+ * Secrets are write-only. An {@code operator} manages every subscription; a {@code subscriber} its own (the
+ * principal that created one owns it, and any other subscriber is answered 404 for it); a {@code reader} sees them
+ * all.
  */
 @Path("/api/v1/subscriptions")
 @Tag(name = "subscriptions", description = "Alert notification subscriptions")
@@ -32,20 +43,31 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class SubscriptionsResource {
 
     private final SubscriptionStore store;
+    private final AlertsConfig config;
+    private final DtmConfig dtm;
     private final TargetGuard guard;
+    private final TopicGuard topics;
     private final SecurityIdentity caller;
 
-    SubscriptionsResource(SubscriptionStore store, AlertsConfig config, SecurityIdentity caller) {
+    SubscriptionsResource(SubscriptionStore store, AlertsConfig config, DtmConfig dtm, SecurityIdentity caller,
+            @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId) {
         this.store = store;
+        this.config = config;
+        this.dtm = dtm;
         this.guard = new TargetGuard(config.targetAllowList().orElse(List.of()));
+        this.topics = new TopicGuard(config.kafkaTopicPrefix(), applicationId);
         this.caller = caller;
     }
 
     @GET
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.SUBSCRIBER})
     @Operation(summary = "Every subscription the caller may see (without secrets)")
-    public List<Subscription> list() {
-        return store.all().stream().filter(this::visible).map(Subscription::withoutSecret).toList();
+    public Response list(@Context UriInfo uri) {
+        if (!dtm.runs(Role.ALERTS)) {
+            return Problems.roleNotRunning("alerts", uri.getPath());
+        }
+        return Response.ok(store.all().stream().filter(this::visible).map(Subscription::withoutSecret).toList())
+                .build();
     }
 
     @GET
@@ -53,6 +75,9 @@ public class SubscriptionsResource {
     @RolesAllowed({Roles.READER, Roles.OPERATOR, Roles.SUBSCRIBER})
     @Operation(summary = "One subscription (without its secret)")
     public Response get(@PathParam("id") String id, @Context UriInfo uri) {
+        if (!dtm.runs(Role.ALERTS)) {
+            return Problems.roleNotRunning("alerts", uri.getPath());
+        }
         return store.get(id).filter(this::visible).map(s -> Response.ok(s.withoutSecret()).build())
                 .orElseGet(() -> notFound(id, uri));
     }
@@ -64,26 +89,44 @@ public class SubscriptionsResource {
     @Operation(summary = "Creates or replaces a subscription",
             description = "Validated field by field (RFC 9457); webhook and Alertmanager targets that resolve to "
                     + "loopback, private or link-local addresses are refused unless dtm.alerts.target-allow-list "
-                    + "names them. The secret signs webhooks (X-DTM-Signature), is stored encrypted and is never "
+                    + "names them; Kafka topics must be under dtm.alerts.kafka-topic-prefix. Unknown fields are "
+                    + "refused. The secret signs webhooks (X-DTM-Signature), is stored encrypted and is never "
                     + "returned; credentials in the target URL are shown redacted. The caller becomes the owner of "
-                    + "a new subscription; a subscriber may replace only its own.")
-    public Response put(@PathParam("id") String id, Subscription body, @Context UriInfo uri) throws Exception {
-        if (body == null) {
-            return Problems.of(400, "invalid-subscription", "Invalid subscription", "a JSON body is required",
-                    uri.getPath(), null);
+                    + "a new subscription; a subscriber may replace only its own. 409 when a new subscription would "
+                    + "pass dtm.alerts.max-subscriptions.")
+    public Response put(@PathParam("id") String id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = Subscription.class))) JsonNode body,
+            @Context UriInfo uri) throws Exception {
+        if (!dtm.runs(Role.ALERTS)) {
+            return Problems.roleNotRunning("alerts", uri.getPath());
         }
         Optional<Subscription> existing = store.get(id);
         if (existing.isPresent() && !mayChange(existing.get())) {
             return notFound(id, uri);
         }
-        Subscription subscription = new Subscription(id, body.channel(), body.target(), body.severities(),
-                body.labels(), body.secret(), existing.map(Subscription::createdAt).orElse(System.currentTimeMillis()),
-                existing.map(Subscription::owner).orElse(caller.getPrincipal().getName()));
-        List<String> problems = subscription.problems(guard);
+        List<String> problems = new ArrayList<>();
+        if (body instanceof ObjectNode object) {
+            object.put("id", id);
+            // set by the service and shown by GET: a client may send back what it read
+            object.remove("createdAt");
+            object.remove("owner");
+        }
+        Optional<Subscription> read = StrictJson.read(body, Subscription.class, problems);
+        Subscription subscription = read.map(s -> new Subscription(id, s.channel(), s.target(), s.severities(),
+                s.labels(), s.secret(), existing.map(Subscription::createdAt).orElse(System.currentTimeMillis()),
+                existing.map(Subscription::owner).orElse(caller.getPrincipal().getName()))).orElse(null);
+        if (subscription != null) {
+            problems.addAll(subscription.problems(guard, topics));
+        }
         if (!problems.isEmpty()) {
             return Problems.invalid("invalid-subscription", "Invalid subscription", problems, uri.getPath());
         }
         boolean created = existing.isEmpty();
+        if (created && store.all().size() >= config.maxSubscriptions()) {
+            return Problems.of(409, "too-many-subscriptions", "Too many subscriptions", "there are "
+                    + store.all().size() + " subscriptions, the most dtm.alerts.max-subscriptions allows ("
+                    + config.maxSubscriptions() + "); delete one or replace an existing one", uri.getPath(), null);
+        }
         try {
             store.put(id, subscription);
         } catch (SubscriptionStore.NoSecretKey e) {
@@ -98,6 +141,9 @@ public class SubscriptionsResource {
     @RolesAllowed({Roles.OPERATOR, Roles.SUBSCRIBER})
     @Operation(summary = "Deletes a subscription")
     public Response delete(@PathParam("id") String id, @Context UriInfo uri) throws Exception {
+        if (!dtm.runs(Role.ALERTS)) {
+            return Problems.roleNotRunning("alerts", uri.getPath());
+        }
         if (store.get(id).filter(this::mayChange).isEmpty()) {
             return notFound(id, uri);
         }
@@ -114,7 +160,7 @@ public class SubscriptionsResource {
     }
 
     private static Response notFound(String id, UriInfo uri) {
-        return Problems.of(404, "unknown-subscription", "Unknown subscription", "no subscription '" + id + "'",
-                uri.getPath(), null);
+        return Problems.of(404, "unknown-subscription", "Unknown subscription",
+                "no subscription '" + Problems.echo(id) + "'", uri.getPath(), null);
     }
 }

@@ -1,5 +1,6 @@
 package io.dtm.alerts;
 
+import io.dtm.api.Problems;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -71,16 +72,16 @@ public final class TargetGuard {
         try {
             addresses = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            return new Decision(null, "host " + host + " does not resolve");
+            return new Decision(null, "host " + Problems.echo(host) + " does not resolve");
         }
         if (addresses == null || addresses.length == 0) {
-            return new Decision(null, "host " + host + " does not resolve");
+            return new Decision(null, "host " + Problems.echo(host) + " does not resolve");
         }
         String name;
         try {
             name = canonical(host);
         } catch (IllegalArgumentException e) {
-            return new Decision(null, "host " + host + " is not a valid address");
+            return new Decision(null, "host " + Problems.echo(host) + " is not a valid address");
         }
         if (allowed.stream().anyMatch(e -> e.allows(name, null, port))) {
             return new Decision(addresses[0], null);
@@ -91,7 +92,7 @@ public final class TargetGuard {
             }
             Optional<String> kind = forbidden(a);
             if (kind.isPresent()) {
-                return new Decision(null, "host " + host + " resolves to " + a.getHostAddress() + ", a "
+                return new Decision(null, "host " + Problems.echo(host) + " resolves to " + a.getHostAddress() + ", a "
                         + kind.get() + " address; list it in dtm.alerts.target-allow-list to use it");
             }
         }

@@ -1,9 +1,11 @@
 package io.dtm.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dtm.api.Problems;
 import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.events.Period;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -12,11 +14,15 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Validates the {@code data} of a feed event (DESIGN §3) and builds the observation it carries, naming every bad
- * field; pure, with no Kafka in it.
+ * field; pure, with no Kafka in it. Beyond their shape, the data must be plausible against {@code today}: periods
+ * and effective dates from {@value #FIRST_YEAR} to ten years ahead, vintages no later than tomorrow (clock skew; a
+ * vintage far ahead would win every revision for ever), EBOPS 2010 codes from the closed list of {@link Ebops2010},
+ * hub ids under an ISO 3166 country.
  */
 final class DataValidator {
 
@@ -29,13 +35,19 @@ final class DataValidator {
         COUNTRIES = Set.copyOf(codes);
     }
 
+    /** ISO 3166 alpha-3 codes alone: the country a hub id starts with. */
+    private static final Set<String> ISO_COUNTRIES = Set.copyOf(
+            Locale.getISOCountries(Locale.IsoCountryCode.PART1_ALPHA3));
+    /** The first year a period, effective date or vintage may have. */
+    static final int FIRST_YEAR = 1900;
+    /** How many years after this year a period or effective date may lie. */
+    static final int YEARS_AHEAD = 10;
+
     private static final Set<String> FLOWS = Set.of("EXPORT", "IMPORT", "TOTAL");
-    private static final Set<String> TRADE_CATEGORIES = Set.of("GOODS", "SERVICES", "DDS", "ICT");
-    /** EBOPS 2010 codes: S, SA … SL and their numbered sub-items (SI, SI1, SJ211, …). */
-    private static final Pattern EBOPS = Pattern.compile("S([A-L][0-9]{0,4})?");
+    static final Set<String> TRADE_CATEGORIES = Set.of("GOODS", "SERVICES", "DDS", "ICT");
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
     /** Hub ids: the country's ISO-3 code, a dash, and the hub's own code, e.g. {@code CHN-GUIZHOU}. */
-    private static final Pattern HUB = Pattern.compile("[A-Z]{3}-[A-Z0-9_-]{1,60}");
+    private static final Pattern HUB = Pattern.compile("([A-Z]{3})-[A-Z0-9_-]{1,60}");
     private static final Set<String> DIRECTIONS = Set.of("LIBERALISING", "RESTRICTIVE", "NEUTRAL");
     /** Policy measures that are an index (0 = open … 1 = closed) and so need {@code indexValue}. */
     static final Set<String> INDEX_MEASURES = Set.of("DSTRI", "STRI");
@@ -59,8 +71,13 @@ final class DataValidator {
     record Result(Optional<Observation> observation, List<FieldError> errors) {
     }
 
-    static Result validate(Feed feed, JsonNode data, String source, String id) {
-        Fields f = new Fields(data);
+    /**
+     * Validates {@code data} of an event of {@code feed}.
+     *
+     * @param today the date (UTC) the plausibility of periods and vintages is judged against
+     */
+    static Result validate(Feed feed, JsonNode data, String source, String id, LocalDate today) {
+        Fields f = new Fields(data, today);
         Observation obs = switch (feed) {
             case TRADE -> trade(f, source, id);
             case COMPUTE -> compute(f, source, id);
@@ -80,8 +97,8 @@ final class DataValidator {
         String reporter = f.code("reporter", COUNTRIES::contains, "an ISO 3166 alpha-3 code or WLD, RCEP, NON_RCEP");
         String partner = f.code("partner", COUNTRIES::contains, "an ISO 3166 alpha-3 code or WLD, RCEP, NON_RCEP");
         String flow = f.code("flow", FLOWS::contains, "EXPORT, IMPORT or TOTAL");
-        String category = f.code("category", c -> TRADE_CATEGORIES.contains(c) || EBOPS.matcher(c).matches(),
-                "GOODS, SERVICES, DDS, ICT or an EBOPS 2010 code such as SI");
+        String category = f.code("category", c -> TRADE_CATEGORIES.contains(c) || Ebops2010.CODES.containsKey(c),
+                "GOODS, SERVICES, DDS, ICT or an EBOPS 2010 code such as SI (MSITS 2010)");
         String period = f.period("period");
         Unit unit = f.unit(true);
         if (unit != null && !unit.monetary()) {
@@ -95,8 +112,8 @@ final class DataValidator {
     }
 
     private static Observation compute(Fields f, String source, String id) {
-        String region = f.code("region", r -> COUNTRIES.contains(r) || HUB.matcher(r).matches(),
-                "an ISO 3166 alpha-3 code or a hub id such as CHN-GUIZHOU");
+        String region = f.code("region", DataValidator::region,
+                "an ISO 3166 alpha-3 code or a hub id under one, such as CHN-GUIZHOU");
         String metric = f.code("metric", m -> CODE.matcher(m).matches(), "an upper-case code such as INTERNET_USERS_PCT");
         String period = f.period("period");
         Unit unit = f.unit(true);
@@ -110,7 +127,7 @@ final class DataValidator {
     private static Observation policy(Fields f, String source, String id) {
         String country = f.code("country", COUNTRIES::contains, "an ISO 3166 alpha-3 code or WLD, RCEP, NON_RCEP");
         String measure = f.code("measure", m -> CODE.matcher(m).matches(), "an upper-case code such as DSTRI");
-        String effective = f.date("effective");
+        String effective = f.effective();
         String direction = f.code("direction", DIRECTIONS::contains, "LIBERALISING, RESTRICTIVE or NEUTRAL");
         boolean index = measure != null && INDEX_MEASURES.contains(measure);
         Double indexValue = f.number("indexValue", index, true);
@@ -134,6 +151,15 @@ final class DataValidator {
                 f.synthetic());
     }
 
+    /** A country or aggregate, or a hub id that starts with an ISO 3166 alpha-3 country. */
+    private static boolean region(String region) {
+        if (COUNTRIES.contains(region)) {
+            return true;
+        }
+        Matcher hub = HUB.matcher(region);
+        return hub.matches() && ISO_COUNTRIES.contains(hub.group(1));
+    }
+
     private static Double normalise(Fields f, Double value, Unit unit) {
         if (value == null || unit == null) {
             return value;
@@ -149,10 +175,12 @@ final class DataValidator {
     /** Reads fields of one {@code data} object and collects what is wrong with them. */
     private static final class Fields {
         private final JsonNode data;
+        private final LocalDate today;
         private final List<FieldError> errors = new ArrayList<>();
 
-        Fields(JsonNode data) {
+        Fields(JsonNode data, LocalDate today) {
             this.data = data;
+            this.today = today;
         }
 
         void error(String name, String message) {
@@ -185,7 +213,7 @@ final class DataValidator {
         String code(String name, Predicate<String> valid, String expected) {
             String text = string(name, true);
             if (text != null && !valid.test(text)) {
-                error(name, "must be " + expected + ", was '" + text + "'");
+                error(name, "must be " + expected + ", was '" + Problems.echo(text) + "'");
                 return null;
             }
             return text;
@@ -194,7 +222,7 @@ final class DataValidator {
         String optionalCode(String name, Predicate<String> valid, String expected) {
             String text = string(name, false);
             if (text != null && !valid.test(text)) {
-                error(name, "must be " + expected + ", was '" + text + "'");
+                error(name, "must be " + expected + ", was '" + Problems.echo(text) + "'");
                 return null;
             }
             return text;
@@ -212,23 +240,53 @@ final class DataValidator {
         String period(String name) {
             String text = string(name, true);
             if (text != null && !Period.isValid(text)) {
-                error(name, "must be YYYY, YYYY-Qn or YYYY-MM, was '" + text + "'");
+                error(name, "must be YYYY, YYYY-Qn or YYYY-MM, was '" + Problems.echo(text) + "'");
                 return null;
             }
-            return text;
+            return inYears(name, text);
         }
 
         String date(String name) {
             String text = string(name, true);
             if (text != null && !Period.isDate(text)) {
-                error(name, "must be a date YYYY-MM-DD, was '" + text + "'");
+                error(name, "must be a date YYYY-MM-DD, was '" + Problems.echo(text) + "'");
                 return null;
             }
             return text;
         }
 
+        /** A period or date whose year is from {@link #FIRST_YEAR} to {@link #YEARS_AHEAD} years after today's. */
+        String inYears(String name, String text) {
+            if (text == null) {
+                return null;
+            }
+            int year = Integer.parseInt(text.substring(0, 4));
+            int last = today.getYear() + YEARS_AHEAD;
+            if (year < FIRST_YEAR || year > last) {
+                error(name, "must lie in the years " + FIRST_YEAR + " to " + last + " (ten years from now), was '"
+                        + text + "'");
+                return null;
+            }
+            return text;
+        }
+
+        String effective() {
+            return inYears("effective", date("effective"));
+        }
+
+        /** A release date from {@link #FIRST_YEAR} to tomorrow (a day of clock skew). */
         String vintage() {
-            return date("vintage");
+            String text = date("vintage");
+            if (text == null) {
+                return null;
+            }
+            LocalDate vintage = LocalDate.parse(text);
+            if (vintage.getYear() < FIRST_YEAR || vintage.isAfter(today.plusDays(1))) {
+                error("vintage", "must be a release date from " + FIRST_YEAR + "-01-01 to tomorrow ("
+                        + today.plusDays(1) + "), was '" + text + "'");
+                return null;
+            }
+            return text;
         }
 
         Unit unit(boolean required) {
@@ -239,7 +297,7 @@ final class DataValidator {
             Optional<Unit> unit = Unit.of(text);
             if (unit.isEmpty()) {
                 errors.add(new FieldError(FieldError.Location.DATA, "unit",
-                        "unknown unit '" + text + "' (known units: " + Unit.known() + ")", true));
+                        "unknown unit '" + Problems.echo(text) + "' (known units: " + Unit.known() + ")", true));
                 return null;
             }
             return unit.get();
@@ -260,7 +318,7 @@ final class DataValidator {
                 return null;
             }
             if (nonNegative && value < 0) {
-                error(name, "must be ≥ 0, was " + node.asText());
+                error(name, "must be ≥ 0, was " + Problems.echo(node.asText()));
                 return null;
             }
             return value;
@@ -279,7 +337,7 @@ final class DataValidator {
             for (Iterator<String> names = data.fieldNames(); names.hasNext();) {
                 String name = names.next();
                 if (!known.contains(name)) {
-                    error(name, "is not a field of this event type (fields: " + String.join(", ",
+                    error(Problems.echo(name), "is not a field of this event type (fields: " + String.join(", ",
                             known.stream().sorted().toList()) + ")");
                 }
             }

@@ -1,17 +1,21 @@
 package io.dtm.ingest;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import io.dtm.api.Problems;
 import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.events.RejectReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,7 +42,13 @@ public final class EventDecoder {
      */
     static final int MAX_ATTRIBUTE_LENGTH = 512;
     private static final String CE_PREFIX = "ce_";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Parses event JSON; a key given twice in one object is refused rather than silently taking the last. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** The most characters of an {@code id} or {@code source}. */
+    static final int MAX_ID = 256;
+    /** Content type of a batch (a JSON array of structured-mode events), never binary-mode data. */
+    private static final String BATCH = "application/cloudevents-batch+json";
     /** The CloudEvents SDK's JSON format as a Jackson module: reads a structured event from the tree parsed once. */
     private static final ObjectMapper CLOUDEVENTS = new ObjectMapper()
             .registerModule(JsonFormat.getCloudEventJacksonModule());
@@ -66,9 +76,9 @@ public final class EventDecoder {
      */
     public record Rejected(String feed, RejectReason reason, Mode mode, List<FieldError> errors) implements Decoded {
 
-        /** Every error on one line, for the {@code dtm.error.detail} header and logs. */
+        /** The errors on one line (at most {@value Problems#MAX_ERRORS}), for the {@code dtm.error.detail} header. */
         public String detail() {
-            return errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
+            return Problems.summary(errors);
         }
     }
 
@@ -76,19 +86,22 @@ public final class EventDecoder {
      * Decodes a record.
      *
      * @param topicFeed the feed of the topic it was read from, or {@code null} when it came over HTTP
+     * @param today     the date (UTC) the plausibility of periods and vintages is judged against
      */
-    public static Decoded decode(Headers headers, byte[] value, Feed topicFeed) {
+    public static Decoded decode(Headers headers, byte[] value, Feed topicFeed, LocalDate today) {
         String contentType = header(headers, CONTENT_TYPE);
         boolean binary = header(headers, CE_PREFIX + "specversion") != null
                 && (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(STRUCTURED));
-        return binary ? binary(headers, value, contentType, topicFeed) : structured(value, contentType, topicFeed);
+        return binary ? binary(headers, value, contentType, topicFeed, today)
+                : structured(headers, value, contentType, topicFeed, today);
     }
 
-    private static Decoded structured(byte[] value, String contentType, Feed topicFeed) {
+    private static Decoded structured(Headers headers, byte[] value, String contentType, Feed topicFeed,
+            LocalDate today) {
         String topicLabel = topicFeed == null ? Feed.UNKNOWN_LABEL : topicFeed.label();
         if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith(STRUCTURED)
                 && !isJson(contentType)) {
-            return malformed(topicLabel, Mode.STRUCTURED, "content-type '" + contentType
+            return malformed(topicLabel, Mode.STRUCTURED, "content-type '" + Problems.echo(contentType)
                     + "' is neither " + STRUCTURED + " (structured mode) nor binary mode (no ce_specversion header)");
         }
         JsonNode tree;
@@ -100,15 +113,20 @@ public final class EventDecoder {
         if (tree == null || !tree.isObject()) {
             return malformed(topicLabel, Mode.STRUCTURED, "a structured-mode CloudEvent must be a JSON object");
         }
+        String disagreement = headersDisagree(headers, tree);
+        if (disagreement != null) {
+            return malformed(topicLabel, Mode.STRUCTURED, disagreement);
+        }
         List<FieldError> errors = new ArrayList<>();
         requireSpecVersion(text(tree, "specversion", errors), errors);
-        String id = require(text(tree, "id", errors), "id", errors);
-        String source = require(text(tree, "source", errors), "source", errors);
+        String id = identifier(require(text(tree, "id", errors), "id", errors), "id", errors);
+        String source = identifier(require(text(tree, "source", errors), "source", errors), "source", errors);
         String type = require(text(tree, "type", errors), "type", errors);
         checkTime(text(tree, "time", errors), errors);
         String dataContentType = text(tree, "datacontenttype", errors);
         if (dataContentType != null && !dataContentType.isEmpty() && !isJson(dataContentType)) {
-            errors.add(FieldError.attribute("datacontenttype", "must be application/json, was '" + dataContentType + "'"));
+            errors.add(FieldError.attribute("datacontenttype", "must be application/json, was '"
+                    + Problems.echo(dataContentType) + "'"));
         }
         JsonNode data = tree.get("data");
         if (data == null || !data.isObject()) {
@@ -132,25 +150,35 @@ public final class EventDecoder {
                 errors.add(FieldError.attribute("event", firstLine(e.getMessage())));
             }
         }
-        return validate(type, id, source, data, errors, Mode.STRUCTURED, topicFeed);
+        return validate(type, id, source, data, errors, Mode.STRUCTURED, topicFeed, today);
     }
 
-    private static Decoded binary(Headers headers, byte[] value, String contentType, Feed topicFeed) {
+    private static Decoded binary(Headers headers, byte[] value, String contentType, Feed topicFeed,
+            LocalDate today) {
         String topicLabel = topicFeed == null ? Feed.UNKNOWN_LABEL : topicFeed.label();
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(BATCH)) {
+            return malformed(topicLabel, Mode.BINARY, "headers and body disagree: the ce_* headers say binary mode, "
+                    + "content-type says a batch of structured-mode events");
+        }
         List<FieldError> errors = new ArrayList<>();
         requireSpecVersion(header(headers, CE_PREFIX + "specversion"), errors);
-        String id = require(header(headers, CE_PREFIX + "id"), "id", errors);
-        String source = require(header(headers, CE_PREFIX + "source"), "source", errors);
+        String id = identifier(require(header(headers, CE_PREFIX + "id"), "id", errors), "id", errors);
+        String source = identifier(require(header(headers, CE_PREFIX + "source"), "source", errors), "source", errors);
         String type = require(header(headers, CE_PREFIX + "type"), "type", errors);
         checkTime(header(headers, CE_PREFIX + "time"), errors);
         if (contentType != null && !isJson(contentType)) {
-            errors.add(FieldError.attribute("datacontenttype", "must be application/json, was '" + contentType + "'"));
+            errors.add(FieldError.attribute("datacontenttype", "must be application/json, was '"
+                    + Problems.echo(contentType) + "'"));
         }
         JsonNode data;
         try {
             data = value == null || value.length == 0 ? null : MAPPER.readTree(value);
         } catch (IOException e) {
             return malformed(topicLabel, Mode.BINARY, "data is not JSON: " + firstLine(e.getMessage()));
+        }
+        if (data != null && data.isObject() && data.has("specversion")) {
+            return malformed(topicLabel, Mode.BINARY, "headers and body disagree: the ce_* headers say binary mode "
+                    + "(data in the body), the body is a structured-mode CloudEvent (it has specversion)");
         }
         if (data == null || !data.isObject()) {
             errors.add(FieldError.attribute("data", "is required and must be a JSON object"));
@@ -165,16 +193,16 @@ public final class EventDecoder {
                 errors.add(FieldError.attribute("event", firstLine(e.getMessage())));
             }
         }
-        return validate(type, id, source, data, errors, Mode.BINARY, topicFeed);
+        return validate(type, id, source, data, errors, Mode.BINARY, topicFeed, today);
     }
 
-    private static Decoded validate(String type, String id, String source, JsonNode data, List<FieldError> attributeErrors,
-            Mode mode, Feed topicFeed) {
+    private static Decoded validate(String type, String id, String source, JsonNode data,
+            List<FieldError> attributeErrors, Mode mode, Feed topicFeed, LocalDate today) {
         Optional<Feed> feed = type == null ? Optional.empty() : Feed.ofEventType(type);
         String label = topicFeed != null ? topicFeed.label() : feed.map(Feed::label).orElse(Feed.UNKNOWN_LABEL);
         List<FieldError> errors = new ArrayList<>(attributeErrors);
         if (type != null && feed.isEmpty()) {
-            errors.add(FieldError.attribute("type", "unknown event type '" + type + "' (known types: "
+            errors.add(FieldError.attribute("type", "unknown event type '" + Problems.echo(type) + "' (known types: "
                     + java.util.Arrays.stream(Feed.values()).map(Feed::eventType).collect(Collectors.joining(", "))
                     + ")"));
             return new Rejected(label, attributeErrors.isEmpty() ? RejectReason.UNKNOWN_TYPE
@@ -187,7 +215,7 @@ public final class EventDecoder {
                     : RejectReason.INVALID_ATTRIBUTE, mode, errors);
         }
         DataValidator.Result result = feed.isPresent() && data != null
-                ? DataValidator.validate(feed.get(), data, source, id)
+                ? DataValidator.validate(feed.get(), data, source, id, today)
                 : new DataValidator.Result(Optional.empty(), List.of());
         errors.addAll(result.errors());
         if (!attributeErrors.isEmpty()) {
@@ -215,7 +243,7 @@ public final class EventDecoder {
         if (version == null) {
             errors.add(FieldError.attribute("specversion", "is required (1.0)"));
         } else if (!"1.0".equals(version)) {
-            errors.add(FieldError.attribute("specversion", "must be 1.0, was '" + version + "'"));
+            errors.add(FieldError.attribute("specversion", "must be 1.0, was '" + Problems.echo(version) + "'"));
         }
     }
 
@@ -242,7 +270,8 @@ public final class EventDecoder {
         try {
             OffsetDateTime.parse(time);
         } catch (DateTimeParseException e) {
-            errors.add(FieldError.attribute("time", "must be an RFC 3339 timestamp, was '" + time + "'"));
+            errors.add(FieldError.attribute("time", "must be an RFC 3339 timestamp, was '" + Problems.echo(time)
+                    + "'"));
         }
     }
 
@@ -253,7 +282,7 @@ public final class EventDecoder {
             return null;
         }
         if (!node.isTextual()) {
-            errors.add(FieldError.attribute(name, "must be a string, was " + node));
+            errors.add(FieldError.attribute(name, "must be a string, was " + Problems.echo(node)));
             return "";
         }
         return node.asText();
@@ -275,6 +304,46 @@ public final class EventDecoder {
             return "unreadable";
         }
         int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return Problems.echo(newline < 0 ? message : message.substring(0, newline));
+    }
+
+    /**
+     * An {@code id} or {@code source} of at most {@value #MAX_ID} characters without control characters (they key
+     * the de-duplication and travel in headers and logs); {@code null} with an error otherwise.
+     */
+    private static String identifier(String value, String name, List<FieldError> errors) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > MAX_ID || value.chars().anyMatch(Character::isISOControl)) {
+            errors.add(FieldError.attribute(name, "must be at most " + MAX_ID
+                    + " characters without control characters, was '" + Problems.echo(value) + "' ("
+                    + value.length() + " characters)"));
+            return null;
+        }
+        return value;
+    }
+
+    /**
+     * In structured mode, the attributes are the body's: a {@code ce_*} header that gives one of them another value
+     * (another type, id, source, …) makes the record ambiguous. The disagreement, or {@code null} when there is none.
+     */
+    private static String headersDisagree(Headers headers, JsonNode tree) {
+        if (headers == null) {
+            return null;
+        }
+        for (Header header : headers) {
+            if (header.key().startsWith(CE_PREFIX) && header.value() != null) {
+                String attribute = header.key().substring(CE_PREFIX.length());
+                String said = new String(header.value(), StandardCharsets.UTF_8);
+                JsonNode inBody = tree.get(attribute);
+                if (inBody != null && !inBody.asText().equals(said)) {
+                    return "headers and body disagree: header " + Problems.echo(header.key()) + " is '"
+                            + Problems.echo(said) + "', the structured-mode event's " + Problems.echo(attribute)
+                            + " is " + Problems.echo(inBody.isTextual() ? "'" + inBody.asText() + "'" : inBody);
+                }
+            }
+        }
+        return null;
     }
 }

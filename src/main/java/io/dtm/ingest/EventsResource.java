@@ -53,8 +53,8 @@ public class EventsResource {
     @RequestBody(description = "CloudEvents 1.0, JSON")
     @APIResponse(responseCode = "202", description = "All events accepted and published")
     @APIResponse(responseCode = "400", description = "Invalid events (RFC 9457 problem naming every bad field)")
-    @APIResponse(responseCode = "413", description = "Body larger than dtm.ingest.max-body-bytes, or an event too "
-            + "large for a Kafka record")
+    @APIResponse(responseCode = "413", description = "Body larger than dtm.ingest.max-body-bytes, a batch of more "
+            + "events than dtm.ingest.max-batch-events, or an event too large for a Kafka record")
     @APIResponse(responseCode = "503", description = "Kafka unavailable; retry after the Retry-After seconds")
     public Response publish(InputStream body, @Context HttpHeaders headers) throws IOException {
         if (!dtm.runs(Role.INGEST)) {
@@ -76,6 +76,8 @@ public class EventsResource {
         IngestService.Outcome outcome;
         try {
             outcome = ingest.submit(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), lowerCase, bytes);
+        } catch (IngestService.TooManyEventsException e) {
+            return problem(413, "batch-too-large", "Batch too large", e.getMessage(), List.of());
         } catch (KafkaUnavailableException e) {
             return Response.fromResponse(problem(503, "kafka-unavailable", "Kafka unavailable",
                     "the events were not published: " + e.getMessage(), List.of()))

@@ -12,6 +12,10 @@ public interface IngestConfig {
     @WithDefault("1048576")
     int maxBodyBytes();
 
+    /** The most events one batch ({@code application/cloudevents-batch+json}) may hold; a larger one gets 413. */
+    @WithDefault("10000")
+    int maxBatchEvents();
+
     /** How long an event id is remembered for de-duplication; a repeat after that is resolved by its vintage. */
     @WithDefault("P30D")
     Duration dedupRetention();

@@ -1,8 +1,11 @@
 package io.dtm.ingest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.dtm.api.Problems;
 import io.dtm.events.Feed;
 import io.dtm.events.RejectReason;
 import io.dtm.metrics.DtmMetrics;
@@ -10,12 +13,16 @@ import io.dtm.streams.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
@@ -31,14 +38,29 @@ public class IngestService {
     public static final String BATCH = "application/cloudevents-batch+json";
     static final String HTTP_SOURCE_TOPIC = "http";
     private static final Logger LOG = Logger.getLogger(IngestService.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Parses a batch; a key given twice in one object is refused, as the decoder refuses it in one event. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final FeedPublisher publisher;
     private final DtmMetrics metrics;
+    private final IngestConfig config;
+    private final Clock clock;
 
-    IngestService(FeedPublisher publisher, DtmMetrics metrics) {
+    IngestService(FeedPublisher publisher, DtmMetrics metrics, IngestConfig config, Clock clock) {
         this.publisher = publisher;
         this.metrics = metrics;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** A batch of more events than {@code dtm.ingest.max-batch-events}: nothing of it is published. */
+    public static final class TooManyEventsException extends Exception {
+
+        TooManyEventsException(int events, int limit) {
+            super("the batch holds " + events + " events, more than " + limit + " (dtm.ingest.max-batch-events); "
+                    + "split it into smaller batches");
+        }
     }
 
     /** One event of a request in Kafka form, with where it stood in the request (a JSON pointer prefix). */
@@ -68,11 +90,11 @@ public class IngestService {
      * @param headers request headers with lower-case names
      */
     public Outcome submit(String contentType, Map<String, String> headers, byte[] body)
-            throws KafkaUnavailableException, EventTooLargeException {
+            throws KafkaUnavailableException, EventTooLargeException, TooManyEventsException {
         List<Item> items = new ArrayList<>();
         String media = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (media.equals(BATCH)) {
-            Problem unreadable = splitBatch(body, items);
+            Problem unreadable = splitBatch(body, items, config.maxBatchEvents());
             if (unreadable != null) {
                 reject(List.of(new Item(structuredHeaders(), body, "")), List.of(new EventDecoder.Rejected(
                         Feed.UNKNOWN_LABEL, RejectReason.MALFORMED, EventDecoder.Mode.STRUCTURED,
@@ -82,7 +104,10 @@ public class IngestService {
         } else if (headers.containsKey("ce-specversion") && !media.equals(EventDecoder.STRUCTURED)) {
             items.add(new Item(binaryHeaders(contentType, headers), body, ""));
         } else {
-            items.add(new Item(structuredHeaders(), body, ""));
+            // with whatever ce-* headers came along, which the decoder refuses when they contradict the event
+            Headers structured = structuredHeaders();
+            ceHeaders(headers).forEach(structured::add);
+            items.add(new Item(structured, body, ""));
         }
 
         List<Problem> problems = new ArrayList<>();
@@ -90,8 +115,9 @@ public class IngestService {
         List<EventDecoder.Rejected> badResults = new ArrayList<>();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         List<AcceptedEvent> accepted = new ArrayList<>();
+        LocalDate today = LocalDate.now(clock);
         for (Item item : items) {
-            EventDecoder.Decoded decoded = EventDecoder.decode(item.headers(), item.value(), null);
+            EventDecoder.Decoded decoded = EventDecoder.decode(item.headers(), item.value(), null, today);
             if (decoded instanceof EventDecoder.Accepted ok) {
                 String topic = Topics.of(ok.feed()).name();
                 var obs = ok.observation();
@@ -136,19 +162,22 @@ public class IngestService {
         }
     }
 
-    private static Problem splitBatch(byte[] body, List<Item> items) {
+    private static Problem splitBatch(byte[] body, List<Item> items, int maxEvents) throws TooManyEventsException {
         JsonNode array;
         try {
             array = MAPPER.readTree(body);
         } catch (IOException e) {
-            return new Problem("", null, "the batch is not JSON: " + e.getMessage().lines().findFirst().orElse(""),
-                    "malformed");
+            return new Problem("", null, "the batch is not JSON: "
+                    + Problems.echo(e.getMessage().lines().findFirst().orElse("")), "malformed");
         }
         if (array == null || !array.isArray()) {
             return new Problem("", null, "a batch must be a JSON array of structured-mode CloudEvents", "malformed");
         }
         if (array.isEmpty()) {
             return new Problem("", null, "the batch is empty", "malformed");
+        }
+        if (array.size() > maxEvents) {
+            throw new TooManyEventsException(array.size(), maxEvents);
         }
         for (int i = 0; i < array.size(); i++) {
             items.add(new Item(structuredHeaders(), array.get(i).toString().getBytes(StandardCharsets.UTF_8), "/" + i));
@@ -165,14 +194,21 @@ public class IngestService {
     /** HTTP binary mode ({@code ce-*} headers) in Kafka binary mode ({@code ce_*} headers). */
     private static Headers binaryHeaders(String contentType, Map<String, String> httpHeaders) {
         Headers headers = new RecordHeaders();
-        httpHeaders.forEach((name, value) -> {
-            if (name.startsWith("ce-")) {
-                headers.add("ce_" + name.substring(3), value.getBytes(StandardCharsets.UTF_8));
-            }
-        });
+        ceHeaders(httpHeaders).forEach(headers::add);
         if (contentType != null && !contentType.isBlank()) {
             headers.add(EventDecoder.CONTENT_TYPE, contentType.getBytes(StandardCharsets.UTF_8));
         }
+        return headers;
+    }
+
+    /** The {@code ce-*} HTTP headers as Kafka {@code ce_*} headers. */
+    private static List<Header> ceHeaders(Map<String, String> httpHeaders) {
+        List<Header> headers = new ArrayList<>();
+        httpHeaders.forEach((name, value) -> {
+            if (name.startsWith("ce-")) {
+                headers.add(new RecordHeader("ce_" + name.substring(3), value.getBytes(StandardCharsets.UTF_8)));
+            }
+        });
         return headers;
     }
 

@@ -11,6 +11,7 @@ import io.dtm.streams.SharedStreams;
 import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,11 +51,13 @@ public class IngestTopology implements SubTopology {
     private final DtmMetrics metrics;
     private final IngestConfig config;
     private final int partitions;
+    private final Clock clock;
 
-    IngestTopology(DtmMetrics metrics, IngestConfig config, DtmConfig dtm) {
+    IngestTopology(DtmMetrics metrics, IngestConfig config, DtmConfig dtm, Clock clock) {
         this.metrics = metrics;
         this.config = config;
         this.partitions = dtm.topics().partitions();
+        this.clock = clock;
     }
 
     @Override
@@ -71,7 +74,7 @@ public class IngestTopology implements SubTopology {
     @Override
     public void addTo(StreamsBuilder builder, SharedStreams shared) {
         shared.offerWinners(build(builder, metrics, config.dedupRetention(), config.dedupPurgeInterval(),
-                config.dedupMaxIds(), partitions, Stores::persistentKeyValueStore));
+                config.dedupMaxIds(), partitions, Stores::persistentKeyValueStore, clock));
     }
 
     /**
@@ -81,12 +84,13 @@ public class IngestTopology implements SubTopology {
      * @param partitions the partitions of the feed topics ({@code dtm.topics.partitions}), which the repartition to
      *                   the series' partition gets too
      * @param stores the store supplier by store name (persistent in the service; tests may keep them in memory)
+     * @param clock today's date, against which periods and vintages must be plausible
      * @return the winning observations, keyed as on {@code dtm.observations.v1} (which they are also written to) and
      *         partitioned by series, with the vintage store that holds them
      */
     public static SharedStreams.Winners build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
             Duration purgeInterval, int maxEventIds, int partitions,
-            Function<String, KeyValueBytesStoreSupplier> stores) {
+            Function<String, KeyValueBytesStoreSupplier> stores, Clock clock) {
         ObservationSerde observationSerde = new ObservationSerde();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(VINTAGE_STORE), Serdes.String(), new VintageCellSerde()));
@@ -99,7 +103,7 @@ public class IngestTopology implements SubTopology {
             feedOfTopic.put(Topics.of(feed).name(), feed);
         }
         var routes = builder.stream(List.copyOf(feedOfTopic.keySet()), Topics.TRADE.consumed("ingest-read-feeds"))
-                .process(() -> new ParseProcessor(feedOfTopic, partitions, metrics), Named.as("ingest-parse"))
+                .process(() -> new ParseProcessor(feedOfTopic, partitions, metrics, clock), Named.as("ingest-parse"))
                 .split(Named.as("ingest-route-"))
                 .branch((key, parsed) -> parsed.rejected(), Branched.as("rejected"))
                 .branch((key, parsed) -> parsed.here(), Branched.as("here"))

@@ -1,11 +1,14 @@
 package io.dtm.ingest;
 
+import io.dtm.api.Problems;
 import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.events.RejectReason;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.DeadLetters;
 import io.dtm.streams.SeriesPartitioner;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Headers;
@@ -39,16 +42,19 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], ParsePro
     private final Map<String, Feed> feedOfTopic;
     private final int partitions;
     private final DtmMetrics metrics;
+    private final Clock clock;
     private ProcessorContext<byte[], Parsed> context;
 
     /**
      * @param feedOfTopic the feed of each topic read
      * @param partitions  the partitions of the repartition to the series' partition
+     * @param clock       today's date, against which periods and vintages must be plausible
      */
-    ParseProcessor(Map<String, Feed> feedOfTopic, int partitions, DtmMetrics metrics) {
+    ParseProcessor(Map<String, Feed> feedOfTopic, int partitions, DtmMetrics metrics, Clock clock) {
         this.feedOfTopic = Map.copyOf(feedOfTopic);
         this.partitions = partitions;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     @Override
@@ -64,7 +70,7 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], ParsePro
             throw new IllegalStateException("not a feed topic: " + source.topic());
         }
         metrics.received(feed.label());
-        EventDecoder.Decoded decoded = decodeSafely(record, feed);
+        EventDecoder.Decoded decoded = decodeSafely(record, feed, LocalDate.now(clock));
         if (decoded instanceof EventDecoder.Accepted accepted) {
             Observation obs = accepted.observation();
             String key = obs.series().withPeriod(obs.period());
@@ -79,12 +85,12 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], ParsePro
     }
 
     /** Decodes a record; an unexpected failure of the decoder rejects the record instead of stopping the thread. */
-    private static EventDecoder.Decoded decodeSafely(Record<byte[], byte[]> record, Feed feed) {
+    private static EventDecoder.Decoded decodeSafely(Record<byte[], byte[]> record, Feed feed, LocalDate today) {
         try {
-            return EventDecoder.decode(record.headers(), record.value(), feed);
+            return EventDecoder.decode(record.headers(), record.value(), feed, today);
         } catch (RuntimeException e) {
             return new EventDecoder.Rejected(feed.label(), RejectReason.MALFORMED, EventDecoder.Mode.STRUCTURED,
-                    List.of(FieldError.attribute("event", "could not be decoded: " + e)));
+                    List.of(FieldError.attribute("event", "could not be decoded: " + Problems.echo(e))));
         }
     }
 

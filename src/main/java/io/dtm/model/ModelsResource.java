@@ -100,7 +100,7 @@ public class ModelsResource {
             return notRunning(uri);
         }
         if (!models.specs().containsKey(model)) {
-            return Problems.of(404, "unknown-model", "Unknown model", "no model '" + model + "'; models: "
+            return Problems.of(404, "unknown-model", "Unknown model", "no model '" + Problems.echo(model) + "'; models: "
                     + models.specs().keySet(), uri.getPath(), null);
         }
         try {

@@ -1,6 +1,7 @@
 package io.dtm.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dtm.api.Problems;
 import io.dtm.events.IndicatorValue;
 import io.dtm.indicators.IndicatorKind;
 import io.dtm.indicators.IndicatorsTopology;
@@ -137,11 +138,11 @@ public class IndicatorQueries {
     public Located history(String itemId) {
         String[] parts = itemId.split(":", -1);
         if (parts.length != 5) {
-            return new Unknown("an indicator id is entry:reporter:partner:flow:category, was '" + itemId + "'");
+            return new Unknown("an indicator id is entry:reporter:partner:flow:category, was '" + Problems.echo(itemId) + "'");
         }
         IndicatorKind kind = indicators.catalogue().kinds().get(parts[0]);
         if (kind == null) {
-            return new Unknown("no catalogue entry '" + parts[0] + "'");
+            return new Unknown("no catalogue entry '" + Problems.echo(parts[0]) + "'");
         }
         String group = kind.groupOf(parts[1], parts[2], parts[3], parts[4]);
         String storeName = kind.bySeries() ? IndicatorsTopology.SERIES_VALUE_STORE : IndicatorsTopology.VALUE_STORE;

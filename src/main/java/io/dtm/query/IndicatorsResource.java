@@ -116,7 +116,7 @@ public class IndicatorsResource {
         }
         return ((IndicatorQueries.Here) located).history()
                 .map(h -> Response.ok(h).build())
-                .orElseGet(() -> Problems.of(404, "unknown-indicator", "Unknown indicator", "no values yet for " + id,
+                .orElseGet(() -> Problems.of(404, "unknown-indicator", "Unknown indicator", "no values yet for " + Problems.echo(id),
                         uri.getPath(), null));
     }
 

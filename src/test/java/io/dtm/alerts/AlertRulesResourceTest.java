@@ -86,4 +86,58 @@ class AlertRulesResourceTest {
                 .body("errors.field", hasItems("id"));
         given().get("/api/v1/alert-rules/bad-rule").then().statusCode(404);
     }
+
+    @Test
+    void shouldRefuseADurationThatWouldOverflowAndStoreNothing() {
+        given().contentType("application/json").body("""
+                {"source": "model", "severity": "warning", "model": "drivers", "measure": "stability_ratio",
+                 "op": ">", "threshold": 1, "forDuration": "PT9999999999999999S"}""")
+                .put("/api/v1/alert-rules/overflowing").then().statusCode(400)
+                .body("errors.field", hasItems("forDuration"));
+        given().contentType("application/json").body("""
+                {"source": "release", "severity": "warning", "entry": "trade-yoy-growth", "due": "P9999Y"}""")
+                .put("/api/v1/alert-rules/overflowing").then().statusCode(400).body("errors.field", hasItems("due"));
+        given().get("/api/v1/alert-rules/overflowing").then().statusCode(404);
+    }
+
+    /** Hostile bodies: each one is a 400 (or 415) problem, never a 500, and nothing is stored. */
+    @Test
+    void shouldAnswerEveryHostileBodyWithAProblem() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        for (String body : new String[] {"", "null", "[1, 2]", "42", "\"rule\"", "{", deep,
+                "{\"threshold\": " + deep + "}", RULE.replace("50", "1e400"), RULE.replace("2}", "1e400}"),
+                RULE.replace("2}", "99999999999}"), RULE.replace("2}", "2.5}"), RULE.replace("\"MMR\"", "5"),
+                RULE.replace("\"MMR\"", "[\"MMR\"]"), RULE.replace("\"MMR\"", "{\"a\": 1}"),
+                RULE.replace("\"MMR\"", "null, \"terms\": [\"infra\", null]")}) {
+            given().contentType("application/json").body(body).put("/api/v1/alert-rules/hostile").then()
+                    .statusCode(400).contentType(containsString("application/problem+json"));
+        }
+        given().contentType("text/plain").body(RULE).put("/api/v1/alert-rules/hostile").then()
+                .statusCode(415).contentType(containsString("application/problem+json"));
+        given().contentType("application/json").body(RULE.replace("2}", "\"2\"}")).put("/api/v1/alert-rules/hostile")
+                .then().statusCode(400).body("errors[0].field", equalTo("forPeriods"));
+        given().contentType("application/json").body(RULE.replace("\"MMR\"", "5"))
+                .put("/api/v1/alert-rules/hostile").then().statusCode(400)
+                .body("errors[0].field", equalTo("reporter")).body("errors[0].detail", containsString("a string"));
+        given().get("/api/v1/alert-rules/hostile").then().statusCode(404);
+    }
+
+    @Test
+    void shouldListAtMost100ProblemsWithTheirCountAndEchoAtMost256Characters() {
+        StringBuilder body = new StringBuilder("{");
+        for (int i = 0; i < 500; i++) {
+            body.append("\"unknown").append(i).append("\": 1, ");
+        }
+        body.append("\"").append("x".repeat(50_000)).append("\": 1}");
+        given().contentType("application/json").body(body.toString()).put("/api/v1/alert-rules/many-problems").then()
+                .statusCode(400).body("errors.size()", equalTo(100)).body("errorCount", equalTo(501))
+                .body("detail", containsString("501 problem(s)"));
+
+        String id = "A".repeat(3_000); // within the 4 KiB request line of the HTTP server
+        String answer = given().contentType("application/json").body(RULE.replace("\"info\"", "\"" + id + "\""))
+                .put("/api/v1/alert-rules/" + id).then().statusCode(400).body("errors.field", hasItems("id", "severity"))
+                .extract().asString();
+        assertTrue(answer.length() < 3_000, answer.length() + " characters: " + answer.substring(0, 300));
+        assertTrue(!answer.contains("A".repeat(257)), "echoes at most 256 characters of a bad value");
+    }
 }

@@ -78,7 +78,7 @@ class NotificationDeliveryTest {
             subscribe(rule + "-ok", "webhook", ok.url() + "/hook", rule);
             subscribe(rule + "-flaky", "webhook", flaky.url() + "/hook", rule);
             subscribe(rule + "-dead", "webhook", "http://127.0.0.1:" + closedPort() + "/hook?token=dead-t0k3n", rule);
-            String copies = "team." + rule;
+            String copies = "dtm-notify.team." + rule;
             createTopic(copies);
             subscribe(rule + "-kafka", "kafka", copies, rule);
 

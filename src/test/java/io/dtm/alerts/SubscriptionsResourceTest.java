@@ -143,7 +143,7 @@ class SubscriptionsResourceTest {
                 .body("{\"channel\": \"pager\", \"severities\": [\"urgent\"]}")
                 .put("/api/v1/subscriptions/team-b").then().statusCode(400)
                 .contentType(containsString("application/problem+json"))
-                .body("errors.field", hasItems("channel", "severities"));
+                .body("errors.field", hasItems("channel", "severities[0]"));
         given().contentType("application/json")
                 .body("{\"channel\": \"webhook\", \"target\": \"http://10.0.0.7/hook\", "
                         + "\"secret\": \"0123456789abcdef-secret\"}")
@@ -154,5 +154,53 @@ class SubscriptionsResourceTest {
         given().contentType("application/json").body("{\"channel\": ").put("/api/v1/subscriptions/team-d").then()
                 .statusCode(400).contentType(containsString("application/problem+json"))
                 .body("type", equalTo("urn:dtm:problem:malformed-json"));
+    }
+
+    @Test
+    void shouldRefuseUnknownFieldsNullsInListsAndMistypedFields() {
+        given().contentType("application/json").body(WEBHOOK.replace("\"labels\"", "\"lables\""))
+                .put("/api/v1/subscriptions/team-e").then().statusCode(400)
+                .body("errors[0].field", equalTo("lables")).body("errors[0].detail", containsString("unknown"));
+        given().contentType("application/json").body(WEBHOOK.replace("[\"warning\"]", "[\"warning\", null]"))
+                .put("/api/v1/subscriptions/team-e").then().statusCode(400)
+                .body("errors[0].field", equalTo("severities[1]"));
+        given().contentType("application/json").body(WEBHOOK.replace("\"CHN\"", "null"))
+                .put("/api/v1/subscriptions/team-e").then().statusCode(400)
+                .body("errors[0].field", equalTo("labels.reporter"));
+        given().contentType("application/json").body(WEBHOOK.replace("\"webhook\"", "5"))
+                .put("/api/v1/subscriptions/team-e").then().statusCode(400)
+                .body("errors[0].field", equalTo("channel")).body("errors[0].detail", containsString("a string"));
+        given().contentType("application/json").body(WEBHOOK.replace("0123456789abcdef-secret", "s".repeat(1025)))
+                .put("/api/v1/subscriptions/team-e").then().statusCode(400).body("errors[0].field", equalTo("secret"));
+        given().get("/api/v1/subscriptions/team-e").then().statusCode(404);
+    }
+
+    /** Hostile bodies: each one is a 400 (or 415) problem, never a 500, and nothing is stored. */
+    @Test
+    void shouldAnswerEveryHostileBodyWithAProblem() {
+        String deep = "{\"a\":".repeat(3000) + "1" + "}".repeat(3000);
+        for (String body : new String[] {"", "null", "[1, 2]", "42", "\"webhook\"", deep,
+                "{\"labels\": " + deep + "}", WEBHOOK.replace("[\"warning\"]", "1e400"),
+                WEBHOOK.replace("\"CHN\"", "99999999999999999999999"), WEBHOOK.replace("\"CHN\"", "[\"CHN\"]"),
+                "{\"channel\": \"kafka\", \"createdAt\": \"yesterday\"}"}) {
+            given().contentType("application/json").body(body).put("/api/v1/subscriptions/hostile").then()
+                    .statusCode(400).contentType(containsString("application/problem+json"));
+        }
+        given().contentType("text/plain").body(WEBHOOK).put("/api/v1/subscriptions/hostile").then()
+                .statusCode(415).contentType(containsString("application/problem+json"));
+        given().get("/api/v1/subscriptions/hostile").then().statusCode(404);
+    }
+
+    @Test
+    void shouldCopyToKafkaTopicsOnlyUnderTheConfiguredPrefix() {
+        for (String topic : new String[] {"team-a.alerts", "dtm.alerts.v1", "__consumer_offsets",
+                "dtm-alerts-indicators-ingest-model-alert-state-store-changelog"}) {
+            given().contentType("application/json").body("{\"channel\": \"kafka\", \"target\": \"" + topic + "\"}")
+                    .put("/api/v1/subscriptions/team-f").then().statusCode(400)
+                    .body("errors[0].field", equalTo("target"));
+        }
+        given().contentType("application/json").body("{\"channel\": \"kafka\", \"target\": \"dtm-notify.team-f\"}")
+                .put("/api/v1/subscriptions/team-f").then().statusCode(201);
+        given().delete("/api/v1/subscriptions/team-f").then().statusCode(204);
     }
 }

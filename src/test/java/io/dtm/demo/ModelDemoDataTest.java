@@ -18,6 +18,7 @@ import io.dtm.model.RollingWindow;
 import io.dtm.model.Row;
 import io.dtm.model.Significance;
 import io.dtm.model.Status;
+import io.dtm.support.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,12 @@ class ModelDemoDataTest {
             "rcep");
     private static final ArrayNode MODEL = ModelDemoData.events(ModelDemoData.SEED);
     private static final List<Row> ROWS = Panel.of(DemoDataSet.events(), MODEL).rows();
+
+    @Test
+    void shouldFitTheOneBatchTheLoaderPublishesWithinTheDefaultBatchLimit() {
+        int events = DemoDataSet.events().size() + ModelDemoData.events(ModelDemoData.SEED).size();
+        assertTrue(events <= 10_000, events + " demo events; dtm.ingest.max-batch-events is 10 000 by default");
+    }
 
     @Test
     void windowEnding2021FindsInfrastructureAndIctSignificantButNotGdpOrOpenness() {
@@ -82,7 +89,7 @@ class ModelDemoDataTest {
             RecordHeaders headers = new RecordHeaders();
             headers.add(EventDecoder.CONTENT_TYPE, "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
             EventDecoder.Decoded decoded = EventDecoder.decode(headers,
-                    event.toString().getBytes(StandardCharsets.UTF_8), null);
+                    event.toString().getBytes(StandardCharsets.UTF_8), null, TestClock.TODAY);
             assertInstanceOf(EventDecoder.Accepted.class, decoded, event::toString);
         }
     }

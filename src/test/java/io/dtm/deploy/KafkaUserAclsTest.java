@@ -282,7 +282,7 @@ class KafkaUserAclsTest {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-" + role);
         switch (role) {
             case "ingest" -> IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
-                    Stores::persistentKeyValueStore);
+                    Stores::persistentKeyValueStore, java.time.Clock.systemUTC());
             case "indicators" -> IndicatorsTopology.build(builder, Catalogue.load("classpath:indicators.yaml"),
                     KafkaConnection.of(broker.bootstrapServers(), broker.clientSettings("dtm-indicators")), metrics,
                     new IndicatorGauges(registry, 30, 10_000), Stores::persistentKeyValueStore);

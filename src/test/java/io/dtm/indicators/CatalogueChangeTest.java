@@ -23,6 +23,7 @@ import io.dtm.streams.DeadLetterProductionHandler;
 import io.dtm.streams.DeadLetters;
 import io.dtm.support.KafkaBroker;
 import io.dtm.support.TopicReader;
+import io.dtm.support.TestClock;
 import io.dtm.support.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -232,7 +233,7 @@ class CatalogueChangeTest {
         DtmMetrics metrics = new DtmMetrics(registry);
         Optional<SharedStreams.Winners> winners = withIngest
                 ? Optional.of(IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
-                        Stores::persistentKeyValueStore))
+                        Stores::persistentKeyValueStore, TestClock.FIXED))
                 : Optional.empty();
         IndicatorsTopology.build(builder, winners, catalogue, KafkaConnection.of(KafkaBroker.bootstrapServers()),
                 metrics, new IndicatorGauges(registry, 30, 1000), Stores::persistentKeyValueStore);

@@ -17,6 +17,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.dtm.demo.DemoDataSet;
 import io.dtm.events.Feed;
+import io.dtm.support.TestClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,6 +55,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <li>Numbers too large for a double (such as {@code 1e400}) are read as infinity, which the validator rejects as
  * not finite and the schema has no way to express; likewise a finite value whose amount in USD is not (such as
  * {@code 1e300} {@code USD_BN}).</li>
+ * <li>Plausibility against today: a period or effective date before 1900 or more than ten years ahead, a vintage
+ * after tomorrow (judged here against {@link TestClock#TODAY}), and a hub id whose first three letters are not an
+ * ISO 3166 country ({@code ZZZ-HUB}) pass the schema only.</li>
  * <li>Patterns are anchored with {@code ^…$}. Under ECMA-262 (the regular-expression dialect of JSON Schema)
  * {@code $} matches only at the end of the string, as the validator's full matches do; with the JDK engine used here
  * {@code $} also matches before a final line terminator, so a value such as {@code "CHN\n"} is not in the table.</li>
@@ -131,14 +135,14 @@ class DataSchemaTest {
         JsonNode schema = SCHEMA_NODES.get(feed);
 
         ObjectNode unknown = MAPPER.createObjectNode().put("notAField", "x");
-        FieldError error = DataValidator.validate(feed, unknown, SOURCE, "fields").errors().stream()
+        FieldError error = DataValidator.validate(feed, unknown, SOURCE, "fields", TestClock.TODAY).errors().stream()
                 .filter(e -> e.name().equals("notAField")).findFirst().orElseThrow();
         Matcher list = FIELD_LIST.matcher(error.message());
         assertTrue(list.find(), "the validator names its fields: " + error.message());
         assertEquals(new TreeSet<>(Arrays.asList(list.group(1).split(", "))), names(schema.path("properties")),
                 "fields the validator knows vs properties of the " + feed + " schema");
 
-        Set<String> requiredByValidator = DataValidator.validate(feed, MAPPER.createObjectNode(), SOURCE, "empty")
+        Set<String> requiredByValidator = DataValidator.validate(feed, MAPPER.createObjectNode(), SOURCE, "empty", TestClock.TODAY)
                 .errors().stream().map(FieldError::name).collect(Collectors.toCollection(TreeSet::new));
         Set<String> requiredBySchema = new TreeSet<>();
         schema.path("required").forEach(r -> requiredBySchema.add(r.asText()));
@@ -156,6 +160,10 @@ class DataSchemaTest {
         assertEquals(allUnits, strings(SCHEMA_NODES.get(Feed.MACRO).at("/properties/unit/enum")));
         assertEquals(DataValidator.INDEX_MEASURES,
                 strings(SCHEMA_NODES.get(Feed.POLICY).at("/if/properties/measure/enum")));
+        Set<String> categories = new TreeSet<>(DataValidator.TRADE_CATEGORIES);
+        categories.addAll(Ebops2010.CODES.keySet());
+        assertEquals(categories, strings(SCHEMA_NODES.get(Feed.TRADE).at("/properties/category/enum")),
+                "the trade categories of the schema are the validator's and the EBOPS 2010 list");
     }
 
     @Test
@@ -209,7 +217,7 @@ class DataSchemaTest {
         assertNotNull(data, "demo event without data");
         assertEquals(List.of(), schemaErrors(feed, data), "schema");
         DataValidator.Result result = DataValidator.validate(feed, data, event.path("source").asText(),
-                event.path("id").asText());
+                event.path("id").asText(), TestClock.TODAY);
         assertEquals(List.of(), result.errors(), "validator");
         assertTrue(result.observation().isPresent());
     }
@@ -231,6 +239,8 @@ class DataSchemaTest {
                 valid("minimal observation", Feed.TRADE, d -> { }),
                 valid("EBOPS sub-item with a quarter", Feed.TRADE, d -> d.put("category", "SJ211").put("period", "2024-Q4")),
                 valid("bare EBOPS services code S", Feed.TRADE, d -> d.put("category", "S")),
+                valid("EBOPS code with a lettered item SC3A", Feed.TRADE, d -> d.put("category", "SC3A")),
+                invalid("EBOPS-shaped code not in the list", Feed.TRADE, d -> d.put("category", "SI9")),
                 valid("month, USD_100MN, negative reported growth, synthetic", Feed.TRADE, d -> d.put("period", "2024-12")
                         .put("unit", "USD_100MN").put("reportedGrowthPct", -4.2).put("synthetic", true)),
                 valid("value zero", Feed.TRADE, d -> d.put("value", 0)),
@@ -386,7 +396,17 @@ class DataSchemaTest {
                         parse("{\"reporter\":\"CHN\",\"partner\":\"WLD\",\"flow\":\"EXPORT\",\"category\":\"DDS\","
                                 + "\"period\":\"2023\",\"value\":1e400,\"unit\":\"USD\",\"vintage\":\"2025-09-01\"}")),
                 Arguments.of("value whose amount in USD is too large for a double", Feed.MACRO,
-                        base(Feed.MACRO).put("value", 1e300).put("unit", "USD_BN")));
+                        base(Feed.MACRO).put("value", 1e300).put("unit", "USD_BN")),
+                Arguments.of("vintage after tomorrow", Feed.TRADE,
+                        base(Feed.TRADE).put("vintage", TestClock.TODAY.plusDays(2).toString())),
+                Arguments.of("vintage 9999-12-31", Feed.MACRO, base(Feed.MACRO).put("vintage", "9999-12-31")),
+                Arguments.of("period before 1900", Feed.COMPUTE, base(Feed.COMPUTE).put("period", "1899-12")),
+                Arguments.of("period more than ten years ahead", Feed.TRADE,
+                        base(Feed.TRADE).put("period", Integer.toString(TestClock.TODAY.getYear() + 11))),
+                Arguments.of("effective date more than ten years ahead", Feed.POLICY,
+                        base(Feed.POLICY).put("effective", "9999-01-01")),
+                Arguments.of("hub id under a code that is not a country", Feed.COMPUTE,
+                        base(Feed.COMPUTE).put("region", "ZZZ-HUB")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -430,7 +450,7 @@ class DataSchemaTest {
     }
 
     private static List<String> validatorErrors(Feed feed, JsonNode data) {
-        return DataValidator.validate(feed, data, SOURCE, "case").errors().stream().map(FieldError::toString).toList();
+        return DataValidator.validate(feed, data, SOURCE, "case", TestClock.TODAY).errors().stream().map(FieldError::toString).toList();
     }
 
     /** Collects keys that are not known keywords, walking subschemas (property names are not keywords). */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.events.RejectReason;
+import io.dtm.support.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -97,11 +98,11 @@ class EventDecoderTest {
         }
 
         EventDecoder.Decoded decodeStructured(Feed topicFeed) {
-            return EventDecoder.decode(structuredHeaders(), structuredValue(), topicFeed);
+            return EventDecoder.decode(structuredHeaders(), structuredValue(), topicFeed, TestClock.TODAY);
         }
 
         EventDecoder.Decoded decodeBinary(Feed topicFeed) {
-            return EventDecoder.decode(binaryHeaders(), binaryValue(), topicFeed);
+            return EventDecoder.decode(binaryHeaders(), binaryValue(), topicFeed, TestClock.TODAY);
         }
     }
 
@@ -305,7 +306,7 @@ class EventDecoderTest {
         Event event = event(Feed.TRADE);
 
         Observation observation = accepted(
-                EventDecoder.decode(new RecordHeaders(), event.structuredValue(), Feed.TRADE), Feed.TRADE);
+                EventDecoder.decode(new RecordHeaders(), event.structuredValue(), Feed.TRADE, TestClock.TODAY), Feed.TRADE);
 
         assertEquals(expected(Feed.TRADE), observation);
     }
@@ -313,7 +314,7 @@ class EventDecoderTest {
     @Test
     void shouldAcceptStructuredModeWithoutAnyHeaders() {
         Observation observation = accepted(
-                EventDecoder.decode(null, event(Feed.MACRO).structuredValue(), Feed.MACRO), Feed.MACRO);
+                EventDecoder.decode(null, event(Feed.MACRO).structuredValue(), Feed.MACRO, TestClock.TODAY), Feed.MACRO);
 
         assertEquals(expected(Feed.MACRO), observation);
     }
@@ -431,7 +432,7 @@ class EventDecoderTest {
     @MethodSource("rejectCases")
     void shouldRejectWithTheReasonThatFits(String description, RejectReason reason, EventDecoder.Mode mode,
             Headers headers, byte[] value, Feed topicFeed) {
-        EventDecoder.Rejected rejected = rejected(EventDecoder.decode(headers, value, topicFeed));
+        EventDecoder.Rejected rejected = rejected(EventDecoder.decode(headers, value, topicFeed, TestClock.TODAY));
 
         assertAll(
                 () -> assertEquals(reason, rejected.reason(), rejected::detail),
@@ -459,7 +460,7 @@ class EventDecoderTest {
             assertTrue(rejected.detail().contains(attribute) && rejected.detail().contains("at most 512"),
                     rejected::detail);
         }
-        String longest = "urn:x:" + "a".repeat(EventDecoder.MAX_ATTRIBUTE_LENGTH - 6);
+        String longest = "urn:x:" + "a".repeat(EventDecoder.MAX_ID - 6); // id and source: at most 256
         assertInstanceOf(EventDecoder.Accepted.class, event(Feed.TRADE).attr(attribute, longest)
                 .decodeStructured(Feed.TRADE));
     }
@@ -470,7 +471,7 @@ class EventDecoderTest {
     void shouldRejectNonJsonStructuredValueAsMalformed() {
         EventDecoder.Rejected rejected = rejected(EventDecoder.decode(
                 headers(EventDecoder.CONTENT_TYPE, EventDecoder.STRUCTURED),
-                "<event/>".getBytes(StandardCharsets.UTF_8), Feed.COMPUTE));
+                "<event/>".getBytes(StandardCharsets.UTF_8), Feed.COMPUTE, TestClock.TODAY));
 
         assertEquals(RejectReason.MALFORMED, rejected.reason());
         assertEquals("compute", rejected.feed());
@@ -481,7 +482,7 @@ class EventDecoderTest {
     void shouldRejectJsonArrayAsMalformed() {
         EventDecoder.Rejected rejected = rejected(EventDecoder.decode(
                 headers(EventDecoder.CONTENT_TYPE, EventDecoder.STRUCTURED),
-                "[{\"specversion\":\"1.0\"}]".getBytes(StandardCharsets.UTF_8), Feed.TRADE));
+                "[{\"specversion\":\"1.0\"}]".getBytes(StandardCharsets.UTF_8), Feed.TRADE, TestClock.TODAY));
 
         assertEquals(RejectReason.MALFORMED, rejected.reason());
         assertTrue(rejected.detail().contains("JSON object"), rejected::detail);
@@ -492,7 +493,7 @@ class EventDecoderTest {
         Event event = event(Feed.MACRO);
 
         EventDecoder.Rejected rejected = rejected(EventDecoder.decode(event.binaryHeaders(),
-                "GDP=3.5".getBytes(StandardCharsets.UTF_8), Feed.MACRO));
+                "GDP=3.5".getBytes(StandardCharsets.UTF_8), Feed.MACRO, TestClock.TODAY));
 
         assertEquals(RejectReason.MALFORMED, rejected.reason());
         assertEquals(EventDecoder.Mode.BINARY, rejected.mode());
@@ -505,7 +506,7 @@ class EventDecoderTest {
                 .replace("\"value\":49155", "\"value\":NaN").getBytes(StandardCharsets.UTF_8);
 
         EventDecoder.Rejected rejected = rejected(
-                EventDecoder.decode(event(Feed.TRADE).structuredHeaders(), value, Feed.TRADE));
+                EventDecoder.decode(event(Feed.TRADE).structuredHeaders(), value, Feed.TRADE, TestClock.TODAY));
 
         assertEquals(RejectReason.MALFORMED, rejected.reason());
     }
@@ -556,7 +557,7 @@ class EventDecoderTest {
         event.put("data", "not an object");
 
         EventDecoder.Rejected rejected = rejected(
-                EventDecoder.decode(new RecordHeaders(), bytes(event), Feed.TRADE));
+                EventDecoder.decode(new RecordHeaders(), bytes(event), Feed.TRADE, TestClock.TODAY));
 
         assertEquals(RejectReason.INVALID_ATTRIBUTE, rejected.reason());
         assertEquals(Set.of("data"), errorNames(rejected));
@@ -609,7 +610,7 @@ class EventDecoderTest {
     @Test
     void shouldLabelHttpMalformedRejectUnknown() {
         EventDecoder.Rejected rejected = rejected(EventDecoder.decode(new RecordHeaders(),
-                "nope".getBytes(StandardCharsets.UTF_8), null));
+                "nope".getBytes(StandardCharsets.UTF_8), null, TestClock.TODAY));
 
         assertEquals("unknown", rejected.feed());
         assertEquals(RejectReason.MALFORMED, rejected.reason());
@@ -780,7 +781,7 @@ class EventDecoderTest {
                 .replace("\"value\":49155", "\"value\":1e999").getBytes(StandardCharsets.UTF_8);
 
         EventDecoder.Rejected rejected = rejected(
-                EventDecoder.decode(event(Feed.TRADE).structuredHeaders(), value, Feed.TRADE));
+                EventDecoder.decode(event(Feed.TRADE).structuredHeaders(), value, Feed.TRADE, TestClock.TODAY));
 
         assertEquals(RejectReason.INVALID_FIELD, rejected.reason());
         assertTrue(rejected.detail().contains("data.value: must be finite"), rejected::detail);
@@ -885,5 +886,145 @@ class EventDecoderTest {
         EventDecoder.Rejected binary = rejected(event(Feed.TRADE).attr("source", "not a uri")
                 .decodeBinary(Feed.TRADE));
         assertTrue(!binary.errors().isEmpty(), binary.errors().toString());
+    }
+
+    // ---------------------------------------------------------------- plausibility (today: TestClock.TODAY)
+
+    @Test
+    void shouldRefuseAVintageAfterTomorrowSoThatNoEventFreezesASeries() {
+        String tomorrow = TestClock.TODAY.plusDays(1).toString();
+        assertEquals(tomorrow, accepted(event(Feed.TRADE).data(d -> d.put("vintage", tomorrow))
+                .decodeStructured(Feed.TRADE), Feed.TRADE).vintage());
+        for (String vintage : List.of("9999-12-31", TestClock.TODAY.plusDays(2).toString(), "1899-12-31")) {
+            EventDecoder.Rejected rejected = rejectedTrade(d -> d.put("vintage", vintage));
+            assertEquals(RejectReason.INVALID_FIELD, rejected.reason());
+            assertEquals(Set.of("vintage"), errorNames(rejected), rejected::detail);
+        }
+        EventDecoder.Rejected binary = rejected(event(Feed.MACRO).data(d -> d.put("vintage", "9999-12-31"))
+                .decodeBinary(Feed.MACRO));
+        assertEquals(Set.of("vintage"), errorNames(binary));
+    }
+
+    @Test
+    void shouldRefusePeriodsBefore1900OrMoreThanTenYearsAhead() {
+        int last = TestClock.TODAY.getYear() + 10;
+        for (String period : List.of("1900", last + "-12", last + "-Q4")) {
+            accepted(event(Feed.MACRO).data(d -> d.put("period", period)).decodeStructured(Feed.MACRO), Feed.MACRO);
+        }
+        for (String period : List.of("1899", "0000", (last + 1) + "-01", "9999-Q1")) {
+            EventDecoder.Rejected rejected = rejected(event(Feed.COMPUTE).data(d -> d.put("period", period))
+                    .decodeStructured(Feed.COMPUTE));
+            assertEquals(Set.of("period"), errorNames(rejected), rejected::detail);
+        }
+        EventDecoder.Rejected effective = rejected(event(Feed.POLICY).data(d -> d.put("effective", "9999-01-01"))
+                .decodeStructured(Feed.POLICY));
+        assertEquals(Set.of("effective"), errorNames(effective), effective::detail);
+    }
+
+    @Test
+    void shouldTakeEbopsCodesFromTheClosedListOnly() {
+        for (String code : List.of("S", "SC3A", "SD11", "SI2", "SJ211", "SL3")) {
+            assertEquals(code, accepted(event(Feed.TRADE).data(d -> d.put("category", code))
+                    .decodeStructured(Feed.TRADE), Feed.TRADE).category());
+        }
+        for (String code : List.of("SI9", "SJ2119", "SA1", "SL4", "SM", "S0")) {
+            assertEquals(Set.of("category"), errorNames(rejectedTrade(d -> d.put("category", code))), code);
+        }
+    }
+
+    @Test
+    void shouldRefuseAHubIdThatDoesNotStartWithAnIsoCountry() {
+        for (String hub : List.of("ZZZ-GUIZHOU", "WLD-HUB", "XYZ-1")) {
+            EventDecoder.Rejected rejected = rejected(event(Feed.COMPUTE).data(d -> d.put("region", hub))
+                    .decodeStructured(Feed.COMPUTE));
+            assertEquals(Set.of("region"), errorNames(rejected), hub);
+        }
+        assertEquals("JPN-TOKYO", accepted(event(Feed.COMPUTE).data(d -> d.put("region", "JPN-TOKYO"))
+                .decodeStructured(Feed.COMPUTE), Feed.COMPUTE).reporter());
+    }
+
+    @Test
+    void shouldBoundIdAndSourceTo256CharactersWithoutControlCharacters() {
+        String longest = "i".repeat(256);
+        assertEquals(longest, accepted(event(Feed.TRADE).attr("id", longest).decodeStructured(Feed.TRADE), Feed.TRADE)
+                .id());
+        assertEquals(longest, accepted(event(Feed.TRADE).attr("id", longest).decodeBinary(Feed.TRADE), Feed.TRADE)
+                .id());
+        for (Event bad : List.of(event(Feed.TRADE).attr("id", "i".repeat(257)),
+                event(Feed.TRADE).attr("id", "line\nbreak"),
+                event(Feed.TRADE).attr("source", "urn:" + "s".repeat(300)),
+                event(Feed.TRADE).attr("source", "urn:tab\there"))) {
+            for (EventDecoder.Decoded decoded : List.of(bad.decodeStructured(Feed.TRADE),
+                    bad.decodeBinary(Feed.TRADE))) {
+                EventDecoder.Rejected rejected = rejected(decoded);
+                assertEquals(RejectReason.INVALID_ATTRIBUTE, rejected.reason(), rejected::detail);
+                assertTrue(errorNames(rejected).contains("id") || errorNames(rejected).contains("source"),
+                        rejected::detail);
+                assertTrue(rejected.detail().length() < 600, rejected::detail);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAKeyGivenTwiceAsMalformed() {
+        String structured = new String(event(Feed.TRADE).structuredValue(), StandardCharsets.UTF_8);
+        for (String twice : List.of(structured.replace("{\"specversion\"", "{\"id\":\"other\",\"specversion\""),
+                structured.replace("\"period\":\"2025\"", "\"period\":\"2025\",\"period\":\"2024\""))) {
+            EventDecoder.Rejected rejected = rejected(EventDecoder.decode(event(Feed.TRADE).structuredHeaders(),
+                    twice.getBytes(StandardCharsets.UTF_8), Feed.TRADE, TestClock.TODAY));
+            assertEquals(RejectReason.MALFORMED, rejected.reason(), twice);
+            assertTrue(rejected.detail().contains("Duplicate field"), rejected::detail);
+        }
+        String data = new String(event(Feed.TRADE).binaryValue(), StandardCharsets.UTF_8)
+                .replace("\"value\":", "\"value\":1,\"value\":");
+        EventDecoder.Rejected binary = rejected(EventDecoder.decode(event(Feed.TRADE).binaryHeaders(),
+                data.getBytes(StandardCharsets.UTF_8), Feed.TRADE, TestClock.TODAY));
+        assertEquals(RejectReason.MALFORMED, binary.reason(), binary::detail);
+    }
+
+    @Test
+    void shouldRefuseARecordWhoseHeadersAndBodyDisagree() {
+        Event trade = event(Feed.TRADE);
+        // binary-mode headers (ce_type: trade) over a structured-mode macro event
+        EventDecoder.Rejected structuredBody = rejected(EventDecoder.decode(trade.binaryHeaders(),
+                event(Feed.MACRO).attr("id", "other").structuredValue(), Feed.TRADE, TestClock.TODAY));
+        assertEquals(RejectReason.MALFORMED, structuredBody.reason());
+        assertTrue(structuredBody.detail().contains("headers and body disagree"), structuredBody::detail);
+
+        // structured mode with a ce_type header that names another type than the event's
+        Headers contradicting = trade.structuredHeaders();
+        contradicting.add("ce_type", Feed.MACRO.eventType().getBytes(StandardCharsets.UTF_8));
+        EventDecoder.Rejected header = rejected(EventDecoder.decode(contradicting, trade.structuredValue(),
+                Feed.TRADE, TestClock.TODAY));
+        assertEquals(RejectReason.MALFORMED, header.reason());
+        assertTrue(header.detail().contains("ce_type"), header::detail);
+
+        // a header that says the same as the body is no disagreement
+        Headers agreeing = trade.structuredHeaders();
+        agreeing.add("ce_type", Feed.TRADE.eventType().getBytes(StandardCharsets.UTF_8));
+        accepted(EventDecoder.decode(agreeing, trade.structuredValue(), Feed.TRADE, TestClock.TODAY), Feed.TRADE);
+
+        // binary mode whose content type says a batch of structured events
+        Headers batch = trade.binaryHeaders();
+        batch.remove(EventDecoder.CONTENT_TYPE).add(EventDecoder.CONTENT_TYPE,
+                "application/cloudevents-batch+json".getBytes(StandardCharsets.UTF_8));
+        assertEquals(RejectReason.MALFORMED, rejected(EventDecoder.decode(batch, trade.binaryValue(), Feed.TRADE,
+                TestClock.TODAY)).reason());
+    }
+
+    @Test
+    void shouldListAtMost100ErrorsAndEchoAtMost256CharactersInTheDetail() {
+        EventDecoder.Rejected rejected = rejectedTrade(d -> {
+            for (int i = 0; i < 500; i++) {
+                d.put("extra" + i, 1);
+            }
+            d.put("x".repeat(5_000), 1);
+            d.put("reporter", "R".repeat(5_000));
+        });
+        assertEquals(502, rejected.errors().size());
+        String detail = rejected.detail();
+        assertTrue(detail.endsWith("…and 402 more (502 in all)"), detail.substring(detail.length() - 60));
+        assertTrue(!detail.contains("R".repeat(257)) && !detail.contains("x".repeat(257)), "bounded echo");
+        assertTrue(detail.length() < 100 * 300, detail.length() + " characters");
     }
 }

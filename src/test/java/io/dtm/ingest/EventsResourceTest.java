@@ -177,6 +177,83 @@ class EventsResourceTest {
     }
 
     @Test
+    void shouldAnswer413ToABatchOfMoreEventsThanTheLimit() {
+        ArrayNode batch = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i <= 10_000; i++) {
+            batch.addObject();
+        }
+        Http.postBatch(batch).statusCode(413).contentType(containsString("application/problem+json"))
+                .body("type", equalTo("urn:dtm:problem:batch-too-large"))
+                .body("detail", containsString("dtm.ingest.max-batch-events"));
+    }
+
+    @Test
+    void shouldRefuseAFarFutureVintageAKeyGivenTwiceAndHeadersThatContradictTheBody() {
+        ObjectNode frozen = structured(Feed.TRADE, source, "frozen", tradeData("SGP", "WLD", "EXPORT", "SI", "2024",
+                5.5, "USD_BN", "9999-12-31"));
+        Http.postEvent(frozen).statusCode(400).body("errors.pointer", hasItem("/data/vintage"))
+                .body("errors.reason", hasItem("invalid-field"));
+
+        String twice = good("twice", "2024").toString().replace("{\"specversion\"",
+                "{\"id\":\"first\",\"specversion\"");
+        assertTrue(twice.indexOf("\"id\"") != twice.lastIndexOf("\"id\""), twice);
+        Http.postEvent(twice).statusCode(400).body("errors.reason", hasItem("malformed"))
+                .body("errors.detail", hasItem(containsString("Duplicate field")));
+        ArrayNode batch = JsonNodeFactory.instance.arrayNode().add(good("in-batch", "2024"));
+        Http.postBatch(batch.toString().replace("\"period\":\"2024\"", "\"period\":\"2024\",\"period\":\"2020\""))
+                .statusCode(400).body("errors.reason", hasItem("malformed"));
+
+        // binary mode (ce-* headers of a trade event) over a structured-mode event
+        given().contentType("application/json").header("ce-specversion", "1.0").header("ce-id", "mixed")
+                .header("ce-source", source).header("ce-type", "dtm.trade.observation.v1")
+                .body(good("other", "2024").toString()).post("/api/v1/events").then().statusCode(400)
+                .body("errors.reason", hasItem("malformed"))
+                .body("errors.detail", hasItem(containsString("headers and body disagree")));
+        // a structured-mode event with a ce-type header naming another type
+        given().contentType("application/cloudevents+json").header("ce-type", "dtm.macro.observation.v1")
+                .body(good("typed", "2024").toString()).post("/api/v1/events").then().statusCode(400)
+                .body("errors.detail", hasItem(containsString("ce_type")));
+
+        try (var trade = feedReader(Feed.TRADE)) {
+            assertTrue(trade.readFor(Duration.ofSeconds(2), r -> text(r.value()).contains(source)).isEmpty(),
+                    "none of them reaches the feed topic");
+        }
+    }
+
+    @Test
+    void shouldListAtMost100ProblemsAndEchoAtMost256CharactersInTheAnswerAndTheDeadLetter() {
+        ObjectNode event = good("noisy", "2024");
+        ObjectNode data = (ObjectNode) event.get("data");
+        for (int i = 0; i < 300; i++) {
+            data.put("extra" + i, i);
+        }
+        data.put("reporter", "R".repeat(20_000));
+        String answer = Http.postEvent(event).statusCode(400).body("errors.size()", equalTo(100))
+                .body("errorCount", equalTo(301)).extract().asString();
+        assertTrue(!answer.contains("R".repeat(257)), "the answer echoes at most 256 characters of a value");
+        try (var dlq = feedReaderOf(Topics.DLQ.name())) {
+            ConsumerRecord<byte[], byte[]> dead = dlq.await(r -> text(r.value()).contains("noisy")
+                    && text(r.value()).contains(source), PATIENCE);
+            String detail = header(dead, "dtm.error.detail");
+            assertTrue(!detail.contains("R".repeat(257)), "the dead letter echoes at most 256 characters");
+            assertTrue(detail.contains("…and 201 more (301 in all)"), detail.substring(detail.length() - 40));
+        }
+    }
+
+    @Test
+    void shouldAnswerEveryHostileBodyWithAProblem() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        for (String contentType : new String[] {"application/cloudevents+json", "application/cloudevents-batch+json",
+                "application/json", "text/plain"}) {
+            for (String body : new String[] {"", "null", "[1, 2]", "42", "\"event\"", "{", deep, "[null]", "[[]]",
+                    "{\"specversion\": 1.0, \"id\": 7, \"source\": [], \"type\": {}, \"data\": 1e400}"}) {
+                given().contentType(contentType).body(body).post("/api/v1/events").then().statusCode(400)
+                        .contentType(containsString("application/problem+json"));
+            }
+        }
+    }
+
+    @Test
     void shouldServeTheJsonSchemasOfTheFourDataShapes() {
         for (String feed : new String[] {"trade", "compute", "policy", "macro"}) {
             given().get("/schemas/v1/" + feed + ".json").then().statusCode(200)

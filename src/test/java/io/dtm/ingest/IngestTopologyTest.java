@@ -18,6 +18,7 @@ import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.dtm.support.Drivers;
+import io.dtm.support.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class IngestTopologyTest {
         registry = new SimpleMeterRegistry();
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         IngestTopology.build(builder, new DtmMetrics(registry), Duration.ofDays(30), Duration.ofHours(1), 64, 3,
-                Stores::persistentKeyValueStore);
+                Stores::persistentKeyValueStore, TestClock.FIXED);
         driver = Drivers.of(builder.build(), stateDir);
         for (Feed feed : Feed.values()) {
             var topic = Topics.of(feed);
@@ -248,6 +249,32 @@ class IngestTopologyTest {
         assertEquals(1, duplicates);
         assertEquals(2, rejected);
         assertEquals(1, count("dtm.events.rejected", "feed", "trade", "reason", "unknown-unit"));
+    }
+
+    @Test
+    void shouldDeadLetterImplausibleAndAmbiguousEventsAndKeepTheCountersBalanced() {
+        sendTrade("urn:test", "ok", "2023", 1, "2024-01-01");
+        sendTrade("urn:test", "frozen", "2023", 9, "9999-12-31"); // would win every later revision
+        String twice = structured(Feed.TRADE, "urn:test", "twice", tradeData("CHN", "WLD", "EXPORT", "DDS", "2024", 1,
+                "USD_BN", "2025-01-01")).toString().replace("\"period\":\"2024\"",
+                        "\"period\":\"2024\",\"period\":\"2022\"");
+        feeds.get(Feed.TRADE).pipeInput(new TestRecord<>(bytes("k"), twice.getBytes(StandardCharsets.UTF_8),
+                structuredHeaders()));
+        // binary-mode headers of a trade event over a structured-mode event in the body
+        send(Feed.TRADE, binaryHeaders(Feed.TRADE, "urn:test", "mixed"), structured(Feed.TRADE, "urn:test", "mixed",
+                tradeData("CHN", "WLD", "EXPORT", "DDS", "2021", 1, "USD_BN", "2025-01-01")));
+
+        assertEquals(List.of("trade|CHN|WLD|EXPORT|DDS|2023"),
+                observations.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        List<String> reasons = dlq.readRecordsToList().stream()
+                .map(r -> header(r.headers(), io.dtm.streams.DeadLetters.REASON_HEADER)).toList();
+        assertEquals(List.of("invalid-field", "malformed", "malformed"), reasons);
+        double rejected = registry.find("dtm.events.rejected").tag("feed", "trade").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        assertEquals(4, count("dtm.events.received", "feed", "trade"));
+        assertEquals(count("dtm.events.received", "feed", "trade"), count("dtm.events.accepted", "feed", "trade")
+                + rejected + count("dtm.events.duplicate", "feed", "trade"));
+        assertEquals(3, rejected);
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.SeriesPartitioner;
 import io.dtm.streams.DeadLetters;
 import io.dtm.streams.Topics;
+import io.dtm.support.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,7 +31,7 @@ class ParseProcessorTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MockProcessorContext<byte[], ParseProcessor.Parsed> context = new MockProcessorContext<>();
     private final ParseProcessor parse = new ParseProcessor(Map.of(Topics.TRADE.name(), Feed.TRADE,
-            Topics.MACRO.name(), Feed.MACRO), 3, new DtmMetrics(registry));
+            Topics.MACRO.name(), Feed.MACRO), 3, new DtmMetrics(registry), TestClock.FIXED);
 
     ParseProcessorTest() {
         parse.init(context);

@@ -44,7 +44,7 @@ public final class PipelineDriver implements AutoCloseable {
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         DtmMetrics metrics = new DtmMetrics(registry);
         var observations = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
-                Stores::inMemoryKeyValueStore);
+                Stores::inMemoryKeyValueStore, TestClock.FIXED);
         IndicatorsTopology.build(builder, Optional.of(observations), catalogue, null, metrics, gauges,
                 Stores::inMemoryKeyValueStore);
         driver = Drivers.of(builder.build(), stateDir);
