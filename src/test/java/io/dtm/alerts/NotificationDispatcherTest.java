@@ -152,39 +152,7 @@ class NotificationDispatcherTest {
     }
 
     private NotificationDispatcher dispatcher(List<Subscription> subscriptions) {
-        AlertsConfig.DeliveryConfig config = new AlertsConfig.DeliveryConfig() {
-            public int maxRetries() {
-                return 2;
-            }
-
-            public Duration initialBackoff() {
-                return Duration.ofMillis(200);
-            }
-
-            public Duration maxBackoff() {
-                return Duration.ofMillis(500);
-            }
-
-            public Duration jitter() {
-                return Duration.ofMillis(20);
-            }
-
-            public Duration timeout() {
-                return Duration.ofSeconds(5);
-            }
-
-            public Duration alertmanagerResend() {
-                return Duration.ofMinutes(1);
-            }
-
-            public int workers() {
-                return WORKERS;
-            }
-
-            public String externalUrl() {
-                return "http://127.0.0.1:8080";
-            }
-        };
+        AlertsConfig.DeliveryConfig config = DeliverySettings.quick(2, Duration.ofSeconds(5), WORKERS);
         NotificationSender sender = new NotificationSender(vertx.createHttpClient(Notifier.httpOptions(config)),
                 producer, new TargetGuard(List.of("127.0.0.1")), config.timeout(), config.externalUrl(),
                 Duration.ofMinutes(4));

@@ -1,7 +1,6 @@
 package io.dtm.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtm.events.AlertTransition;
 import io.dtm.metrics.NotificationMetrics;
@@ -116,39 +115,7 @@ class NotificationLaneTest {
     }
 
     private NotificationDispatcher dispatcher(Subscription s, int retries) {
-        AlertsConfig.DeliveryConfig config = new AlertsConfig.DeliveryConfig() {
-            public int maxRetries() {
-                return retries;
-            }
-
-            public Duration initialBackoff() {
-                return Duration.ofMillis(200);
-            }
-
-            public Duration maxBackoff() {
-                return Duration.ofMillis(500);
-            }
-
-            public Duration jitter() {
-                return Duration.ofMillis(20);
-            }
-
-            public Duration timeout() {
-                return Duration.ofSeconds(2);
-            }
-
-            public Duration alertmanagerResend() {
-                return Duration.ofMinutes(1);
-            }
-
-            public int workers() {
-                return 2;
-            }
-
-            public String externalUrl() {
-                return "http://127.0.0.1:8080";
-            }
-        };
+        AlertsConfig.DeliveryConfig config = DeliverySettings.quick(retries, Duration.ofSeconds(2), 2);
         NotificationSender sender = new NotificationSender(vertx.createHttpClient(Notifier.httpOptions(config)),
                 producer, new TargetGuard(List.of("127.0.0.1")), config.timeout(), config.externalUrl(),
                 Duration.ofMinutes(4));

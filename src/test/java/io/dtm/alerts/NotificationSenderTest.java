@@ -136,7 +136,9 @@ class NotificationSenderTest {
         server.start();
         try {
             int port = server.getAddress().getPort();
-            AlertsConfig.DeliveryConfig config = Settings.fast();
+            AlertsConfig.DeliveryConfig config = new DeliverySettings(0, Duration.ofMillis(100),
+                    Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(1), 1,
+                    "http://127.0.0.1:8080");
             HttpClient http = vertx.createHttpClient(Notifier.httpOptions(config)
                     .setTrustOptions(new PemTrustOptions().addCertPath(pem.toString())));
             NotificationSender sender = sender(http, loopbackGuard(new AtomicInteger()));
@@ -163,44 +165,5 @@ class NotificationSenderTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
-    }
-
-    /** Delivery settings for these tests. */
-    static final class Settings {
-        static AlertsConfig.DeliveryConfig fast() {
-            return new AlertsConfig.DeliveryConfig() {
-                public int maxRetries() {
-                    return 0;
-                }
-
-                public Duration initialBackoff() {
-                    return Duration.ofMillis(100);
-                }
-
-                public Duration maxBackoff() {
-                    return Duration.ofMillis(100);
-                }
-
-                public Duration jitter() {
-                    return Duration.ZERO;
-                }
-
-                public Duration timeout() {
-                    return Duration.ofSeconds(5);
-                }
-
-                public Duration alertmanagerResend() {
-                    return Duration.ofMinutes(1);
-                }
-
-                public int workers() {
-                    return 1;
-                }
-
-                public String externalUrl() {
-                    return "http://127.0.0.1:8080";
-                }
-            };
-        }
     }
 }

@@ -28,11 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -109,9 +107,7 @@ class HostileInputTest {
     void shouldDeadLetterEveryHostileRecordAndKeepRunning() throws Exception {
         List<String> wrong = new ArrayList<>();
         List<String> markers = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaBroker.producer()) {
             for (JsonNode c : corpus().path("records")) {
                 String marker = "hostile-" + UUID.randomUUID();
                 String value = c.has("repeat") ? c.path("value").asText().repeat(c.path("repeat").asInt())

@@ -38,7 +38,7 @@ public final class SecuredKafkaBroker implements AutoCloseable {
     /** Starts a broker with its data under a new directory of {@code target/}. */
     public static SecuredKafkaBroker start() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "kafka-sasl-");
-        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        KafkaClusterTestKit kit = KafkaBroker.singleNode(new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
@@ -50,15 +50,7 @@ public final class SecuredKafkaBroker implements AutoCloseable {
                 .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                 .setConfigProp("allow.everyone.if.no.acl.found", "false")
                 // the broker reaches its controller on the plaintext controller listener, unauthenticated
-                .setConfigProp("super.users", "User:" + JaasUtils.KAFKA_PLAIN_ADMIN + ";User:ANONYMOUS")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "3")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "3")
-                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                .setConfigProp("super.users", "User:" + JaasUtils.KAFKA_PLAIN_ADMIN + ";User:ANONYMOUS"))
                 .build();
         try {
             kit.format();
