@@ -49,7 +49,17 @@ public final class Importer {
      */
     public ImportReport run(Datasets.Dataset dataset, InputStream in, LocalDate vintage, Consumer<ImportItem> out)
             throws IOException {
+        return run(dataset, in, vintage, out, live -> { });
+    }
+
+    /**
+     * {@link #run(Datasets.Dataset, InputStream, LocalDate, Consumer)}, handing {@code live} first a view of the
+     * counts so far, which another thread may read while the import runs.
+     */
+    public ImportReport run(Datasets.Dataset dataset, InputStream in, LocalDate vintage, Consumer<ImportItem> out,
+            Consumer<java.util.function.Supplier<ImportReport>> live) throws IOException {
         Run run = new Run(dataset, vintage, out);
+        live.accept(run::report);
         Datasets.Format format = dataset.formatOf();
         if (vintage == null && format != Datasets.Format.WB_BULK_CSV && format != Datasets.Format.WB_API_JSON) {
             throw new ImportException("a " + format.label() + " file carries no vintage: name one (dataset "
@@ -141,16 +151,16 @@ public final class Importer {
         private final Datasets.Dataset dataset;
         private final LocalDate named;
         private final Consumer<ImportItem> out;
-        private LocalDate vintage;
-        private long published;
-        private long retracted;
-        private long missing;
-        private long skipped;
-        private long rejected;
+        private volatile LocalDate vintage;
+        private volatile long published;
+        private volatile long retracted;
+        private volatile long missing;
+        private volatile long skipped;
+        private volatile long rejected;
         private int page = 1;
         private int pages = 1;
         private long total = -1;
-        private final List<Reject> rejects = new ArrayList<>();
+        private final List<Reject> rejects = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Run(Datasets.Dataset dataset, LocalDate named, Consumer<ImportItem> out) {
             this.dataset = dataset;
