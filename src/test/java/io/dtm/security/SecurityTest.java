@@ -48,6 +48,12 @@ class SecurityTest {
     private static final String WEBHOOK = """
             {"channel": "webhook", "target": "http://127.0.0.1:9/hook", "secret": "0123456789abcdef-secret"}""";
 
+    /** A World Bank bulk file of one figure, for the imports. */
+    private static final String PUBLICATION = "\"Data Source\",\"World Development Indicators\",\n"
+            + "\"Last Updated Date\",\"2026-07-13\",\n"
+            + "\"Country Name\",\"Country Code\",\"Indicator Name\",\"Indicator Code\",\"2020\",\n"
+            + "\"Lao PDR\",\"LAO\",\"Individuals using the Internet (% of population)\",\"IT.NET.USER.ZS\",\"55.7\",\n";
+
     /** One request of the API, and the roles that may make it. */
     private record Call(String method, String path, String contentType, String body, Set<String> roles) {
 
@@ -85,6 +91,8 @@ class SecurityTest {
         Set<String> reading = Set.of(Roles.READER);
         return List.of(
                 new Call("POST", "/api/v1/events", "application/cloudevents+json", event, Set.of(Roles.PUBLISHER)),
+                new Call("POST", "/api/v1/imports", "text/csv", PUBLICATION, Set.of(Roles.PUBLISHER)),
+                new Call("GET", "/api/v1/imports", null, null, Set.of(Roles.READER, Roles.PUBLISHER)),
                 new Call("GET", "/api/v1/indicators", null, null, reading),
                 new Call("GET", "/api/v1/indicators/no-such-entry:JPN:WLD:EXPORT:SERVICES/history", null, null,
                         reading),
