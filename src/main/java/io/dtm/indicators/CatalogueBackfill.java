@@ -62,11 +62,15 @@ final class CatalogueBackfill {
                         unreadable++; // dead-lettered by the stream that reads the topic
                         continue;
                     }
-                    if (observation == null) {
+                    // a tombstone withdraws what came before it under its key (a retraction)
+                    Observation withdrawn = observation == null ? IndicatorsTopology.withdrawn(record.key()) : null;
+                    if (observation == null && withdrawn == null) {
                         continue;
                     }
                     for (Map.Entry<String, IndicatorKind> entry : entries.entrySet()) {
-                        for (IndicatorKind.Placement p : entry.getValue().place(observation)) {
+                        IndicatorKind kind = entry.getValue();
+                        for (IndicatorKind.Placement p : observation == null ? kind.placeWithdrawn(withdrawn)
+                                : kind.place(observation)) {
                             if (SeriesPartitioner.partitionOfStringKey(p.group(), groupPartitions) == partition) {
                                 apply.accept(p.group(), GroupInput.of(entry.getKey(), p, observation));
                                 applied++;

@@ -4,9 +4,10 @@ import io.dtm.events.Observation;
 import java.util.List;
 
 /**
- * An observation on its way to a group (the repartition topic's value).
+ * An observation on its way to a group (the repartition topic's value), or the withdrawal of the one in its slot.
  *
- * @param periods the periods it affects, or {@code null} for every period of the group
+ * @param periods     the periods it affects, or {@code null} for every period of the group
+ * @param observation the observation, or {@code null} when the slot's observation was withdrawn
  */
 record GroupInput(String entry, String slot, List<String> periods, Observation observation) {
 

@@ -10,11 +10,16 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary serde of {@link GroupInput} on the repartition by group: a format byte, the entry, the slot, the
- * periods (count + 1, 0 for none named), then the observation. Reads the JSON written before as well.
+ * periods (count + 1, 0 for none named), then the observation; a withdrawal (no observation) has a format byte of
+ * its own and ends after the periods. Reads the JSON written before as well.
  */
 final class GroupInputSerde implements Serde<GroupInput> {
 
     static final byte FORMAT = 1;
+    /** The first byte of a withdrawal. */
+    static final byte WITHDRAWAL = 2;
+    private static final Deserializer<GroupInput> WITH_OBSERVATION =
+            Binary.deserializer(FORMAT, "a group input", GroupInput.class, in -> read(in, true));
 
     @Override
     public Serializer<GroupInput> serializer() {
@@ -22,23 +27,28 @@ final class GroupInputSerde implements Serde<GroupInput> {
             if (in == null) {
                 return null;
             }
-            Binary.Writer out = new Binary.Writer(200).write(FORMAT).string(in.entry()).string(in.slot());
+            boolean withdrawal = in.observation() == null;
+            Binary.Writer out = new Binary.Writer(200).write(withdrawal ? WITHDRAWAL : FORMAT).string(in.entry())
+                    .string(in.slot());
             if (in.periods() == null) {
                 out.varint(0);
             } else {
                 out.varint(in.periods().size() + 1);
                 in.periods().forEach(out::string);
             }
-            return ObservationSerde.write(out, in.observation()).toBytes();
+            return withdrawal ? out.toBytes() : ObservationSerde.write(out, in.observation()).toBytes();
         };
     }
 
     @Override
     public Deserializer<GroupInput> deserializer() {
-        return Binary.deserializer(FORMAT, "a group input", GroupInput.class, GroupInputSerde::read);
+        Deserializer<GroupInput> withdrawal = Binary.deserializer(WITHDRAWAL, "a group input", GroupInput.class,
+                in -> read(in, false));
+        return (topic, bytes) -> bytes != null && bytes.length > 0 && bytes[0] == WITHDRAWAL
+                ? withdrawal.deserialize(topic, bytes) : WITH_OBSERVATION.deserialize(topic, bytes);
     }
 
-    private static GroupInput read(Binary.Reader in) {
+    private static GroupInput read(Binary.Reader in, boolean withObservation) {
         String entry = in.string();
         String slot = in.string();
         int n = in.varint() - 1;
@@ -50,6 +60,6 @@ final class GroupInputSerde implements Serde<GroupInput> {
             }
             periods = List.copyOf(periods);
         }
-        return new GroupInput(entry, slot, periods, ObservationSerde.read(in));
+        return new GroupInput(entry, slot, periods, withObservation ? ObservationSerde.read(in) : null);
     }
 }

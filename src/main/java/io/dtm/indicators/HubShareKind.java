@@ -40,6 +40,15 @@ final class HubShareKind implements IndicatorKind {
         return List.of(new Placement(groupOf(country, "", "", metric), slot, Set.of(obs.period())));
     }
 
+    /** A withdrawn hub observation is looked for in this entry's group whatever hub group it named. */
+    @Override
+    public List<Placement> placeWithdrawn(Observation withdrawn) {
+        return place(new Observation(withdrawn.feed(), withdrawn.reporter(), withdrawn.partner(), withdrawn.flow(),
+                withdrawn.category(), withdrawn.period(), withdrawn.value(), withdrawn.unit(), withdrawn.vintage(),
+                withdrawn.source(), withdrawn.id(), withdrawn.reportedGrowthPct(), withdrawn.direction(),
+                withdrawn.description(), hubGroup, withdrawn.synthetic()));
+    }
+
     @Override
     public String groupOf(String reporter, String partner, String flow, String category) {
         return id + "|" + reporter;

@@ -17,6 +17,16 @@ public interface IndicatorKind {
     List<Placement> place(Observation obs);
 
     /**
+     * Where an observation of the series and period of {@code withdrawn} may have gone, so that its withdrawal (a
+     * tombstone on {@code dtm.observations.v1}) empties those slots: {@code withdrawn} carries the series and the
+     * period (and a placeholder value), nothing else of the observation that was withdrawn. A slot is named by the
+     * series and period of its input, so a slot that did not hold it holds nothing of another series either.
+     */
+    default List<Placement> placeWithdrawn(Observation withdrawn) {
+        return place(withdrawn);
+    }
+
+    /**
      * Whether the entry reads one series over time, each group being one input series: then it is computed where
      * the observations are partitioned by series, from the periods stored there, without a repartition by group.
      */

@@ -79,7 +79,11 @@ final class IndicatorProcessor extends IndicatorEngine<GroupInput> {
 
     @Override
     IndicatorKind.Inputs store(String group, GroupInput in) {
-        inputs.put(group + SEP + in.slot(), in.observation());
+        if (in.observation() == null) {
+            inputs.delete(group + SEP + in.slot());
+        } else {
+            inputs.put(group + SEP + in.slot(), in.observation());
+        }
         return new StoreInputs(group);
     }
 

@@ -2,6 +2,7 @@ package io.dtm.indicators;
 
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
+import io.dtm.events.SeriesKey;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
 import io.dtm.streams.DerivedObjectStore;
@@ -156,7 +157,7 @@ public class IndicatorsTopology implements SubTopology {
                 .to(Topics.INDICATORS.name(), Topics.INDICATORS.produced("indicators-write-series"));
 
         observations
-                .flatMap((key, obs) -> place(catalogue, obs), Named.as("indicators-place"))
+                .flatMap((key, obs) -> place(catalogue, key, obs), Named.as("indicators-place"))
                 .repartition(Repartitioned.with(Serdes.String(), new GroupInputSerde())
                         .withName(GROUP_TOPIC))
                 .process(() -> new IndicatorProcessor(catalogue, kafka, metrics, gauges),
@@ -164,8 +165,13 @@ public class IndicatorsTopology implements SubTopology {
                 .to(Topics.INDICATORS.name(), Topics.INDICATORS.produced("indicators-write"));
     }
 
-    private static List<KeyValue<String, GroupInput>> place(Catalogue catalogue, Observation obs) {
-        if (obs == null) {
+    /**
+     * The group inputs of an observation, or of a withdrawal (a tombstone: {@code obs} is {@code null}) of the
+     * observation keyed {@code key}, which empties the slots it may have filled.
+     */
+    static List<KeyValue<String, GroupInput>> place(Catalogue catalogue, String key, Observation obs) {
+        Observation withdrawn = obs == null ? withdrawn(key) : null;
+        if (obs == null && withdrawn == null) {
             return List.of();
         }
         List<KeyValue<String, GroupInput>> out = new ArrayList<>();
@@ -173,10 +179,34 @@ public class IndicatorsTopology implements SubTopology {
             if (entry.getValue().bySeries()) {
                 continue; // computed by series
             }
-            for (IndicatorKind.Placement p : entry.getValue().place(obs)) {
+            IndicatorKind kind = entry.getValue();
+            for (IndicatorKind.Placement p : obs == null ? kind.placeWithdrawn(withdrawn) : kind.place(obs)) {
                 out.add(KeyValue.pair(p.group(), GroupInput.of(entry.getKey(), p, obs)));
             }
         }
         return out;
+    }
+
+    /**
+     * What a tombstone keyed {@code series|period} withdraws, for {@link IndicatorKind#placeWithdrawn}: the series
+     * and the period, with a placeholder value (0) so that the entries reading the series place it; {@code null}
+     * when the key is not of that form.
+     */
+    static Observation withdrawn(String key) {
+        if (key == null) {
+            return null;
+        }
+        int cut = key.lastIndexOf('|');
+        SeriesKey series;
+        try {
+            series = cut < 0 ? null : SeriesKey.parse(key.substring(0, cut));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (series == null) {
+            return null;
+        }
+        return new Observation(series.feed(), series.reporter(), series.partner(), series.flow(), series.category(),
+                key.substring(cut + 1), 0.0, null, null, null, null, null, null, null, null, false);
     }
 }

@@ -63,12 +63,21 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
     @Override
     public void process(Record<String, Observation> record) {
         Observation obs = record.value();
-        if (obs == null) {
+        if (obs == null && record.key() == null) {
             return;
         }
-        String key = obs.series().withPeriod(obs.period());
+        // a tombstone withdraws the observation of its key (series|period): its slots are emptied
+        String key = obs == null ? record.key() : obs.series().withPeriod(obs.period());
+        Observation placed = obs == null ? IndicatorsTopology.withdrawn(key) : obs;
+        if (placed == null) {
+            return;
+        }
         if (keepsObservations) {
-            observations.put(key, obs);
+            if (obs == null) {
+                observations.delete(key);
+            } else {
+                observations.put(key, obs);
+            }
         }
         hold(key, obs);
         long now = context.currentSystemTimeMs();
@@ -76,7 +85,8 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
             if (!entry.getValue().bySeries()) {
                 continue;
             }
-            for (IndicatorKind.Placement p : entry.getValue().place(obs)) {
+            IndicatorKind kind = entry.getValue();
+            for (IndicatorKind.Placement p : obs == null ? kind.placeWithdrawn(placed) : kind.place(obs)) {
                 apply(p.group(), GroupInput.of(entry.getKey(), p, obs), record);
                 metrics.eventToIndicator(Duration.ofMillis(now - record.timestamp()));
             }

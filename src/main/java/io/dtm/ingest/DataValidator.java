@@ -64,6 +64,13 @@ final class DataValidator {
     private static final Set<String> MACRO_FIELDS = Set.of("country", "indicator", "period", "value", "unit",
             "vintage", "synthetic");
 
+    /** The series fields a retraction names per feed: those its observations name. */
+    private static final Set<String> RETRACTION_TRADE = Set.of("feed", "reporter", "partner", "flow", "category",
+            "period", "vintage");
+    private static final Set<String> RETRACTION_COMPUTE = Set.of("feed", "region", "metric", "period", "vintage");
+    private static final Set<String> RETRACTION_POLICY = Set.of("feed", "country", "measure", "period", "vintage");
+    private static final Set<String> RETRACTION_MACRO = Set.of("feed", "country", "indicator", "period", "vintage");
+
     private DataValidator() {
     }
 
@@ -91,6 +98,60 @@ final class DataValidator {
             case MACRO -> MACRO_FIELDS;
         });
         return f.errors.isEmpty() ? new Result(Optional.of(obs), List.of()) : new Result(Optional.empty(), f.errors);
+    }
+
+    /**
+     * Validates the {@code data} of a retraction ({@code dtm.retraction.v1}): the {@code feed}, the series fields as
+     * an observation of that feed names them, the {@code period} (policy: the {@code effective} date of the change
+     * withdrawn, {@code YYYY-MM-DD}) and the {@code vintage} at which the observation is withdrawn. The result is an
+     * observation that carries only the series, period, vintage, {@code source} and {@code id}.
+     *
+     * @param today the date (UTC) the plausibility of periods and vintages is judged against
+     */
+    static Result retraction(JsonNode data, String source, String id, LocalDate today) {
+        Fields f = new Fields(data, today);
+        String label = f.code("feed", l -> Feed.ofLabel(l).isPresent(), "trade, compute, policy or macro");
+        Feed feed = label == null ? null : Feed.ofLabel(label).orElseThrow();
+        if (feed == null) {
+            f.rejectUnknown(union(RETRACTION_TRADE, RETRACTION_COMPUTE, RETRACTION_POLICY, RETRACTION_MACRO));
+            return new Result(Optional.empty(), f.errors);
+        }
+        Observation obs = switch (feed) {
+            case TRADE -> new Observation("trade", f.code("reporter", COUNTRIES::contains, COUNTRY),
+                    f.code("partner", COUNTRIES::contains, COUNTRY), f.code("flow", FLOWS::contains, "EXPORT, IMPORT or TOTAL"),
+                    f.code("category", c -> TRADE_CATEGORIES.contains(c) || Ebops2010.CODES.containsKey(c),
+                            "GOODS, SERVICES, DDS, ICT or an EBOPS 2010 code such as SI (MSITS 2010)"),
+                    f.period("period"), null, null, f.vintage(), source, id, null, null, null, null, false);
+            case COMPUTE -> new Observation("compute", f.code("region", DataValidator::region,
+                    "an ISO 3166 alpha-3 code or a hub id under one, such as CHN-GUIZHOU"), "", "",
+                    f.code("metric", m -> CODE.matcher(m).matches(), "an upper-case code such as INTERNET_USERS_PCT"),
+                    f.period("period"), null, null, f.vintage(), source, id, null, null, null, null, false);
+            case POLICY -> new Observation("policy", f.code("country", COUNTRIES::contains, COUNTRY), "", "",
+                    f.code("measure", m -> CODE.matcher(m).matches(), "an upper-case code such as DSTRI"),
+                    f.inYears("period", f.date("period")), null, null, f.vintage(), source, id, null, null, null,
+                    null, false);
+            case MACRO -> new Observation("macro", f.code("country", COUNTRIES::contains, COUNTRY), "", "",
+                    f.code("indicator", i -> CODE.matcher(i).matches(), "an upper-case code such as GDP_USD"),
+                    f.period("period"), null, null, f.vintage(), source, id, null, null, null, null, false);
+        };
+        f.rejectUnknown(switch (feed) {
+            case TRADE -> RETRACTION_TRADE;
+            case COMPUTE -> RETRACTION_COMPUTE;
+            case POLICY -> RETRACTION_POLICY;
+            case MACRO -> RETRACTION_MACRO;
+        });
+        return f.errors.isEmpty() ? new Result(Optional.of(obs), List.of()) : new Result(Optional.empty(), f.errors);
+    }
+
+    private static final String COUNTRY = "an ISO 3166 alpha-3 code or WLD, RCEP, NON_RCEP";
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new HashSet<>();
+        for (Set<String> s : sets) {
+            all.addAll(s);
+        }
+        return all;
     }
 
     private static Observation trade(Fields f, String source, String id) {

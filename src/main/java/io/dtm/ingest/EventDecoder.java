@@ -34,6 +34,11 @@ public final class EventDecoder {
 
     /** Kafka header of the CloudEvents content type (structured mode) or of the data (binary mode). */
     public static final String CONTENT_TYPE = "content-type";
+    /**
+     * The CloudEvents {@code type} of a retraction, which any feed may send on its topic: it withdraws the
+     * observation of a series and period at a vintage.
+     */
+    public static final String RETRACTION = "dtm.retraction.v1";
     /** Content type of a structured-mode event. */
     public static final String STRUCTURED = JsonFormat.CONTENT_TYPE;
     /**
@@ -65,8 +70,22 @@ public final class EventDecoder {
     public sealed interface Decoded permits Accepted, Rejected {
     }
 
-    /** A valid event of {@code feed}, with the observation it carries. */
-    public record Accepted(Feed feed, Observation observation) implements Decoded {
+    /**
+     * A valid event of {@code feed}, with the observation it carries; for a retraction, the observation it withdraws
+     * (its series, period, the vintage of the withdrawal and the retraction's {@code source} and {@code id}, no
+     * value).
+     */
+    public record Accepted(Feed feed, Observation observation, boolean retraction) implements Decoded {
+
+        /** An observation event. */
+        public Accepted(Feed feed, Observation observation) {
+            this(feed, observation, false);
+        }
+
+        /** The event's CloudEvents {@code type}. */
+        public String type() {
+            return retraction ? RETRACTION : feed.eventType();
+        }
     }
 
     /**
@@ -198,13 +217,16 @@ public final class EventDecoder {
 
     private static Decoded validate(String type, String id, String source, JsonNode data,
             List<FieldError> attributeErrors, Mode mode, Feed topicFeed, LocalDate today) {
+        if (RETRACTION.equals(type)) {
+            return validateRetraction(id, source, data, attributeErrors, mode, topicFeed, today);
+        }
         Optional<Feed> feed = type == null ? Optional.empty() : Feed.ofEventType(type);
         String label = topicFeed != null ? topicFeed.label() : feed.map(Feed::label).orElse(Feed.UNKNOWN_LABEL);
         List<FieldError> errors = new ArrayList<>(attributeErrors);
         if (type != null && feed.isEmpty()) {
             errors.add(FieldError.attribute("type", "unknown event type '" + Problems.echo(type) + "' (known types: "
                     + java.util.Arrays.stream(Feed.values()).map(Feed::eventType).collect(Collectors.joining(", "))
-                    + ")"));
+                    + ", " + RETRACTION + ")"));
             return new Rejected(label, attributeErrors.isEmpty() ? RejectReason.UNKNOWN_TYPE
                     : RejectReason.INVALID_ATTRIBUTE, mode, errors);
         }
@@ -226,6 +248,35 @@ public final class EventDecoder {
             return new Rejected(label, onlyUnit ? RejectReason.UNKNOWN_UNIT : RejectReason.INVALID_FIELD, mode, errors);
         }
         return new Accepted(feed.get(), result.observation().orElseThrow());
+    }
+
+    /**
+     * A retraction: its feed is its data's {@code feed}, and on Kafka it must be the topic's (its series lives on
+     * that topic's partitions).
+     */
+    private static Decoded validateRetraction(String id, String source, JsonNode data,
+            List<FieldError> attributeErrors, Mode mode, Feed topicFeed, LocalDate today) {
+        List<FieldError> errors = new ArrayList<>(attributeErrors);
+        DataValidator.Result result = data == null ? new DataValidator.Result(Optional.empty(), List.of())
+                : DataValidator.retraction(data, source, id, today);
+        errors.addAll(result.errors());
+        Optional<Feed> feed = result.observation().flatMap(o -> Feed.ofLabel(o.feed()));
+        if (feed.isEmpty() && data != null && data.path("feed").isTextual()) {
+            feed = Feed.ofLabel(data.path("feed").asText());
+        }
+        String label = topicFeed != null ? topicFeed.label() : feed.map(Feed::label).orElse(Feed.UNKNOWN_LABEL);
+        if (!attributeErrors.isEmpty()) {
+            return new Rejected(label, RejectReason.INVALID_ATTRIBUTE, mode, errors);
+        }
+        if (!errors.isEmpty()) {
+            return new Rejected(label, RejectReason.INVALID_FIELD, mode, errors);
+        }
+        if (topicFeed != null && feed.get() != topicFeed) {
+            return new Rejected(label, RejectReason.WRONG_TOPIC, mode, List.of(FieldError.data("feed",
+                    "a retraction of the " + feed.get().label() + " feed belongs on the " + feed.get().label()
+                    + " feed's topic, not on the " + topicFeed.label() + " feed's")));
+        }
+        return new Accepted(feed.get(), result.observation().orElseThrow(), true);
     }
 
     private static Rejected malformed(String feed, Mode mode, String message) {

@@ -28,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** {@code POST /api/v1/events}: CloudEvents from upstream feeds over HTTP (DESIGN §3). */
 @Path("/api/v1/events")
 @RolesAllowed(Roles.PUBLISHER)
-@Tag(name = "events", description = "Publish trade, compute, policy and macro events")
+@Tag(name = "events", description = "Publish trade, compute, policy and macro events, and retractions")
 public class EventsResource {
 
 
@@ -49,7 +49,9 @@ public class EventsResource {
             description = "One structured-mode event (application/cloudevents+json), a batch "
                     + "(application/cloudevents-batch+json, all or nothing), or one binary-mode event (ce-* headers, "
                     + "data in the body). Valid events are published to their feed topic; a request with any invalid "
-                    + "event publishes nothing and is answered with every bad attribute and field.")
+                    + "event publishes nothing and is answered with every bad attribute and field. A retraction "
+                    + "(type dtm.retraction.v1) goes to the topic of the feed its data names and withdraws the "
+                    + "observation of its series and period at its vintage.")
     @RequestBody(description = "CloudEvents 1.0, JSON")
     @APIResponse(responseCode = "202", description = "All events accepted and published")
     @APIResponse(responseCode = "400", description = "Invalid events (RFC 9457 problem naming every bad field)")

@@ -125,7 +125,7 @@ public class IngestService {
                 // vintage step takes it without a repartition (ParseProcessor)
                 byte[] key = obs.series().toString().getBytes(StandardCharsets.UTF_8);
                 records.add(new ProducerRecord<>(topic, null, key, item.value(), item.headers()));
-                accepted.add(new AcceptedEvent(obs.source(), obs.id(), ok.feed().eventType(), topic));
+                accepted.add(new AcceptedEvent(obs.source(), obs.id(), ok.type(), topic));
             } else {
                 EventDecoder.Rejected rejected = (EventDecoder.Rejected) decoded;
                 bad.add(item);

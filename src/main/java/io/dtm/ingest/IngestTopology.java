@@ -4,7 +4,6 @@ import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.DtmConfig;
-import io.dtm.streams.ObservationSerde;
 import io.dtm.streams.Role;
 import io.dtm.streams.SeriesPartitioner;
 import io.dtm.streams.SharedStreams;
@@ -31,7 +30,8 @@ import org.apache.kafka.streams.state.Stores;
  * The {@code ingest} sub-topology: feed topics (bytes) → parse and validate → keyed by (series, period) and, unless
  * the event is on it already, repartitioned to its series' partition (so that a task holds whole series for the
  * indicators over time) → de-duplicate by (source, id) → resolve the vintage per (series, period) →
- * {@code dtm.observations.v1}; rejects → {@code dtm.dlq.v1}. The feeds, the repartition and the vintage store are one
+ * {@code dtm.observations.v1} (a tombstone where a retraction withdraws an observation); rejects →
+ * {@code dtm.dlq.v1}. The feeds, the repartition and the vintage store are one
  * sub-topology: its task for partition p reads partition p of the feeds and of the repartition.
  * <p>
  * De-duplication and vintages share one store ({@link VintageCell}): a repeat of an event carries the same series
@@ -91,7 +91,6 @@ public class IngestTopology implements SubTopology {
     public static SharedStreams.Winners build(StreamsBuilder builder, DtmMetrics metrics, Duration dedupRetention,
             Duration purgeInterval, int maxEventIds, int partitions,
             Function<String, KeyValueBytesStoreSupplier> stores, Clock clock) {
-        ObservationSerde observationSerde = new ObservationSerde();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(VINTAGE_STORE), Serdes.String(), new VintageCellSerde()));
 
@@ -111,19 +110,19 @@ public class IngestTopology implements SubTopology {
         routes.get("ingest-route-rejected")
                 .mapValues(ParseProcessor.Parsed::original, Named.as("ingest-original"))
                 .to(Topics.DLQ.name(), Topics.DLQ.produced("ingest-write-dlq"));
-        KStream<String, Observation> here = routes.get("ingest-route-here")
-                .map((key, parsed) -> KeyValue.pair(parsed.key(), parsed.observation()),
+        KStream<String, VintageEntry> here = routes.get("ingest-route-here")
+                .map((key, parsed) -> KeyValue.pair(parsed.key(), parsed.entry()),
                         Named.as("ingest-on-series-partition"));
-        KStream<String, Observation> moved = routes.get("ingest-route-elsewhere")
-                .map((key, parsed) -> KeyValue.pair(parsed.key(), parsed.observation()),
+        KStream<String, VintageEntry> moved = routes.get("ingest-route-elsewhere")
+                .map((key, parsed) -> KeyValue.pair(parsed.key(), parsed.entry()),
                         Named.as("ingest-off-series-partition"))
-                .repartition(Repartitioned.with(Serdes.String(), observationSerde).withName(VINTAGE_TOPIC)
+                .repartition(Repartitioned.with(Serdes.String(), new VintageEntrySerde()).withName(VINTAGE_TOPIC)
                         .withStreamPartitioner(new SeriesPartitioner<>()).withNumberOfPartitions(partitions));
         KStream<String, Observation> winners = here.merge(moved, Named.as("ingest-merge-by-series"))
                 .process(() -> new VintageProcessor(metrics, dedupRetention, purgeInterval, maxEventIds),
                         Named.as("ingest-resolve-vintage"), VINTAGE_STORE);
         winners.to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
-        return new SharedStreams.Winners(winners, VINTAGE_STORE, cell -> ((VintageCell) cell).winner());
+        return new SharedStreams.Winners(winners, VINTAGE_STORE, cell -> ((VintageCell) cell).observation());
     }
 
     /** {@code source|id}, with {@code %} and {@code |} escaped in the source so that the key is unambiguous. */

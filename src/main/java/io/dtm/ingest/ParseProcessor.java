@@ -29,13 +29,14 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class ParseProcessor implements Processor<byte[], byte[], byte[], ParseProcessor.Parsed> {
 
     /**
-     * A parsed record: either an {@code observation} (valid) with its {@code key} ({@code series|period}) and
-     * whether it is on its series' partition ({@code here}), or the {@code original} bytes (rejected).
+     * A parsed record: either an {@code entry} (valid: an observation or a retraction) with its {@code key}
+     * ({@code series|period}) and whether it is on its series' partition ({@code here}), or the {@code original}
+     * bytes (rejected).
      */
-    record Parsed(Observation observation, String key, boolean here, byte[] original) {
+    record Parsed(VintageEntry entry, String key, boolean here, byte[] original) {
 
         boolean rejected() {
-            return observation == null;
+            return entry == null;
         }
     }
 
@@ -75,7 +76,8 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], ParsePro
             Observation obs = accepted.observation();
             String key = obs.series().withPeriod(obs.period());
             boolean here = source.partition() == SeriesPartitioner.partitionOf(key, partitions);
-            context.forward(record.withHeaders(new RecordHeaders()).withValue(new Parsed(obs, key, here, null)));
+            VintageEntry entry = new VintageEntry(obs, accepted.retraction());
+            context.forward(record.withHeaders(new RecordHeaders()).withValue(new Parsed(entry, key, here, null)));
         } else {
             EventDecoder.Rejected rejected = (EventDecoder.Rejected) decoded;
             metrics.rejected(feed.label(), rejected.reason());

@@ -11,13 +11,16 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The binary serde of {@link VintageCell}: a format byte, the winner, the count of events seen and each one's
- * {@code source|id} and time. Reads a bare observation (JSON or binary, as the store held before) as a cell that
- * has seen no event.
+ * The binary serde of {@link VintageCell}: a format byte, whether the winner is a retraction, the winner, the count
+ * of events seen and each one's {@code source|id} and time. Reads the cells of the format before (no retraction
+ * byte; the winner an observation) and a bare observation (JSON or binary, as the store held before that) as a cell
+ * that has seen no event.
  */
 final class VintageCellSerde implements Serde<VintageCell> {
 
-    static final byte FORMAT = 2;
+    static final byte FORMAT = 3;
+    /** The format before retractions: no retraction byte. */
+    static final byte FORMAT_WITHOUT_RETRACTIONS = 2;
 
     private static final Deserializer<Observation> OBSERVATION = new ObservationSerde().deserializer();
 
@@ -27,7 +30,8 @@ final class VintageCellSerde implements Serde<VintageCell> {
             if (cell == null) {
                 return null;
             }
-            Binary.Writer out = ObservationSerde.write(new Binary.Writer(200).write(FORMAT), cell.winner());
+            Binary.Writer out = ObservationSerde.write(new Binary.Writer(200).write(FORMAT)
+                    .write(cell.retracted() ? 1 : 0), cell.winner());
             out.varint(cell.seen().size());
             cell.seen().forEach((event, time) -> out.string(event).int64(time));
             return out.toBytes();
@@ -40,10 +44,11 @@ final class VintageCellSerde implements Serde<VintageCell> {
             if (bytes == null) {
                 return null;
             }
-            if (bytes.length == 0 || bytes[0] != FORMAT) {
+            if (bytes.length == 0 || bytes[0] != FORMAT && bytes[0] != FORMAT_WITHOUT_RETRACTIONS) {
                 return new VintageCell(OBSERVATION.deserialize(topic, bytes), Map.of());
             }
             Binary.Reader in = new Binary.Reader(bytes, 1);
+            boolean retracted = bytes[0] == FORMAT && in.read() != 0;
             Observation winner = ObservationSerde.read(in);
             int n = in.varint();
             Map<String, Long> seen = new HashMap<>();
@@ -53,7 +58,7 @@ final class VintageCellSerde implements Serde<VintageCell> {
             if (!in.done()) {
                 throw new SerializationException("trailing bytes after a vintage cell on " + topic);
             }
-            return new VintageCell(winner, seen);
+            return new VintageCell(winner, retracted, seen);
         };
     }
 }

@@ -16,13 +16,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * {@code ingest-resolve-vintage}, per (series, period): first drops an event whose {@code source|id} the cell has
- * seen (counted as a duplicate) and counts the others as accepted; then keeps the winning observation — the latest
- * vintage, ties to the greater (source, id), whatever the arrival order — and forwards only a new winner. A winner
- * replacing an earlier one counts as revised; a loser counts as stale and changes nothing but the events seen.
+ * seen (counted as a duplicate) and counts the others as accepted; then keeps the winning entry — the latest
+ * vintage, at the same vintage a retraction before an observation, then the greater (source, id), whatever the
+ * arrival order ({@link VintageEntry#ORDER}) — and forwards only what changes: a new winning observation, or a
+ * tombstone (a {@code null} value) when a retraction withdraws the observation that stood. An observation replacing
+ * an earlier winner (an observation or a retraction) counts as revised; a retraction that wins counts as retracted;
+ * a loser counts as stale and changes nothing but the events seen.
  * Event ids are remembered for the configured retention, purged on a wall-clock punctuation, and a cell remembers
  * a bounded number of them (the latest first seen; see {@link VintageCell}).
  */
-final class VintageProcessor implements Processor<String, Observation, String, Observation> {
+final class VintageProcessor implements Processor<String, VintageEntry, String, Observation> {
 
     private final DtmMetrics metrics;
     private final Duration retention;
@@ -47,29 +50,36 @@ final class VintageProcessor implements Processor<String, Observation, String, O
     }
 
     @Override
-    public void process(Record<String, Observation> record) {
-        Observation incoming = record.value();
-        String event = IngestTopology.eventKey(incoming.source(), incoming.id());
+    public void process(Record<String, VintageEntry> record) {
+        VintageEntry incoming = record.value();
+        Observation fields = incoming.observation();
+        String event = IngestTopology.eventKey(fields.source(), fields.id());
         VintageCell cell = cells.get(record.key());
         if (cell != null && cell.seen().containsKey(event)) {
-            metrics.duplicate(incoming.feed());
+            metrics.duplicate(fields.feed());
             return;
         }
-        metrics.accepted(incoming.feed());
+        metrics.accepted(fields.feed());
         long now = context.currentSystemTimeMs();
-        if (cell == null) {
-            cells.put(record.key(), new VintageCell(incoming, Map.of(event, now)));
-            context.forward(record);
+        if (cell != null && !incoming.supersedes(cell.entry())) {
+            metrics.stale(fields.feed());
+            cells.put(record.key(), cell.with(event, now, cell.entry(), maxEvents));
             return;
         }
-        if (!incoming.supersedes(cell.winner())) {
-            metrics.stale(incoming.feed());
-            cells.put(record.key(), cell.with(event, now, cell.winner(), maxEvents));
+        Observation before = cell == null ? null : cell.observation();
+        cells.put(record.key(), cell == null ? new VintageCell(incoming, Map.of(event, now))
+                : cell.with(event, now, incoming, maxEvents));
+        if (incoming.retraction()) {
+            metrics.retracted(fields.feed());
+            if (before != null) {
+                context.forward(record.<Observation>withValue(null));
+            }
             return;
         }
-        metrics.revised(incoming.feed());
-        cells.put(record.key(), cell.with(event, now, incoming, maxEvents));
-        context.forward(record);
+        if (cell != null) {
+            metrics.revised(fields.feed());
+        }
+        context.forward(record.withValue(fields));
     }
 
     private void purge(long now) {

@@ -21,7 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>{@code dtm_events_rejected_total{feed,reason}}: events sent to the dead-letter topic</li>
  * <li>{@code dtm_events_duplicate_total{feed}}: events whose (source, id) was seen before</li>
  * <li>{@code dtm_observations_revised_total{feed}}: observations replaced by a later vintage</li>
- * <li>{@code dtm_observations_stale_total{feed}}: observations of an equal or older vintage, which change nothing</li>
+ * <li>{@code dtm_observations_stale_total{feed}}: observations of an equal or older vintage, which change nothing,
+ * and retractions older than what stands</li>
+ * <li>{@code dtm_observations_retracted_total{feed}}: retractions ({@code dtm.retraction.v1}) that won their series
+ * and period, withdrawing the observation (if one stood); an observation that then brings it back at a later
+ * vintage counts as revised</li>
  * <li>{@code dtm_indicator_updates_total{indicator}}: indicator values computed, by kind</li>
  * <li>{@code dtm_model_rows_skipped_total{model,reason}}: panel rows not built (a value ≤ 0 under a log)</li>
  * <li>{@code dtm_records_dead_lettered_total{topic,reason}}: records of a topic the service reads that could not be
@@ -52,6 +56,7 @@ public class DtmMetrics {
             counter("dtm.observations.revised", "Observations replaced by a later vintage", "feed", feed);
             counter("dtm.observations.stale", "Observations of an equal or older vintage that changed nothing",
                     "feed", feed);
+            retractedCounter(feed);
             for (RejectReason reason : RejectReason.values()) {
                 rejectedCounter(feed, reason);
             }
@@ -92,6 +97,16 @@ public class DtmMetrics {
     public void stale(String feed) {
         counter("dtm.observations.stale", "Observations of an equal or older vintage that changed nothing",
                 "feed", feed).increment();
+    }
+
+    /** Counts a retraction that won its series and period. */
+    public void retracted(String feed) {
+        retractedCounter(feed).increment();
+    }
+
+    private Counter retractedCounter(String feed) {
+        return counter("dtm.observations.retracted", "Retractions that withdrew the observation of their series and"
+                + " period at their vintage", "feed", feed);
     }
 
     /** Counts a panel row a model could not build ({@code reason}: a value ≤ 0 under a log). */

@@ -2,6 +2,7 @@ package io.dtm.model;
 
 import io.dtm.events.ModelSnapshot;
 import io.dtm.events.Observation;
+import io.dtm.events.SeriesKey;
 import io.dtm.events.RowDelta;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.ModelGauges;
@@ -89,7 +90,7 @@ public class ModelTopology implements SubTopology {
                 JsonSerde.of(ModelSnapshot.class)));
 
         builder.stream(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.consumed("model-read-observations"))
-                .flatMap((key, obs) -> inputs(specs, obs), Named.as("model-select-inputs"))
+                .flatMap((key, obs) -> inputs(specs, key, obs), Named.as("model-select-inputs"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(ModelInput.class))
                         .withName("model-by-entity"))
                 .process(() -> new RowAssemblyProcessor(specs, metrics), Named.as("model-assemble-rows"),
@@ -101,9 +102,15 @@ public class ModelTopology implements SubTopology {
                 .to(Topics.MODEL.name(), Topics.MODEL.produced("model-write"));
     }
 
-    /** The model inputs an observation is, keyed by {@code model|entity}; entities are ISO-3 economies. */
-    private static List<KeyValue<String, ModelInput>> inputs(Map<String, ModelSpec> specs, Observation obs) {
+    /**
+     * The model inputs an observation is, keyed by {@code model|entity}; entities are ISO-3 economies. A tombstone
+     * ({@code obs} is {@code null}) withdraws the observation of its key ({@code series|period}) from the same inputs.
+     */
+    private static List<KeyValue<String, ModelInput>> inputs(Map<String, ModelSpec> specs, String key,
+            Observation value) {
         List<KeyValue<String, ModelInput>> out = new ArrayList<>();
+        boolean withdrawn = value == null;
+        Observation obs = withdrawn ? withdrawn(key) : value;
         if (obs == null || obs.reporter().length() != 3 || obs.reporter().equals("WLD")) {
             return out;
         }
@@ -113,10 +120,27 @@ public class ModelTopology implements SubTopology {
             for (int i = 0; i < inputs.size(); i++) {
                 ModelSpec.Input input = inputs.get(i);
                 if (input.matches(obs) && (annual || input.asOf())) {
-                    out.add(KeyValue.pair(spec.name() + "|" + obs.reporter(), new ModelInput(spec.name(), i, obs)));
+                    out.add(KeyValue.pair(spec.name() + "|" + obs.reporter(),
+                            new ModelInput(spec.name(), i, obs, withdrawn)));
                 }
             }
         }
         return out;
+    }
+
+    /** The series and period a tombstone keyed {@code series|period} withdraws; {@code null} for another key. */
+    static Observation withdrawn(String key) {
+        int cut = key == null ? -1 : key.lastIndexOf('|');
+        if (cut < 0) {
+            return null;
+        }
+        SeriesKey series;
+        try {
+            series = SeriesKey.parse(key.substring(0, cut));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new Observation(series.feed(), series.reporter(), series.partner(), series.flow(), series.category(),
+                key.substring(cut + 1), null, null, null, null, null, null, null, null, null, false);
     }
 }

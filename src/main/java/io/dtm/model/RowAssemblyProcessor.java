@@ -21,7 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * {@code model-assemble-rows} (keyed by model and entity): keeps each entity's inputs, rebuilds the rows an input
  * affects (its year; the next year for a lagged input; every year for as-of policy inputs) and emits a
- * "remove old row / add new row" delta for each row that changed, naming the triggering event.
+ * "remove old row / add new row" delta for each row that changed, naming the triggering event. A withdrawn
+ * observation (a retraction) leaves the entity's inputs, and its rows are rebuilt without it; the delta then names
+ * no event (no source, id or vintage: the tombstone carries none).
  */
 final class RowAssemblyProcessor implements Processor<String, ModelInput, String, RowDelta> {
 
@@ -53,7 +55,11 @@ final class RowAssemblyProcessor implements Processor<String, ModelInput, String
         Observation obs = in.observation();
         String entity = obs.reporter();
         String prefix = in.model() + "|" + entity + "|";
-        inputs.put(prefix + in.index() + "|" + obs.period(), obs);
+        if (in.withdrawn()) {
+            inputs.delete(prefix + in.index() + "|" + obs.period());
+        } else {
+            inputs.put(prefix + in.index() + "|" + obs.period(), obs);
+        }
         ModelSpec.Input input = spec.inputs().get(in.index());
         TreeSet<Integer> years = new TreeSet<>();
         if (input.asOf()) {

@@ -14,10 +14,11 @@ public final class SharedStreams {
     /**
      * The winning observations, keyed {@code series|period} as on {@code dtm.observations.v1} and partitioned by
      * series ({@link SeriesPartitioner}), with the store of their sub-topology that holds the winner of every
-     * (series, period) of the task, under the same key.
+     * (series, period) of the task, under the same key. A {@code null} value (a tombstone) withdraws the observation
+     * of its key.
      *
      * @param store    the store's name
-     * @param winnerOf the winning observation of a value of that store
+     * @param winnerOf the winning observation of a value of that store; {@code null} when it was withdrawn
      */
     public record Winners(KStream<String, Observation> stream, String store, Function<Object, Observation> winnerOf) {
     }

@@ -28,4 +28,14 @@ class GroupInputSerdeTest {
         byte[] json = JsonSerde.of(GroupInput.class).serializer().serialize("t", in);
         assertEquals(in, serde.deserializer().deserialize("t", json));
     }
+
+    @Test
+    void shouldRoundTripAWithdrawalWhichCarriesNoObservation() {
+        for (List<String> periods : java.util.Arrays.asList(List.of("2023"), null)) {
+            GroupInput in = new GroupInput("openness", "2020-07-01", periods, null);
+            byte[] bytes = serde.serializer().serialize("t", in);
+            assertEquals(GroupInputSerde.WITHDRAWAL, bytes[0]);
+            assertEquals(in, serde.deserializer().deserialize("t", bytes));
+        }
+    }
 }

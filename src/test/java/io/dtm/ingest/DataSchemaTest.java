@@ -417,6 +417,103 @@ class DataSchemaTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // (c) The retraction (dtm.retraction.v1), whose data names a series of any feed
+
+    private static final JsonNode RETRACTION_NODE = load("META-INF/resources/schemas/v1/retraction.json");
+    private static final JsonSchema RETRACTION = FACTORY.getSchema(RETRACTION_NODE, CONFIG);
+
+    @Test
+    void retractionSchemaIsAValidDraft202012SchemaThatNamesItsEventType() {
+        JsonSchema metaSchema = FACTORY.getSchema(SchemaLocation.of(SchemaId.V202012), CONFIG);
+        assertEquals(Set.of(), metaSchema.validate(RETRACTION_NODE), "against the 2020-12 meta-schema");
+        assertEquals("urn:dtm:schema:v1:retraction", RETRACTION_NODE.path("$id").asText());
+        assertTrue(RETRACTION_NODE.path("description").asText().contains(EventDecoder.RETRACTION));
+        assertFalse(RETRACTION_NODE.path("additionalProperties").booleanValue());
+        RETRACTION_NODE.path("properties").fields().forEachRemaining(p -> assertFalse(
+                p.getValue().path("description").asText().isBlank(), p.getKey() + " has no description"));
+    }
+
+    /** Per feed, the fields the schema allows and requires are those the validator knows and requires. */
+    @ParameterizedTest
+    @EnumSource(Feed.class)
+    void retractionSchemaAllowsAndRequiresExactlyWhatTheValidatorDoes(Feed feed) {
+        ObjectNode unknown = retraction(feed).put("notAField", "x");
+        FieldError error = DataValidator.retraction(unknown, SOURCE, "fields", TestClock.TODAY).errors().stream()
+                .filter(e -> e.name().equals("notAField")).findFirst().orElseThrow();
+        Matcher list = FIELD_LIST.matcher(error.message());
+        assertTrue(list.find(), error.message());
+        JsonNode branch = retractionBranch(feed);
+        assertEquals(new TreeSet<>(Arrays.asList(list.group(1).split(", "))), strings(branch.at("/propertyNames/enum")),
+                "fields of a " + feed + " retraction");
+        assertFalse(schemaErrors(RETRACTION, unknown).isEmpty(), "the schema refuses an unknown field");
+
+        ObjectNode onlyFeed = MAPPER.createObjectNode().put("feed", feed.label());
+        Set<String> requiredByValidator = DataValidator.retraction(onlyFeed, SOURCE, "empty", TestClock.TODAY)
+                .errors().stream().map(FieldError::name).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> requiredBySchema = new TreeSet<>(strings(branch.path("required")));
+        RETRACTION_NODE.path("required").forEach(r -> requiredBySchema.add(r.asText()));
+        requiredBySchema.remove("feed");
+        assertEquals(requiredByValidator, requiredBySchema, "required fields of a " + feed + " retraction");
+    }
+
+    static Stream<Arguments> retractionCases() {
+        return Stream.of(
+                Arguments.of("trade", retraction(Feed.TRADE), true),
+                Arguments.of("compute hub, month", retraction(Feed.COMPUTE).put("region", "CHN-GUIZHOU")
+                        .put("period", "2025-06"), true),
+                Arguments.of("policy by effective date", retraction(Feed.POLICY), true),
+                Arguments.of("macro quarter", retraction(Feed.MACRO).put("period", "2023-Q4"), true),
+                Arguments.of("no feed", (ObjectNode) retraction(Feed.TRADE).without("feed"), false),
+                Arguments.of("unknown feed", retraction(Feed.TRADE).put("feed", "energy"), false),
+                Arguments.of("no vintage", (ObjectNode) retraction(Feed.MACRO).without("vintage"), false),
+                Arguments.of("no period", (ObjectNode) retraction(Feed.COMPUTE).without("period"), false),
+                Arguments.of("a field of another feed", retraction(Feed.MACRO).put("metric", "GDP_USD"), false),
+                Arguments.of("a value", retraction(Feed.TRADE).put("value", 1), false),
+                Arguments.of("trade without partner", (ObjectNode) retraction(Feed.TRADE).without("partner"), false),
+                Arguments.of("policy period is a year", retraction(Feed.POLICY).put("period", "2023"), false),
+                Arguments.of("trade period is a date", retraction(Feed.TRADE).put("period", "2023-01-01"), false),
+                Arguments.of("impossible vintage", retraction(Feed.TRADE).put("vintage", "2025-02-30"), false),
+                Arguments.of("flow not in enum", retraction(Feed.TRADE).put("flow", "RE_EXPORT"), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("retractionCases")
+    void retractionSchemaAndValidatorAgree(String name, ObjectNode data, boolean valid) {
+        List<String> schema = schemaErrors(RETRACTION, data);
+        List<String> validator = DataValidator.retraction(data, SOURCE, "case", TestClock.TODAY).errors().stream()
+                .map(FieldError::toString).toList();
+        assertEquals(valid, schema.isEmpty(), "schema: " + schema);
+        assertEquals(valid, validator.isEmpty(), "validator: " + validator);
+    }
+
+    private static ObjectNode retraction(Feed feed) {
+        ObjectNode data = MAPPER.createObjectNode().put("feed", feed.label());
+        return switch (feed) {
+            case TRADE -> data.put("reporter", "CHN").put("partner", "WLD").put("flow", "EXPORT")
+                    .put("category", "DDS").put("period", "2023").put("vintage", "2025-09-01");
+            case COMPUTE -> data.put("region", "CHN").put("metric", "INTELLIGENT_EFLOPS_FP16")
+                    .put("period", "2025").put("vintage", "2025-09-01");
+            case POLICY -> data.put("country", "JPN").put("measure", "DSTRI").put("period", "2022-01-01")
+                    .put("vintage", "2022-06-01");
+            case MACRO -> data.put("country", "VNM").put("indicator", "GDP_USD").put("period", "2023")
+                    .put("vintage", "2024-07-01");
+        };
+    }
+
+    private static JsonNode retractionBranch(Feed feed) {
+        for (JsonNode branch : RETRACTION_NODE.path("oneOf")) {
+            if (feed.label().equals(branch.at("/properties/feed/const").asText())) {
+                return branch;
+            }
+        }
+        throw new AssertionError("no branch for " + feed);
+    }
+
+    private static List<String> schemaErrors(JsonSchema schema, JsonNode data) {
+        return schema.validate(data).stream().map(ValidationMessage::getMessage).sorted().toList();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
 
     /** A minimal valid {@code data} object of each feed. */
     private static ObjectNode base(Feed feed) {

@@ -1027,4 +1027,72 @@ class EventDecoderTest {
         assertTrue(!detail.contains("R".repeat(257)) && !detail.contains("x".repeat(257)), "bounded echo");
         assertTrue(detail.length() < 100 * 300, detail.length() + " characters");
     }
+
+    // ---------------------------------------------------------------- retractions (dtm.retraction.v1)
+
+    private static Event retraction(String feed, Consumer<ObjectNode> data) {
+        ObjectNode d = JSON.createObjectNode().put("feed", feed);
+        data.accept(d);
+        return new Event(Feed.TRADE, d).attr("type", EventDecoder.RETRACTION).attr("id", "withdraw-1");
+    }
+
+    private static Event tradeRetraction() {
+        return retraction("trade", d -> d.put("reporter", "CHN").put("partner", "WLD").put("flow", "EXPORT")
+                .put("category", "DDS").put("period", "2025").put("vintage", "2026-02-01"));
+    }
+
+    @Test
+    void shouldAcceptARetractionOnItsFeedsTopicAndOverHttpInBothModes() {
+        for (Feed topic : new Feed[] {Feed.TRADE, null}) {
+            for (EventDecoder.Decoded decoded : List.of(tradeRetraction().decodeStructured(topic),
+                    tradeRetraction().decodeBinary(topic))) {
+                EventDecoder.Accepted accepted = assertInstanceOf(EventDecoder.Accepted.class, decoded);
+                assertTrue(accepted.retraction());
+                assertEquals(Feed.TRADE, accepted.feed());
+                assertEquals(EventDecoder.RETRACTION, accepted.type());
+                assertEquals(new Observation("trade", "CHN", "WLD", "EXPORT", "DDS", "2025", null, null, "2026-02-01",
+                        SOURCE, "withdraw-1", null, null, null, null, false), accepted.observation());
+            }
+        }
+        EventDecoder.Accepted policy = assertInstanceOf(EventDecoder.Accepted.class, retraction("policy",
+                d -> d.put("country", "IDN").put("measure", "DSTRI").put("period", "2024-07-01")
+                        .put("vintage", "2025-01-01")).decodeStructured(Feed.POLICY));
+        assertEquals(new io.dtm.events.SeriesKey("policy", "IDN", "", "", "DSTRI"), policy.observation().series());
+        assertEquals("2024-07-01", policy.observation().period());
+        EventDecoder.Accepted hub = assertInstanceOf(EventDecoder.Accepted.class, retraction("compute",
+                d -> d.put("region", "CHN-GUIZHOU").put("metric", "INTELLIGENT_EFLOPS_FP16").put("period", "2024-Q3")
+                        .put("vintage", "2025-01-01")).decodeStructured(null));
+        assertEquals("compute|CHN-GUIZHOU|||INTELLIGENT_EFLOPS_FP16|2024-Q3",
+                hub.observation().series().withPeriod(hub.observation().period()));
+    }
+
+    @Test
+    void shouldRejectARetractionOnAnotherFeedsTopic() {
+        EventDecoder.Rejected rejected = assertInstanceOf(EventDecoder.Rejected.class,
+                tradeRetraction().decodeStructured(Feed.MACRO));
+        assertEquals(RejectReason.WRONG_TOPIC, rejected.reason());
+        assertEquals("macro", rejected.feed());
+        assertTrue(rejected.detail().contains("trade feed's topic"), rejected.detail());
+    }
+
+    @Test
+    void shouldRejectABadRetractionNamingEveryBadField() {
+        EventDecoder.Rejected rejected = assertInstanceOf(EventDecoder.Rejected.class, tradeRetraction()
+                .data(d -> d.put("value", 3).put("vintage", TestClock.TODAY.plusDays(2).toString())
+                        .put("flow", "SIDEWAYS").remove("partner"))
+                .decodeStructured(Feed.TRADE));
+        assertEquals(RejectReason.INVALID_FIELD, rejected.reason());
+        Set<String> named = rejected.errors().stream().map(FieldError::name).collect(Collectors.toSet());
+        assertEquals(Set.of("value", "vintage", "flow", "partner"), named);
+
+        EventDecoder.Rejected noFeed = assertInstanceOf(EventDecoder.Rejected.class,
+                retraction("energy", d -> d.put("period", "2025").put("vintage", "2025-01-01")).decodeStructured(null));
+        assertEquals(RejectReason.INVALID_FIELD, noFeed.reason());
+        assertEquals("unknown", noFeed.feed());
+        assertTrue(noFeed.detail().contains("trade, compute, policy or macro"), noFeed.detail());
+
+        EventDecoder.Rejected longId = assertInstanceOf(EventDecoder.Rejected.class,
+                tradeRetraction().attr("id", "x".repeat(EventDecoder.MAX_ID + 1)).decodeStructured(Feed.TRADE));
+        assertEquals(RejectReason.INVALID_ATTRIBUTE, longId.reason());
+    }
 }

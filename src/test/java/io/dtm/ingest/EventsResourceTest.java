@@ -104,6 +104,38 @@ class EventsResourceTest {
         Http.postBatch(batch).statusCode(202).body("accepted", equalTo(2));
     }
 
+    private ObjectNode retraction(String id, ObjectNode data) {
+        ObjectNode event = structured(Feed.TRADE, source, id, data);
+        event.put("type", EventDecoder.RETRACTION);
+        return event;
+    }
+
+    @Test
+    void shouldPublishARetractionToTheTopicOfTheFeedItNames() {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("feed", "macro").put("country", "THA")
+                .put("indicator", "GDP_USD").put("period", "2023").put("vintage", "2025-02-01");
+        Http.postEvent(retraction("withdraw-1", data)).statusCode(202)
+                .body("events[0].type", equalTo(EventDecoder.RETRACTION))
+                .body("events[0].topic", equalTo("dtm.macro.v1"));
+
+        try (var macro = feedReader(Feed.MACRO)) {
+            ConsumerRecord<byte[], byte[]> record = macro.await(r -> text(r.value()).contains(source)
+                    && text(r.value()).contains("withdraw-1"), PATIENCE);
+            assertEquals("macro|THA|||GDP_USD", text(record.key()), "keyed by its series, as observations are");
+        }
+    }
+
+    @Test
+    void shouldRefuseABadRetractionWithAProblemNamingEveryBadField() {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("feed", "trade").put("reporter", "SGP")
+                .put("flow", "EXPORT").put("category", "SI").put("period", "2024").put("value", 5)
+                .put("vintage", "2999-01-01");
+        Http.postEvent(retraction("withdraw-bad", data)).statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("errors.pointer", hasItems("/data/partner", "/data/value", "/data/vintage"))
+                .body("errors.reason", everyItem(equalTo("invalid-field")));
+    }
+
     @Test
     void shouldAcceptBinaryModeAndKeepItsCeHeadersOnKafka() {
         given().contentType("application/json")
@@ -254,8 +286,8 @@ class EventsResourceTest {
     }
 
     @Test
-    void shouldServeTheJsonSchemasOfTheFourDataShapes() {
-        for (String feed : new String[] {"trade", "compute", "policy", "macro"}) {
+    void shouldServeTheJsonSchemasOfTheFourDataShapesAndOfTheRetraction() {
+        for (String feed : new String[] {"trade", "compute", "policy", "macro", "retraction"}) {
             given().get("/schemas/v1/" + feed + ".json").then().statusCode(200)
                     .body("$id", equalTo("urn:dtm:schema:v1:" + feed));
         }

@@ -288,6 +288,61 @@ class IngestTopologyTest {
         }
     }
 
+    private static com.fasterxml.jackson.databind.node.ObjectNode retraction(String id, String period, String vintage) {
+        var event = structured(Feed.TRADE, "urn:test", id, JsonNodeFactory.instance.objectNode().put("feed", "trade")
+                .put("reporter", "CHN").put("partner", "WLD").put("flow", "EXPORT").put("category", "DDS")
+                .put("period", period).put("vintage", vintage));
+        event.put("type", EventDecoder.RETRACTION);
+        return event;
+    }
+
+    @Test
+    void shouldWriteATombstoneWhenARetractionWithdrawsTheObservation() {
+        sendTrade("urn:test", "o1", "2023", 100, "2024-01-01");
+        send(Feed.TRADE, structuredHeaders(), retraction("r-old", "2023", "2023-06-01")); // stale
+        send(Feed.TRADE, structuredHeaders(), retraction("r1", "2023", "2024-01-01"));
+        send(Feed.TRADE, structuredHeaders(), retraction("r1", "2023", "2024-01-01")); // repeat
+        send(Feed.TRADE, structuredHeaders(), retraction("r2", "2023", "2024-02-01")); // already withdrawn
+        send(Feed.TRADE, structuredHeaders(), retraction("r3", "2019", "2024-02-01")); // nothing stood there
+
+        var out = observations.readKeyValuesToList();
+        assertEquals(List.of("trade|CHN|WLD|EXPORT|DDS|2023", "trade|CHN|WLD|EXPORT|DDS|2023"),
+                out.stream().map(kv -> kv.key).toList());
+        assertEquals(100e9, out.get(0).value.value());
+        assertEquals(null, out.get(1).value, "one tombstone, for the withdrawal of what stood");
+        assertEquals(6, count("dtm.events.received", "feed", "trade"));
+        assertEquals(5, count("dtm.events.accepted", "feed", "trade"));
+        assertEquals(1, count("dtm.events.duplicate", "feed", "trade"));
+        assertEquals(1, count("dtm.observations.stale", "feed", "trade"));
+        assertEquals(3, count("dtm.observations.retracted", "feed", "trade"));
+
+        sendTrade("urn:test", "o0", "2023", 90, "2024-01-01"); // at the retraction's vintage: stays withdrawn
+        assertTrue(observations.isEmpty());
+        sendTrade("urn:test", "o2", "2023", 120, "2024-03-01");
+        assertEquals(List.of(120e9), observations.readValuesToList().stream().map(Observation::value).toList());
+        assertEquals(1, count("dtm.observations.revised", "feed", "trade"));
+        assertTrue(dlq.isEmpty());
+    }
+
+    @Test
+    void shouldDeadLetterARetractionOnAnotherFeedsTopicOrWithBadFields() {
+        send(Feed.MACRO, structuredHeaders(), retraction("elsewhere", "2023", "2024-01-01"));
+        var bad = retraction("bad", "2023", "2999-01-01");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad.get("data")).put("value", 1);
+        send(Feed.TRADE, structuredHeaders(), bad);
+
+        assertTrue(observations.isEmpty());
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(List.of("wrong-topic", "invalid-field"), dead.stream()
+                .map(r -> header(r.headers(), io.dtm.streams.DeadLetters.REASON_HEADER)).toList());
+        String detail = header(dead.get(1).headers(), "dtm.error.detail");
+        assertTrue(detail.contains("data.value") && detail.contains("data.vintage"), detail);
+        assertEquals(1, count("dtm.events.rejected", "feed", "macro", "reason", "wrong-topic"));
+        for (Feed feed : Feed.values()) {
+            assertEquals(0, count("dtm.observations.retracted", "feed", feed.label()));
+        }
+    }
+
     private static String header(Headers headers, String name) {
         return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
     }

@@ -54,7 +54,7 @@ class ParseProcessorTest {
             for (int partition = 0; partition < 3; partition++) {
                 ParseProcessor.Parsed parsed = parse(Topics.TRADE.name(), partition, reporter);
                 assertEquals(key, parsed.key());
-                assertEquals(reporter, parsed.observation().reporter());
+                assertEquals(reporter, parsed.entry().observation().reporter());
                 assertEquals(partition == home, parsed.here(), reporter + " on partition " + partition);
                 assertNull(parsed.original());
             }

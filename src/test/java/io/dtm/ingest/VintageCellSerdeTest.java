@@ -66,4 +66,43 @@ class VintageCellSerdeTest {
         assertEquals(true, bytes.length < 64 * (id.length() + 20) + 1000, bytes.length + " bytes");
         assertEquals(cell, serde.deserializer().deserialize("t", bytes));
     }
+
+    @Test
+    void shouldRoundTripACellWonByARetractionAndReadTheFormatBeforeRetractions() {
+        Observation withdrawal = new Observation("trade", "CHN", "WLD", "EXPORT", "DDS", "2023", null, null,
+                "2024-07-01", "urn:wto:stats", "withdraw-DDS-2023", null, null, null, null, false);
+        VintageCell cell = new VintageCell(withdrawal, true, Map.of("urn:wto:stats|withdraw-DDS-2023", 5L));
+        VintageCell read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", cell));
+        assertEquals(cell, read);
+        assertEquals(null, read.observation(), "a retracted cell stands for no observation");
+        assertEquals(new VintageEntry(withdrawal, true), read.entry());
+        assertEquals(true, read.forgetBefore(10).retracted(), "forgetting events keeps the winner's kind");
+
+        // format 2: format byte, winner, events seen (no retraction byte)
+        io.dtm.streams.Binary.Writer old = ObservationSerde.write(new io.dtm.streams.Binary.Writer(100)
+                .write(VintageCellSerde.FORMAT_WITHOUT_RETRACTIONS), OBS);
+        old.varint(1);
+        old.string("urn:a|b").int64(7L);
+        assertEquals(new VintageCell(OBS, Map.of("urn:a|b", 7L)), serde.deserializer().deserialize("t", old.toBytes()));
+    }
+
+    @Test
+    void shouldCarryRetractionsAndObservationsOverTheRepartition() {
+        VintageEntrySerde entries = new VintageEntrySerde();
+        for (VintageEntry entry : java.util.List.of(VintageEntry.of(OBS), new VintageEntry(OBS, true))) {
+            assertEquals(entry, entries.deserializer().deserialize("t", entries.serializer().serialize("t", entry)));
+        }
+        assertEquals(VintageEntry.of(OBS), entries.deserializer().deserialize("t",
+                new ObservationSerde().serializer().serialize("t", OBS)), "what the repartition carried before");
+    }
+
+    @Test
+    void shouldRankByVintageThenARetractionBeforeAnObservationThenBySourceAndId() {
+        Observation later = new Observation("trade", "CHN", "WLD", "EXPORT", "DDS", "2023", 1.0, "USD", "2024-06-02",
+                "urn:a", "a", null, null, null, null, false);
+        VintageEntry retraction = new VintageEntry(OBS, true);
+        assertEquals(true, retraction.supersedes(VintageEntry.of(OBS)), "same vintage: the retraction wins");
+        assertEquals(true, VintageEntry.of(later).supersedes(retraction), "a later vintage brings it back");
+        assertEquals(false, retraction.supersedes(VintageEntry.of(later)), "an older retraction is stale");
+    }
 }

@@ -196,6 +196,51 @@ class ModelTopologyTest {
         }
     }
 
+    @Test
+    void shouldDropTheRowOfAWithdrawnObservationAndTakeItBackWhenTheObservationReturns() {
+        List<Observation> observations = panel(42);
+        Observation dds = find(observations, "KOR", "DDS", 2020);
+        String key = dds.series().withPeriod(dds.period());
+        List<Row> without = rows(observations).stream()
+                .filter(r -> !(r.entity().equals("KOR") && r.year() == 2020)).toList();
+        assertEquals(rows(observations).size() - 1, without.size());
+        try (TopologyTestDriver driver = driver()) {
+            TestInputTopic<String, Observation> in = driver.createInputTopic(Topics.OBSERVATIONS.name(),
+                    Topics.OBSERVATIONS.keySerde().serializer(), Topics.OBSERVATIONS.valueSerde().serializer());
+            TestOutputTopic<String, ModelSnapshot> out = driver.createOutputTopic(Topics.MODEL.name(),
+                    Topics.MODEL.keySerde().deserializer(), Topics.MODEL.valueSerde().deserializer());
+            observations.forEach(o -> in.pipeInput(o.series().withPeriod(o.period()), o));
+            out.readValuesToList();
+
+            in.pipeInput(key, null); // the tombstone a retraction writes
+            List<ModelSnapshot> afterWithdrawal = out.readValuesToList();
+            assertEquals(1, afterWithdrawal.size(), "one row changed: KOR 2020 removed");
+            ModelSnapshot withdrawn = afterWithdrawal.get(0);
+            assertEquals("KOR", withdrawn.trigger().entity());
+            assertEquals(2020, withdrawn.trigger().year());
+            assertSameFit(PanelEstimator.estimate(PanelAccumulator.of(6, without), SPECS.get("drivers").termNames()),
+                    withdrawn.estimates().get(0));
+
+            in.pipeInput(key, dds);
+            List<ModelSnapshot> afterReturn = out.readValuesToList();
+            assertEquals(1, afterReturn.size());
+            assertSameFit(PanelEstimator.estimate(PanelAccumulator.of(6, rows(observations)),
+                    SPECS.get("drivers").termNames()), afterReturn.get(0).estimates().get(0));
+
+            // a tombstone of a series the model does not read, and one of a key never seen, change nothing
+            in.pipeInput("trade|KOR|WLD|EXPORT|GOODS|2020", null);
+            in.pipeInput("macro|KOR|||GDP_USD|1999", null);
+            assertTrue(out.readValuesToList().isEmpty());
+        }
+    }
+
+    private static void assertSameFit(Estimate expected, ModelSnapshot.Estimate actual) {
+        assertEquals(expected.observations(), actual.observations());
+        for (ModelSnapshot.Term t : actual.terms()) {
+            assertClose(expected.coefficient(t.term()).orElseThrow().estimate(), t.coefficient(), t.term());
+        }
+    }
+
     private static void assertClose(double expected, double actual, String what) {
         assertEquals(expected, actual, 1e-8 * Math.max(1, Math.abs(expected)), what);
     }

@@ -2,6 +2,7 @@ package io.dtm.support;
 
 import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
+import io.dtm.events.Observation;
 import io.dtm.indicators.Catalogue;
 import io.dtm.indicators.IndicatorsTopology;
 import io.dtm.ingest.IngestTopology;
@@ -34,6 +35,8 @@ public final class PipelineDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final TestOutputTopic<String, IndicatorValue> indicators;
     private final Map<String, IndicatorValue> latest = new TreeMap<>();
+    private final TestOutputTopic<String, Observation> observationTopic;
+    private final Map<String, Observation> latestObservations = new TreeMap<>();
 
     /** The pipeline with the default indicator catalogue. */
     public PipelineDriver(Path stateDir) {
@@ -50,6 +53,20 @@ public final class PipelineDriver implements AutoCloseable {
         driver = Drivers.of(builder.build(), stateDir);
         indicators = driver.createOutputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().deserializer(),
                 Topics.INDICATORS.valueSerde().deserializer());
+        observationTopic = driver.createOutputTopic(Topics.OBSERVATIONS.name(),
+                Topics.OBSERVATIONS.keySerde().deserializer(), Topics.OBSERVATIONS.valueSerde().deserializer());
+    }
+
+    /** The observations as the compacted {@code dtm.observations.v1} would hold them: tombstones remove a key. */
+    public Map<String, Observation> observations() {
+        for (TestRecord<String, Observation> r : observationTopic.readRecordsToList()) {
+            if (r.value() == null) {
+                latestObservations.remove(r.key());
+            } else {
+                latestObservations.put(r.key(), r.value());
+            }
+        }
+        return latestObservations;
     }
 
     /** Publishes one record to a feed topic. */
