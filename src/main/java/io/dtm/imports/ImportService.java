@@ -1,5 +1,8 @@
 package io.dtm.imports;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dtm.ingest.EventDecoder;
 import io.dtm.ingest.EventTooLargeException;
 import io.dtm.ingest.IngestService;
 import io.dtm.ingest.KafkaUnavailableException;
@@ -49,6 +52,7 @@ public class ImportService {
     private static final Logger LOG = Logger.getLogger(ImportService.class);
     private static final Pattern BATCH_INDEX = Pattern.compile("^/(\\d+)(/|$)");
     private static final int MIN_ROWS_FOR_SHARE = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a request asks for, before anything is read. */
     public static final class Refused extends Exception {
@@ -223,18 +227,39 @@ public class ImportService {
         }
 
         private void accept(ImportItem item) {
-            if (item instanceof ImportItem.Event event) {
-                batch.add(event);
-                if (batch.size() >= config.batchEvents()) {
-                    flush();
-                    if (tooManyRejects()) {
-                        throw new ImportException(shareMessage());
-                    }
+            batch.add(item instanceof ImportItem.Event e ? e : retraction((ImportItem.Retraction) item));
+            if (batch.size() >= config.batchEvents()) {
+                flush();
+                if (tooManyRejects()) {
+                    throw new ImportException(shareMessage());
                 }
-            } else {
-                throw new ImportException("the file retracts an observation (" + item.id() + "); retractions "
-                        + "are not taken by this service yet");
             }
+        }
+
+        /**
+         * The {@code dtm.retraction.v1} event of an SDMX {@code D} row: the series and period it withdraws at its
+         * vintage. Its id is the withdrawn figure's with {@code /retracted}, so that it is never taken for a repeat
+         * of that figure's event.
+         */
+        private ImportItem.Event retraction(ImportItem.Retraction r) {
+            String[] series = r.key().split("\\|", -1);
+            ObjectNode data = JSON.createObjectNode().put("feed", r.feed().label());
+            switch (r.feed()) {
+                case TRADE -> data.put("reporter", series[1]).put("partner", series[2]).put("flow", series[3])
+                        .put("category", series[4]);
+                case COMPUTE -> data.put("region", series[1]).put("metric", series[4]);
+                case POLICY -> data.put("country", series[1]).put("measure", series[4]);
+                case MACRO -> data.put("country", series[1]).put("indicator", series[4]);
+                default -> throw new IllegalStateException(r.feed().name());
+            }
+            data.put("period", r.period()).put("vintage", r.vintage().toString());
+            String id = r.id() + "/retracted";
+            ObjectNode event = JSON.createObjectNode().put("specversion", "1.0").put("id", id)
+                    .put("source", r.source()).put("type", EventDecoder.RETRACTION)
+                    .put("datacontenttype", "application/json");
+            event.set("data", data);
+            return new ImportItem.Event(id, r.feed(), r.key(), r.period(), null,
+                    event.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         /** Sends the batch; events the ingest refuses are dead-lettered there, and the others sent again. */
