@@ -131,17 +131,23 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         }
     }
 
-    /** Deletes every value of the store, a batch of keys at a time (no iterator is open while it deletes). */
+    /**
+     * Deletes every value of the store, a batch of keys at a time (no iterator is open while it deletes), each
+     * batch read from after the last key deleted (not over the deletions again).
+     */
     private void clearValues() {
         List<String> batch = new ArrayList<>(DELETE_BATCH);
+        String after = null;
         do {
             batch.clear();
-            try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
-                while (all.hasNext() && batch.size() < DELETE_BATCH) {
-                    batch.add(all.next().key);
+            try (KeyValueIterator<String, IndicatorValue> rest = after == null ? values.all()
+                    : values.range(after, null)) {
+                while (rest.hasNext() && batch.size() < DELETE_BATCH) {
+                    batch.add(rest.next().key);
                 }
             }
             batch.forEach(values::delete);
+            after = batch.isEmpty() ? null : batch.get(batch.size() - 1);
         } while (batch.size() == DELETE_BATCH);
     }
 
@@ -428,9 +434,10 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
 
     /** Publishes what changed in a series: its changed values, or the series read again from the store. */
     private void export(String seriesKey, Changes changes) {
-        if (changes.values != null && gauges.exports(seriesKey)) {
-            gauges.publishChanged(seriesKey, changes.values.values());
-        } else if (gauges.exports(seriesKey) || gauges.admits(seriesKey)) {
+        if (changes.values != null && gauges.publishChanged(seriesKey, changes.values.values())) {
+            return;
+        }
+        if (gauges.admits(seriesKey)) {
             NavigableMap<String, IndicatorValue> history = storedSeries(changes.any);
             if (gauges.publish(seriesKey, history)) {
                 exported.add(seriesKey);

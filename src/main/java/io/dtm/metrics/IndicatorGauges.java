@@ -135,13 +135,16 @@ public final class IndicatorGauges {
      * Exports values of a series that is exported already ({@link #exports}) and whose other periods did not
      * change (no period withdrawn: {@link #publish} the series then): a value of the latest period or a later one
      * becomes the latest, a new period enters the history kept, pushing its oldest period out when it is full.
+     *
+     * @return false, with nothing done, when the series is not exported (publish it whole then)
      */
-    public synchronized void publishChanged(String seriesKey, Collection<IndicatorValue> changed) {
+    public synchronized boolean publishChanged(String seriesKey, Collection<IndicatorValue> changed) {
         Exported series = exported.get(seriesKey);
         if (series == null) {
-            throw new IllegalStateException("series " + seriesKey + " is not exported: publish it whole");
+            return false;
         }
         changed.forEach(v -> keep(series, v));
+        return true;
     }
 
     /**
