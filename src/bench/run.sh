@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput benchmark of the ingest → observations → indicators pipeline (issue 3, item 6). Not a test.
 #
-# Usage: src/bench/run.sh [-n EVENTS] [--keep] [--jfr] [--] [extra JVM options]
+# Usage: src/bench/run.sh [-n EVENTS] [--soak] [--keep] [--jfr] [--] [extra JVM options]
 #
 #   -n EVENTS   synthetic trade events to publish and process (default $DTM_BENCH_EVENTS or 100000:
 #               about 2 minutes in all on a 2-core machine, up to 3 when the machine is busy;
@@ -15,6 +15,10 @@
 #               commit.interval.ms of (b), (c) and (d) (default 100, the service's): how much the commit
 #               cadence costs; the figures of the service are those at 100
 #   --threads N num.stream.threads of (b) to (f) (default 1, the service's default; DTM_STREAM_THREADS there)
+#   --soak      instead of (a) to (f): load EVENTS observations (default 5000000 = 10 000 series x 500 periods)
+#               into the pipeline of (c) and print the rate over the first half and the last tenth and the heap
+#               after GC after the first tenth and at the end (io.dtm.bench.SoakBenchmark); with
+#               DTM_BENCH_HEAP=512m, the service's heap
 #   --jfr       record the benchmark JVM with Java Flight Recorder (profile settings) into
 #               <work dir>/bench.jfr; implies --keep
 #
@@ -38,7 +42,8 @@ SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd -- "$SCRIPT_DIR/../.." && pwd -P)"
 KAFKA_SH="$REPO_ROOT/deploy/local/kafka.sh"
 
-EVENTS="${DTM_BENCH_EVENTS:-100000}"
+EVENTS="${DTM_BENCH_EVENTS:-}"
+SOAK=0
 HEAP="${DTM_BENCH_HEAP:-1g}"
 KEEP=0
 JFR=0
@@ -90,6 +95,10 @@ while [[ $# -gt 0 ]]; do
       THREADS="$2"
       shift 2
       ;;
+    --soak)
+      SOAK=1
+      shift
+      ;;
     --jfr)
       JFR=1
       KEEP=1
@@ -104,6 +113,9 @@ while [[ $# -gt 0 ]]; do
     *) usage ;;
   esac
 done
+if [[ -z "$EVENTS" ]]; then
+  if ((SOAK)); then EVENTS=5000000; else EVENTS=100000; fi
+fi
 EVENTS="${EVENTS//_/}"
 [[ "$EVENTS" =~ ^[0-9]+$ ]] && ((EVENTS >= 2)) || die "the number of events must be an integer >= 2 (got '$EVENTS')"
 [[ "$KEY" == series || "$KEY" == event ]] || die "--key is series or event (got '$KEY')"
@@ -216,11 +228,18 @@ if [[ -n "${DTM_BENCH_JAVA_OPTS:-}" ]]; then
 fi
 JVM_OPTS+=(${JVM_EXTRA[@]+"${JVM_EXTRA[@]}"})
 
+if ((SOAK)); then
+  ((EVENTS >= 20)) || die "a soak needs at least 20 events (got '$EVENTS')"
+  info "running io.dtm.bench.SoakBenchmark with $EVENTS events, heap $HEAP"
+  "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" io.dtm.bench.SoakBenchmark \
+    --bootstrap "127.0.0.1:$PORT" --events "$EVENTS" --state-dir "$WORK_DIR/streams" &
+else
 info "running io.dtm.bench.ThroughputBenchmark with $EVENTS events"
 "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" io.dtm.bench.ThroughputBenchmark \
   --bootstrap "127.0.0.1:$PORT" --events "$EVENTS" --state-dir "$WORK_DIR/streams" \
   --broker-pid "$BROKER_PID" --clk-tck "$(getconf CLK_TCK 2>/dev/null || echo 100)" --key "$KEY" --warmup "$WARMUP" --commit-interval "$COMMIT_INTERVAL" \
   --threads "$THREADS" &
+fi
 BENCH_PID=$!
 set +e
 wait "$BENCH_PID"

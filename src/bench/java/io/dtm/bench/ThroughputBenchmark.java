@@ -900,7 +900,7 @@ public final class ThroughputBenchmark {
     }
 
     /** The 1, 5 and 15 minute load averages of the machine (other processes included), or n/a. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return f[0] + " " + f[1] + " " + f[2];
@@ -1039,7 +1039,7 @@ public final class ThroughputBenchmark {
      * that every {@code trace} of the Kafka clients would be formatted on the hot path. Configure it as the service
      * runs: INFO, {@code org.apache.kafka} at WARN, to stderr (stdout carries the figures).
      */
-    private static void configureLogging() {
+    static void configureLogging() {
         org.jboss.logmanager.Logger root = LogContext.getLogContext().getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);

@@ -51,13 +51,21 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
     private final IndicatorGauges gauges;
     private final String valueStore;
     private final String catalogueStore;
-    /** Output series → period → value, for the gauges of this task. */
-    private final Map<String, NavigableMap<String, IndicatorValue>> series = new HashMap<>();
+    /** How many values a store iterator hands over before it is closed, when the keys are deleted. */
+    private static final int DELETE_BATCH = 10_000;
     /**
-     * Output series changed since the gauges were last published → the periods whose value changed, or
-     * {@code null} when a period was withdrawn (the series is then published whole).
+     * The output series of this task the gauges export (at most their cap): removed from the gauges when the task
+     * closes. The values themselves are read from the store; the gauges keep the last periods of each.
      */
-    private final Map<String, Set<String>> dirty = new HashMap<>();
+    private final Set<String> exported = new HashSet<>();
+    /**
+     * Output series changed since the gauges were last published → the values that changed, by period, or
+     * {@code null} values when a period was withdrawn (the series is then read again from the store). Cleared
+     * every {@link #GAUGE_INTERVAL}, and not filled while the task starts.
+     */
+    private final Map<String, Changes> dirty = new HashMap<>();
+    /** Whether the task is starting: values are then exported from the store once, at the end. */
+    private boolean starting;
     protected ProcessorContext<String, IndicatorValue> context;
     private KeyValueStore<String, IndicatorValue> values;
     private KeyValueStore<String, String> entries;
@@ -95,19 +103,13 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         this.values = context.getStateStore(valueStore);
         this.entries = context.getStateStore(catalogueStore);
         initInputs(context);
+        starting = true;
         if (derivesValues()) {
             rebuildValues();
-        } else {
-            try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
-                while (all.hasNext()) {
-                    IndicatorValue v = all.next().value;
-                    series.computeIfAbsent(v.seriesKey(), k -> new TreeMap<>()).put(v.period(), v);
-                }
-            }
         }
         catchUpWithCatalogue();
-        series.forEach(gauges::publish);
-        dirty.clear(); // published whole just now
+        starting = false;
+        exportStored();
         context.schedule(GAUGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishGauges());
     }
 
@@ -117,13 +119,47 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         dirty.clear();
     }
 
+    /** Exports the series of the values the store holds, each as far as the gauges keep it (one pass). */
+    private void exportStored() {
+        try (KeyValueIterator<String, IndicatorValue> all = values.all()) {
+            while (all.hasNext()) {
+                IndicatorValue v = all.next().value;
+                if (gauges.offer(v.seriesKey(), v)) {
+                    exported.add(v.seriesKey());
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes every value of the store, a batch of keys at a time (no iterator is open while it deletes), each
+     * batch read from after the last key deleted (not over the deletions again).
+     */
+    private void clearValues() {
+        List<String> batch = new ArrayList<>(DELETE_BATCH);
+        String after = null;
+        do {
+            batch.clear();
+            try (KeyValueIterator<String, IndicatorValue> rest = after == null ? values.all()
+                    : values.range(after, null)) {
+                while (rest.hasNext() && batch.size() < DELETE_BATCH) {
+                    batch.add(rest.next().key);
+                }
+            }
+            batch.forEach(values::delete);
+            after = batch.isEmpty() ? null : batch.get(batch.size() - 1);
+        } while (batch.size() == DELETE_BATCH);
+    }
+
     /**
      * Computes the values of the entries the task computed last (their definitions are in the catalogue store),
      * as they stood: the catch-up that follows then sees what it would see in a kept store. An entry kept without
      * its definition (by an earlier release) is left out, and so are its values.
      */
     private void rebuildValues() {
-        // the store starts empty each time its task does (DerivedObjectStore)
+        // the store has no changelog: what a persistent one kept from an earlier run need not match the inputs
+        // as restored (exactly-once commits them, not it), so the task derives it again from nothing
+        clearValues();
         Map<String, IndicatorKind> last = lastComputed();
         if (last.isEmpty()) {
             return;
@@ -270,15 +306,6 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
                     if (!movedAway(kv.value.id())) {
                         dropped.add(kv.value.topicKey());
                     }
-                    NavigableMap<String, IndicatorValue> history = series.get(kv.value.seriesKey());
-                    if (history != null) {
-                        history.remove(kv.value.period());
-                        if (history.isEmpty()) {
-                            series.remove(kv.value.seriesKey());
-                            gauges.remove(kv.value.seriesKey());
-                            dirty.remove(kv.value.seriesKey());
-                        }
-                    }
                 }
             });
         }
@@ -348,8 +375,7 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
                 if (!value.sameAs(old)) {
                     IndicatorValue stamped = value.computedAt(context.currentSystemTimeMs());
                     values.put(valueKey(group, stamped), stamped);
-                    series.computeIfAbsent(stamped.seriesKey(), k -> new TreeMap<>()).put(period, stamped);
-                    changed(stamped.seriesKey(), period);
+                    changed(stamped, null);
                     if (forward) {
                         context.forward(record.withKey(stamped.topicKey()).withValue(stamped)
                                 .withHeaders(new RecordHeaders()));
@@ -377,41 +403,75 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
 
     private void withdraw(String group, IndicatorValue gone, Record<String, I> record, boolean forward) {
         values.delete(valueKey(group, gone));
-        NavigableMap<String, IndicatorValue> history = series.get(gone.seriesKey());
-        if (history != null) {
-            history.remove(gone.period());
-        }
-        dirty.put(gone.seriesKey(), null);
+        changed(gone, gone.period());
         if (forward) {
             context.forward(record.withKey(gone.topicKey()).<IndicatorValue>withValue(null)
                     .withHeaders(new RecordHeaders()));
         }
     }
 
-    /** Notes a changed value for the gauges, unless the series is to be published whole already. */
-    private void changed(String seriesKey, String period) {
-        Set<String> periods = dirty.get(seriesKey);
-        if (periods == null) {
-            if (dirty.containsKey(seriesKey)) {
-                return;
-            }
-            periods = new HashSet<>();
-            dirty.put(seriesKey, periods);
-        }
-        periods.add(period);
+    /** What changed in one output series since the gauges were last published. */
+    private static final class Changes {
+        /** A value of the series (its labels say where the others are). */
+        IndicatorValue any;
+        /** Changed values by period; {@code null} once a period was withdrawn (the series is read again). */
+        Map<String, IndicatorValue> values = new HashMap<>();
     }
 
-    /** Publishes the changed periods of a series ({@code null}: the whole series). */
-    private void export(String seriesKey, Set<String> periods) {
-        NavigableMap<String, IndicatorValue> history = series.get(seriesKey);
-        if (history == null || history.isEmpty()) {
-            series.remove(seriesKey);
-            gauges.remove(seriesKey);
-        } else if (periods == null) {
-            gauges.publish(seriesKey, history);
-        } else {
-            gauges.publishChanged(seriesKey, history, periods);
+    /** Notes a changed value ({@code withdrawn} null) or a withdrawn period for the gauges. */
+    private void changed(IndicatorValue v, String withdrawn) {
+        if (starting) {
+            return; // the task exports what its store holds once it has started
         }
+        Changes changes = dirty.computeIfAbsent(v.seriesKey(), k -> new Changes());
+        changes.any = v;
+        if (withdrawn != null) {
+            changes.values = null;
+        } else if (changes.values != null) {
+            changes.values.put(v.period(), v);
+        }
+    }
+
+    /** Publishes what changed in a series: its changed values, or the series read again from the store. */
+    private void export(String seriesKey, Changes changes) {
+        if (changes.values != null && gauges.publishChanged(seriesKey, changes.values.values())) {
+            return;
+        }
+        if (gauges.admits(seriesKey)) {
+            NavigableMap<String, IndicatorValue> history = storedSeries(changes.any);
+            if (gauges.publish(seriesKey, history)) {
+                exported.add(seriesKey);
+            } else {
+                exported.remove(seriesKey);
+            }
+        }
+    }
+
+    /**
+     * The last periods of an output series as the store holds them (as many as the gauges export, the latest
+     * among them), read from the values of its group. Empty when the entry is no longer in the catalogue.
+     */
+    private NavigableMap<String, IndicatorValue> storedSeries(IndicatorValue any) {
+        NavigableMap<String, IndicatorValue> history = new TreeMap<>();
+        IndicatorKind kind = catalogue.kinds().get(any.id());
+        if (kind == null || !handles(kind)) {
+            return history;
+        }
+        String group = kind.groupOf(any.reporter(), any.partner(), any.flow(), any.category());
+        String seriesKey = any.seriesKey();
+        try (KeyValueIterator<String, IndicatorValue> it = values.prefixScan(group + SEP,
+                Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                IndicatorValue v = it.next().value;
+                if (v.seriesKey().equals(seriesKey)) {
+                    history.put(v.period(), v);
+                    if (history.size() > gauges.historyPeriods() + 1) {
+                        history.pollFirstEntry(); // the store iterates periods in order
+                    }
+                }
+            }
+        }
+        return history;
     }
 
     /** The stored values under a key prefix (a group, or a group and period), by topic key. */
@@ -426,13 +486,9 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         return found;
     }
 
-    /**
-     * The stored value of a group that is its own output series, for one period, by topic key (0 or 1 entry): read
-     * from the task's copy of its values (kept with the store, for the gauges) rather than from the store.
-     */
+    /** The stored value of a group that is its own output series, for one period, by topic key (0 or 1 entry). */
     private Map<String, IndicatorValue> stored(String group, String period) {
-        NavigableMap<String, IndicatorValue> history = series.get(group);
-        IndicatorValue v = history == null ? null : history.get(period);
+        IndicatorValue v = values.get(group + SEP + period + SEP + group);
         Map<String, IndicatorValue> found = new HashMap<>(2);
         if (v != null) {
             found.put(v.topicKey(), v);
@@ -446,7 +502,8 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
 
     @Override
     public void close() {
-        series.keySet().forEach(gauges::remove);
-        series.clear();
+        exported.forEach(gauges::remove);
+        exported.clear();
+        dirty.clear();
     }
 }

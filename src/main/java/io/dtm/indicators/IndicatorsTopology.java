@@ -5,7 +5,6 @@ import io.dtm.events.Observation;
 import io.dtm.events.SeriesKey;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
-import io.dtm.streams.DerivedObjectStore;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.IndicatorValueSerde;
 import io.dtm.streams.ObservationSerde;
@@ -54,7 +53,10 @@ public class IndicatorsTopology implements SubTopology {
     public static final String VALUE_STORE = "indicator-value-store";
     /** The fingerprint of each catalogue entry the task has computed. */
     public static final String CATALOGUE_STORE = "indicator-catalogue-store";
-    /** Indicator values over one series, by series, period and output series: derived as a task starts. */
+    /**
+     * Indicator values over one series, by series, period and output series: derived as a task starts, without a
+     * changelog.
+     */
     public static final String SERIES_VALUE_STORE = "indicator-series-value-store";
     /** The fingerprint of each catalogue entry over one series the task has computed. */
     public static final String SERIES_CATALOGUE_STORE = "indicator-series-catalogue-store";
@@ -127,8 +129,13 @@ public class IndicatorsTopology implements SubTopology {
                 stores.apply(VALUE_STORE), Serdes.String(), new IndicatorValueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(CATALOGUE_STORE), Serdes.String(), Serdes.String()));
-        // Derived from the observations as a task starts (SeriesIndicatorProcessor): objects in memory, no changelog.
-        builder.addStateStore(DerivedObjectStore.<IndicatorValue>builder(SERIES_VALUE_STORE));
+        // Derived from the observations as a task starts (SeriesIndicatorProcessor): no changelog. On disk with the
+        // other stores, so that the heap does not grow with the history. No record cache: the task writes it in
+        // init, where a cache has no record context; the periods read and written last are in RocksDB's memtable
+        // and block cache (off the heap, bounded).
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                stores.apply(SERIES_VALUE_STORE), Serdes.String(), new IndicatorValueSerde())
+                .withLoggingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(SERIES_CATALOGUE_STORE), Serdes.String(), Serdes.String()));
 

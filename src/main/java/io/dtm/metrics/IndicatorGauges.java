@@ -8,6 +8,7 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -91,17 +92,23 @@ public final class IndicatorGauges {
         return Optional.empty();
     }
 
-    /** Exports a series' latest period and recent history (periods in ascending order). */
-    public synchronized void publish(String seriesKey, NavigableMap<String, IndicatorValue> history) {
+    /**
+     * Exports a series' latest period and recent history (periods in ascending order; only the last
+     * {@code historyPeriods} and the latest are read).
+     *
+     * @return whether the series is exported (false: left out by the cap)
+     */
+    public synchronized boolean publish(String seriesKey, NavigableMap<String, IndicatorValue> history) {
         if (history.isEmpty()) {
             remove(seriesKey);
-            return;
+            return false;
         }
-        Exported series = exported(seriesKey, history);
+        Exported series = exported(seriesKey, history.lastEntry().getValue());
         if (series == null) {
-            return;
+            return false;
         }
-        series.latest = history.lastEntry().getValue().value();
+        series.latestPeriod = null; // the history is whole: its last period is the latest
+        series.latest(history.lastEntry().getValue());
         int kept = 0;
         String oldestKept = null;
         for (IndicatorValue v : history.descendingMap().values()) {
@@ -121,49 +128,78 @@ public final class IndicatorGauges {
                 }
             }
         }
+        return true;
     }
 
     /**
-     * Exports the periods of a series whose value changed (not withdrawn: {@link #publish} then), and its latest
-     * period: a new period enters the history kept, pushing its oldest period out when it is full.
+     * Exports values of a series that is exported already ({@link #exports}) and whose other periods did not
+     * change (no period withdrawn: {@link #publish} the series then): a value of the latest period or a later one
+     * becomes the latest, a new period enters the history kept, pushing its oldest period out when it is full.
+     *
+     * @return false, with nothing done, when the series is not exported (publish it whole then)
      */
-    public synchronized void publishChanged(String seriesKey, NavigableMap<String, IndicatorValue> history,
-            Set<String> changed) {
+    public synchronized boolean publishChanged(String seriesKey, Collection<IndicatorValue> changed) {
         Exported series = exported.get(seriesKey);
         if (series == null) {
-            publish(seriesKey, history);
-            return;
+            return false;
         }
-        series.latest = history.lastEntry().getValue().value();
-        for (String period : changed) {
-            IndicatorValue v = history.get(period);
-            if (v == null) {
-                publish(seriesKey, history);
-                return;
-            }
-            if (series.periods.containsKey(period)) {
-                series.periods.put(period, v.value());
-            } else if (historyPeriods > 0 && (series.periods.size() < historyPeriods
-                    || period.compareTo(series.periods.firstKey()) > 0)) {
-                series.periods.put(period, v.value());
-                if (series.periods.size() > historyPeriods) {
-                    series.periods.pollFirstEntry();
-                }
+        changed.forEach(v -> keep(series, v));
+        return true;
+    }
+
+    /**
+     * Adds one value of a series to what is exported, the series if there is room (a series is thus built from
+     * its values in any order, none withdrawn): how a task that starts exports what its store holds.
+     *
+     * @return whether the series is exported
+     */
+    public synchronized boolean offer(String seriesKey, IndicatorValue value) {
+        Exported series = exported(seriesKey, value);
+        if (series == null) {
+            return false;
+        }
+        keep(series, value);
+        return true;
+    }
+
+    /** Whether the series is exported. */
+    public boolean exports(String seriesKey) {
+        return exported.containsKey(seriesKey);
+    }
+
+    /** Whether a series not exported yet would be; if not, counts it as left out (once). */
+    public synchronized boolean admits(String seriesKey) {
+        if (exported.containsKey(seriesKey) || exported.size() < maxSeries) {
+            return true;
+        }
+        if (droppedSeries.add(seriesKey)) {
+            dropped.increment();
+        }
+        return false;
+    }
+
+    private void keep(Exported series, IndicatorValue v) {
+        series.latest(v);
+        String period = v.period();
+        if (series.periods.containsKey(period)) {
+            series.periods.put(period, v.value());
+        } else if (historyPeriods > 0 && (series.periods.size() < historyPeriods
+                || period.compareTo(series.periods.firstKey()) > 0)) {
+            series.periods.put(period, v.value());
+            if (series.periods.size() > historyPeriods) {
+                series.periods.pollFirstEntry();
             }
         }
     }
 
     /** The series as exported, new if there is room; {@code null} (and counted once) when there is none. */
-    private Exported exported(String seriesKey, NavigableMap<String, IndicatorValue> history) {
+    private Exported exported(String seriesKey, IndicatorValue any) {
         Exported series = exported.get(seriesKey);
         if (series == null) {
-            if (exported.size() >= maxSeries) {
-                if (droppedSeries.add(seriesKey)) {
-                    dropped.increment();
-                }
+            if (!admits(seriesKey)) {
                 return null;
             }
-            series = new Exported(history.lastEntry().getValue());
+            series = new Exported(any);
             exported.put(seriesKey, series);
         }
         return series;
@@ -175,6 +211,11 @@ public final class IndicatorGauges {
         exported.remove(seriesKey);
     }
 
+    /** How many of the latest periods each series exports besides its latest. */
+    public int historyPeriods() {
+        return historyPeriods;
+    }
+
     /** How many series are exported. */
     public int size() {
         return exported.size();
@@ -184,7 +225,17 @@ public final class IndicatorGauges {
     private static final class Exported {
         final List<String> labels;
         volatile double latest = Double.NaN;
+        /** The period of {@link #latest}. */
+        String latestPeriod;
         final ConcurrentSkipListMap<String, Double> periods = new ConcurrentSkipListMap<>();
+
+        /** Takes {@code v} as the latest value unless a later period is known (publish sets it whole first). */
+        void latest(IndicatorValue v) {
+            if (latestPeriod == null || v.period().compareTo(latestPeriod) >= 0) {
+                latestPeriod = v.period();
+                latest = v.value();
+            }
+        }
 
         Exported(IndicatorValue v) {
             labels = List.of(v.category(), v.flow(), v.id(), v.indicator(), v.partner(), v.reporter(),

@@ -148,6 +148,35 @@ class IndicatorsPipelineTest {
     }
 
     @Test
+    void shouldExportTheLastPeriodsFromTheStoreAgainWhenTheLatestIsWithdrawn() {
+        try (PipelineDriver pipeline = new PipelineDriver(stateDir)) {
+            for (int year = 1980; year <= 2015; year++) {
+                pipeline.send(Feed.TRADE, structuredHeaders(), trade("y" + year, Integer.toString(year),
+                        100 + year - 1980, "2024-01-01"));
+            }
+            pipeline.indicators();
+            ScrapedMetrics before = ScrapedMetrics.of(pipeline.gauges.exposition());
+            assertEquals(30, periodsExported(before), "the last 30 of 35 growth years");
+            assertFalse(before.has("dtm_indicator_period_value", "period", "1985"));
+            assertEquals((135.0 / 134 - 1) * 100, before.value("dtm_indicator_value", "reporter", "KOR"), 1e-12);
+
+            // 2014 revised to zero: growth 2015 (over a zero base) is withdrawn, 2014 becomes the latest
+            pipeline.send(Feed.TRADE, structuredHeaders(), trade("z", "2014", 0, "2024-06-01"));
+            pipeline.indicators();
+
+            ScrapedMetrics after = ScrapedMetrics.of(pipeline.gauges.exposition());
+            assertEquals(-100.0, after.value("dtm_indicator_value", "reporter", "KOR"), 1e-12);
+            assertEquals(30, periodsExported(after), "1985 comes back from the store");
+            assertEquals((105.0 / 104 - 1) * 100, after.value("dtm_indicator_period_value", "period", "1985"), 1e-12);
+            assertFalse(after.has("dtm_indicator_period_value", "period", "2015"));
+        }
+    }
+
+    private static long periodsExported(ScrapedMetrics scraped) {
+        return scraped.series().keySet().stream().filter(k -> k.startsWith("dtm_indicator_period_value")).count();
+    }
+
+    @Test
     void shouldStopExportingTheSeriesOfATaskWhenItCloses() {
         PipelineDriver pipeline = new PipelineDriver(stateDir);
         pipeline.send(Feed.TRADE, structuredHeaders(), trade("a", "2022", 100, "2024-01-01"));

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,16 +56,41 @@ class IndicatorGaugesTest {
             if (history.isEmpty()) {
                 continue;
             }
-            if (withdrawn) {
+            if (withdrawn || !incremental.exports(SERIES)) {
                 incremental.publish(SERIES, history);
             } else {
-                incremental.publishChanged(SERIES, history, changed);
+                incremental.publishChanged(SERIES, changed.stream().map(history::get).toList());
             }
             IndicatorGauges whole = new IndicatorGauges(new SimpleMeterRegistry(), HISTORY, 100);
             whole.publish(SERIES, history);
             assertEquals(exported(whole), exported(incremental), "step " + step + ", history " + history.keySet());
             assertEquals(Math.min(HISTORY, history.size()), exported(incremental).size() - 1);
         }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void shouldExportWhatAWholePublicationExportsWhenTheValuesAreOfferedInAnyOrder(long seed) {
+        Random random = new Random(seed);
+        NavigableMap<String, IndicatorValue> history = new TreeMap<>();
+        for (int i = 0; i < 40; i++) {
+            String period = Integer.toString(2000 + random.nextInt(30));
+            history.put(period, value("CHN", period, random.nextInt(1000) / 10.0));
+        }
+        List<IndicatorValue> shuffled = new ArrayList<>(history.values());
+        Collections.shuffle(shuffled, random);
+        IndicatorGauges offered = new IndicatorGauges(new SimpleMeterRegistry(), HISTORY, 100);
+        shuffled.forEach(v -> assertTrue(offered.offer(SERIES, v)));
+        IndicatorGauges whole = new IndicatorGauges(new SimpleMeterRegistry(), HISTORY, 100);
+        whole.publish(SERIES, history);
+        assertEquals(exported(whole), exported(offered));
+        assertEquals(HISTORY + 1, exported(offered).size(), "the last periods and the latest, no more");
+
+        IndicatorGauges capped = new IndicatorGauges(new SimpleMeterRegistry(), HISTORY, 1);
+        assertTrue(capped.offer(SERIES, shuffled.get(0)));
+        assertFalse(capped.offer("growth|JPN|WLD|EXPORT|DDS", value("JPN", "2001", 1)));
+        assertFalse(capped.admits("growth|JPN|WLD|EXPORT|DDS"));
+        assertTrue(capped.exports(SERIES));
     }
 
     @Test
