@@ -84,6 +84,30 @@ class ImportsResourceTest {
         given().get("/api/v1/imports").then().statusCode(200).body("dataset", hasItem("wdi-bulk"));
     }
 
+    /** An SDMX-CSV 2.0 file of one figure, or of its retraction (ACTION D). */
+    private static String sdmx(String action, String value) {
+        return "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT\n"
+                + "datastructure,WB.DATA360:DS_DATA360(1.2)," + action + ",BRN,UNCTAD_DE_DIG_SERVTRADE_ANN_EXP,2013,"
+                + value + ",6\n";
+    }
+
+    @Test
+    void shouldWithdrawAnObservationThatAnSdmxFileRetracts() {
+        String key = "trade|BRN|WLD|EXPORT|DDS|2013";
+        try (var observations = new TopicReader<>("dtm.observations.v1", new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            JsonPath added = awaitDone(post(sdmx("I", "412.5"), "?vintage=2025-12-18"));
+            assertEquals(1, added.getLong("rows.published"), added.prettify());
+            var record = observations.await(r -> key.equals(r.key()) && r.value() != null, Duration.ofSeconds(60));
+            assertEquals(true, new String(record.value(), StandardCharsets.UTF_8).contains("2025-12-18"));
+
+            JsonPath retracted = awaitDone(post(sdmx("D", ""), "?dataset=unctad-dds&vintage=2025-12-19"));
+            assertEquals("done", retracted.getString("state"), retracted.prettify());
+            assertEquals(1, retracted.getLong("rows.retracted"), retracted.prettify());
+            observations.await(r -> key.equals(r.key()) && r.value() == null, Duration.ofSeconds(60));
+        }
+    }
+
     @Test
     void shouldRefuseWhatCannotBeImported() {
         given().contentType("text/csv").body("a,b\n1,2\n").post("/api/v1/imports").then().statusCode(400)
