@@ -24,8 +24,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Synthetic, valid trade events (structured-mode CloudEvents JSON) for the benchmark, from a fixed seed.
  * <p>
  * 2 000 series (20 reporters × 5 partners × 2 flows × 10 categories, the aggregates WLD, RCEP and NON_RCEP among
- * them, so that every trade entry of the default catalogue has inputs) × monthly periods from 2017-01, filled
- * period by period; about 2 % of the events are revisions (a later vintage) of an earlier (series, period).
+ * them, so that every trade entry of the default catalogue has inputs) × monthly periods from 1984-01 (500 of them
+ * end in 2025, so that a million events stay before today and their vintages are not refused), filled period by
+ * period; about 2 % of the events are revisions (a later vintage) of an earlier (series, period).
  * Values are in USD_MN, a random level per series with a random trend and noise; the world series carry a
  * {@code reportedGrowthPct}. Every event is marked {@code "synthetic": true}. The record key is the series' string form
  * ({@code trade|reporter|partner|flow|category}), as the service's HTTP ingest keys it, or the event's
@@ -41,6 +42,8 @@ final class SyntheticTrade {
 
     static final String SOURCE = "urn:dtm:bench";
     static final int SERIES = 2_000;
+    /** The year of the first period. */
+    static final int FIRST_YEAR = 1984;
     static final String CONTENT_TYPE = "application/cloudevents+json";
 
     private static final List<String> REPORTERS = List.of("WLD", "RCEP", "NON_RCEP", "AUS", "BRN", "KHM", "CHN",
@@ -157,9 +160,9 @@ final class SyntheticTrade {
                 CATEGORIES.get(category));
     }
 
-    /** {@code YYYY-MM} of period index {@code p} (0 = 2017-01). */
+    /** {@code YYYY-MM} of period index {@code p} (0 = 1984-01). */
     static String period(int p) {
-        return String.format("%04d-%02d", 2017 + p / 12, p % 12 + 1);
+        return String.format("%04d-%02d", FIRST_YEAR + p / 12, p % 12 + 1);
     }
 
     private static byte[] event(int series, int period, int revision, int seq, double[] level, double[] trend,
@@ -168,7 +171,7 @@ final class SyntheticTrade {
         double value = level[series] * Math.pow(1 + trend[series], period / 12.0)
                 * (1 + 0.05 * random.nextGaussian());
         value = Math.max(0.01, Math.round(value * 1000) / 1000.0);
-        LocalDate vintage = LocalDate.of(2017 + period / 12, period % 12 + 1, 15).plusMonths(2)
+        LocalDate vintage = LocalDate.of(FIRST_YEAR + period / 12, period % 12 + 1, 15).plusMonths(2)
                 .plusDays(30L * revision);
         ObjectNode data = JSON.createObjectNode()
                 .put("reporter", parts[0]).put("partner", parts[1]).put("flow", parts[2]).put("category", parts[3])
