@@ -7,6 +7,7 @@ import io.dtm.ingest.EventTooLargeException;
 import io.dtm.ingest.IngestService;
 import io.dtm.ingest.KafkaUnavailableException;
 import io.dtm.metrics.ImportMetrics;
+import io.dtm.streams.DeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +45,9 @@ import org.jboss.logging.Logger;
  * Runs imports of publications: a file is written to disk as it arrives, its dataset told and its vintage checked,
  * then read on a worker of its own (one import at a time) and each figure sent as a CloudEvent through the same
  * ingest path as {@code POST /api/v1/events} (validation, dedup, vintages, dead letters, counters), in batches. An
- * event the ingest refuses is dead-lettered and counted there, and the rest of its batch is sent again without it.
+ * event the ingest refuses is dead-lettered and counted there, and the rest of its batch is sent again without it;
+ * a row that cannot be read goes to the dead-letter topic with its line, raw text and reason
+ * ({@code dtm.source.topic} {@code import:<dataset>}, reason {@code rejected-row}).
  */
 @ApplicationScoped
 public class ImportService {
@@ -67,6 +70,7 @@ public class ImportService {
     private final ImportsConfig config;
     private final ImportMetrics metrics;
     private final Clock clock;
+    private final DeadLetters deadLetters;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "dtm-import");
         t.setDaemon(true);
@@ -74,7 +78,9 @@ public class ImportService {
     });
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
 
-    ImportService(IngestService ingest, ImportsConfig config, MeterRegistry registry, Clock clock) {
+    ImportService(IngestService ingest, ImportsConfig config, MeterRegistry registry, Clock clock,
+            DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.datasets = Datasets.load(config.datasets());
         this.importer = new Importer(datasets);
         this.ingest = ingest;
@@ -198,7 +204,7 @@ public class ImportService {
 
         void execute() {
             try (InputStream in = new Counting(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-                report = importer.run(dataset, in, named, this::accept, view -> live = view);
+                report = importer.run(dataset, in, named, this::accept, view -> live = view, this::deadLetter);
                 flush();
                 if (tooManyRejects()) {
                     throw new ImportException(shareMessage());
@@ -260,6 +266,13 @@ public class ImportService {
             event.set("data", data);
             return new ImportItem.Event(id, r.feed(), r.key(), r.period(), null,
                     event.toString().getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A row that could not be read, on the dead-letter topic with its line, raw text and reason. */
+        private void deadLetter(Reject reject) {
+            deadLetters.sendRejectedRow("import:" + dataset.id(), "line " + reject.line() + ": " + reject.reason(),
+                    (dataset.id() + "|" + id).getBytes(StandardCharsets.UTF_8),
+                    reject.raw().getBytes(StandardCharsets.UTF_8));
         }
 
         /** Sends the batch; events the ingest refuses are dead-lettered there, and the others sent again. */

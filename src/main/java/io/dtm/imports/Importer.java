@@ -58,7 +58,16 @@ public final class Importer {
      */
     public ImportReport run(Datasets.Dataset dataset, InputStream in, LocalDate vintage, Consumer<ImportItem> out,
             Consumer<java.util.function.Supplier<ImportReport>> live) throws IOException {
-        Run run = new Run(dataset, vintage, out);
+        return run(dataset, in, vintage, out, live, reject -> { });
+    }
+
+    /**
+     * {@link #run(Datasets.Dataset, InputStream, LocalDate, Consumer, Consumer)}, handing each rejected row to
+     * {@code rejected} as well.
+     */
+    public ImportReport run(Datasets.Dataset dataset, InputStream in, LocalDate vintage, Consumer<ImportItem> out,
+            Consumer<java.util.function.Supplier<ImportReport>> live, Consumer<Reject> rejected) throws IOException {
+        Run run = new Run(dataset, vintage, out, rejected);
         live.accept(run::report);
         Datasets.Format format = dataset.formatOf();
         if (vintage == null && format != Datasets.Format.WB_BULK_CSV && format != Datasets.Format.WB_API_JSON) {
@@ -151,6 +160,7 @@ public final class Importer {
         private final Datasets.Dataset dataset;
         private final LocalDate named;
         private final Consumer<ImportItem> out;
+        private final Consumer<Reject> rejectSink;
         private volatile LocalDate vintage;
         private volatile long published;
         private volatile long retracted;
@@ -163,6 +173,11 @@ public final class Importer {
         private final List<Reject> rejects = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Run(Datasets.Dataset dataset, LocalDate named, Consumer<ImportItem> out) {
+            this(dataset, named, out, reject -> { });
+        }
+
+        Run(Datasets.Dataset dataset, LocalDate named, Consumer<ImportItem> out, Consumer<Reject> rejectSink) {
+            this.rejectSink = rejectSink;
             this.dataset = dataset;
             this.named = named;
             this.vintage = named;
@@ -192,6 +207,7 @@ public final class Importer {
         @Override
         public void reject(Reject reject) {
             rejected++;
+            rejectSink.accept(reject);
             if (rejects.size() < MAX_REJECTS) {
                 rejects.add(reject);
             }

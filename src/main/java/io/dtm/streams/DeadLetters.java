@@ -130,6 +130,28 @@ public class DeadLetters {
         }
     }
 
+    /**
+     * Writes a row of an imported file that could not be read to the dead-letter topic and waits for Kafka's
+     * acknowledgement (it is counted by the import, {@code dtm_import_rows_total{outcome="rejected"}}).
+     *
+     * @param source where the row came from, as {@code dtm.source.topic} ({@code import:<dataset>})
+     * @param detail the file's line and why the row was refused
+     * @throws IllegalStateException when Kafka does not take it
+     */
+    public void sendRejectedRow(String source, String detail, byte[] key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.DLQ.name(), null, key, value,
+                    headers(null, "rejected-row", oneLine(detail), source))).get(SEND_TIMEOUT.toMillis(),
+                            TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering a row of " + source, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("a row of " + source + " could not be written to " + Topics.DLQ.name()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The original headers (if any) plus the {@code dtm.error.*} and {@code dtm.source.topic} headers. */
     public static Headers headers(Headers original, String reason, String detail, String sourceTopic) {
         Headers headers = new RecordHeaders(original == null ? new Header[0] : original.toArray());

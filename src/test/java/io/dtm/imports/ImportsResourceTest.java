@@ -109,6 +109,24 @@ class ImportsResourceTest {
     }
 
     @Test
+    void shouldDeadLetterARowThatCannotBeReadAndImportTheRest() {
+        String withBadRow = WDI.replace("Lao PDR\",\"LAO", "Myanmar\",\"MMR").replace("Cambodia\",\"KHM",
+                "Brunei Darussalam\",\"BRN").replace("\"56.7\"", "\"fifty-six\"");
+        JsonPath done = awaitDone(post(withBadRow, "?dataset=wdi-bulk"));
+        assertEquals("done", done.getString("state"), done.prettify());
+        assertEquals(1, done.getLong("rows.rejected"), done.prettify());
+        assertEquals(true, done.getString("rejects[0].reason").contains("fifty-six"), done.prettify());
+        try (var dlq = new TopicReader<>("dtm.dlq.v1", new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            var dead = dlq.await(r -> r.headers().lastHeader("dtm.source.topic") != null
+                    && "import:wdi-bulk".equals(new String(r.headers().lastHeader("dtm.source.topic").value(),
+                            StandardCharsets.UTF_8)), Duration.ofSeconds(60));
+            assertEquals(true, new String(dead.value(), StandardCharsets.UTF_8).contains("Brunei"));
+            assertEquals("rejected-row", new String(dead.headers().lastHeader("dtm.error.reason").value(),
+                    StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void shouldRefuseWhatCannotBeImported() {
         given().contentType("text/csv").body("a,b\n1,2\n").post("/api/v1/imports").then().statusCode(400)
                 .contentType(containsString("application/problem+json"))
