@@ -7,7 +7,6 @@ import io.dtm.ingest.IngestTopology;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
 import io.dtm.streams.KafkaConnection;
-import io.dtm.streams.Topic;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.micrometer.core.instrument.Counter;
@@ -41,7 +40,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -289,16 +287,7 @@ final class SoakBenchmark {
     }
 
     private void createTopics() throws Exception {
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.RETENTION_MS_CONFIG, "-1");
-        List<NewTopic> topics = new ArrayList<>();
-        for (Topic<?, ?> feed : Topics.feeds()) {
-            topics.add(new NewTopic(feed.name(), PARTITIONS, (short) 1));
-        }
-        topics.add(new NewTopic(Topics.OBSERVATIONS.name(), PARTITIONS, (short) 1).configs(compacted));
-        topics.add(new NewTopic(Topics.INDICATORS.name(), PARTITIONS, (short) 1).configs(compacted));
-        topics.add(new NewTopic(Topics.DLQ.name(), PARTITIONS, (short) 1)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+        List<NewTopic> topics = ThroughputBenchmark.pipelineTopics();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(topics).all().get();
         }

@@ -329,17 +329,25 @@ public final class ThroughputBenchmark {
 
     // --- topics and input ------------------------------------------------------------------------------------
 
-    private void createTopics() throws InterruptedException, ExecutionException {
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.RETENTION_MS_CONFIG, "-1");
+    private static final Map<String, String> COMPACTED = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.RETENTION_MS_CONFIG, "-1");
+
+    /** The service's topics the pipeline reads and writes: the feeds, observations, indicators, dead letters. */
+    static List<NewTopic> pipelineTopics() {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<?, ?> feed : Topics.feeds()) {
             topics.add(new NewTopic(feed.name(), PARTITIONS, (short) 1));
         }
-        topics.add(new NewTopic(Topics.OBSERVATIONS.name(), PARTITIONS, (short) 1).configs(compacted));
-        topics.add(new NewTopic(Topics.INDICATORS.name(), PARTITIONS, (short) 1).configs(compacted));
+        topics.add(new NewTopic(Topics.OBSERVATIONS.name(), PARTITIONS, (short) 1).configs(COMPACTED));
+        topics.add(new NewTopic(Topics.INDICATORS.name(), PARTITIONS, (short) 1).configs(COMPACTED));
         topics.add(new NewTopic(Topics.DLQ.name(), PARTITIONS, (short) 1)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+        return topics;
+    }
+
+    private void createTopics() throws InterruptedException, ExecutionException {
+        Map<String, String> compacted = COMPACTED;
+        List<NewTopic> topics = pipelineTopics();
         topics.add(new NewTopic(PASS_THROUGH_TOPIC, PARTITIONS, (short) 1));
         topics.add(new NewTopic(WARMUP_TOPIC, PARTITIONS, (short) 1));
         topics.add(new NewTopic(FLOOR_OBSERVATIONS_TOPIC, PARTITIONS, (short) 1).configs(compacted));

@@ -39,6 +39,21 @@ final class Csv {
     }
 
     /** A UTF-8 reader over {@code in}, past a byte order mark if there is one. */
+    /**
+     * The first line of {@code reader}, leaving the reader where it was (at most 64 KiB ahead).
+     *
+     * @throws ImportException with {@code empty} when there is none
+     */
+    static String peekFirstLine(BufferedReader reader, String empty) throws IOException {
+        reader.mark(1 << 16);
+        String first = reader.readLine();
+        reader.reset();
+        if (first == null) {
+            throw new ImportException(empty);
+        }
+        return first;
+    }
+
     static BufferedReader utf8(InputStream in) throws IOException {
         PushbackInputStream pushback = new PushbackInputStream(in, 3);
         byte[] head = new byte[3];

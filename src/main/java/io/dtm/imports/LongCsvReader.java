@@ -26,12 +26,7 @@ final class LongCsvReader implements FigureReader {
     @Override
     public void read(InputStream in, FigureSink sink) throws IOException {
         BufferedReader reader = Csv.utf8(in);
-        reader.mark(1 << 16);
-        String first = reader.readLine();
-        reader.reset();
-        if (first == null) {
-            throw new ImportException("the CSV file is empty");
-        }
+        String first = Csv.peekFirstLine(reader, "the CSV file is empty");
         char separator = first.indexOf(';') >= 0 && first.indexOf(',') < 0 ? ';'
                 : first.indexOf('\t') >= 0 && first.indexOf(',') < 0 ? '\t' : ',';
         try (Csv.Rows rows = new Csv.Rows(reader, separator)) {

@@ -32,12 +32,7 @@ final class SdmxCsvReader implements FigureReader {
     @Override
     public void read(InputStream in, FigureSink sink) throws IOException {
         BufferedReader reader = Csv.utf8(in);
-        reader.mark(1 << 16);
-        String first = reader.readLine();
-        reader.reset();
-        if (first == null) {
-            throw new ImportException("not an SDMX-CSV file: it is empty");
-        }
+        String first = Csv.peekFirstLine(reader, "not an SDMX-CSV file: it is empty");
         char separator = separator(first);
         try (Csv.Rows rows = new Csv.Rows(reader, separator)) {
             Csv.Row header = rows.next();
