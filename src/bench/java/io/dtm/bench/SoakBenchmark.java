@@ -295,13 +295,7 @@ final class SoakBenchmark {
 
     /** The events, generated as they are sent (none kept): period by period, every series in each. */
     private void publish() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Properties props = ThroughputBenchmark.feedProducer(bootstrap);
         Random random = new Random(42);
         double[] level = new double[SERIES];
         double[] trend = new double[SERIES];

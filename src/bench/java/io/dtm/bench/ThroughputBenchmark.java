@@ -365,7 +365,8 @@ public final class ThroughputBenchmark {
         }
     }
 
-    private Phase publish(SyntheticTrade.Data data) {
+    /** The settings of the producer that publishes the events to the feed topics. */
+    static Properties feedProducer(String bootstrap) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -373,6 +374,11 @@ public final class ThroughputBenchmark {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return props;
+    }
+
+    private Phase publish(SyntheticTrade.Data data) {
+        Properties props = feedProducer(bootstrap);
         AtomicReference<Exception> failed = new AtomicReference<>();
         Meter meter = new Meter("publish");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
