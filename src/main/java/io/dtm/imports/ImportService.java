@@ -33,9 +33,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,6 +112,34 @@ public class ImportService {
      */
     public Status submit(InputStream body, String datasetId, LocalDate vintage) throws IOException, Refused,
             TooLarge {
+        return queue(body, datasetId, vintage).status();
+    }
+
+    /**
+     * Imports {@code body} as {@link #submit} does (same checks, same queue, same report in {@code GET
+     * /api/v1/imports}) and waits for it to end, at most {@code timeout}.
+     *
+     * @return the import's final state ({@code done} or {@code failed})
+     * @throws TimeoutException when it has not ended within {@code timeout} (it goes on)
+     */
+    public Status importAndWait(InputStream body, String datasetId, LocalDate vintage, Duration timeout)
+            throws IOException, Refused, TooLarge, InterruptedException, TimeoutException {
+        Run run = queue(body, datasetId, vintage);
+        try {
+            run.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // the run keeps its own failure in its state
+        }
+        return run.status();
+    }
+
+    /** The dataset {@code id} of datasets.yaml. */
+    public Optional<Datasets.Dataset> dataset(String id) {
+        return datasets.dataset(id);
+    }
+
+    private Run queue(InputStream body, String datasetId, LocalDate vintage) throws IOException, Refused,
+            TooLarge {
         Path file = Files.createTempFile(config.spoolDir().orElse(Path.of(System.getProperty("java.io.tmpdir"))),
                 "dtm-import-", ".part");
         try {
@@ -128,8 +159,8 @@ public class ImportService {
             Run run = new Run(UUID.randomUUID().toString(), dataset, vintage, file, size);
             runs.put(run.id, run);
             forget();
-            worker.submit(() -> run.execute());
-            return run.status();
+            run.future = worker.submit(() -> run.execute());
+            return run;
         } catch (IOException | Refused | TooLarge | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
@@ -185,6 +216,7 @@ public class ImportService {
         final long size;
         final Instant started;
         volatile Instant ended;
+        volatile Future<?> future;
         volatile String state = "running";
         volatile String error;
         volatile long bytesRead;
