@@ -351,12 +351,28 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
 
     /** Stores one input of the record in hand (see {@link #store}) and forwards what changes. */
     protected final void apply(String group, GroupInput in, Record<String, I> record) {
-        apply(catalogue.kinds(), group, in, record, Mode.LIVE);
+        apply(catalogue.kinds(), group, in, record, Mode.LIVE, false);
+    }
+
+    /**
+     * Stores one input of the record in hand (see {@link #store}) and forwards what changes.
+     *
+     * @param first whether the input is new (its slot held nothing before): where every value of the periods it
+     *              affects is computed from it ({@link IndicatorKind#valuesReadTheirInput}), none of them can be
+     *              stored, and the store is not read for them
+     */
+    protected final void apply(String group, GroupInput in, Record<String, I> record, boolean first) {
+        apply(catalogue.kinds(), group, in, record, Mode.LIVE, first);
     }
 
     /** Stores one input (see {@link #store}) and recomputes what it affects, with the entry's kind in {@code kinds}. */
     private void apply(Map<String, IndicatorKind> kinds, String group, GroupInput in, Record<String, I> record,
             Mode mode) {
+        apply(kinds, group, in, record, mode, false);
+    }
+
+    private void apply(Map<String, IndicatorKind> kinds, String group, GroupInput in, Record<String, I> record,
+            Mode mode, boolean first) {
         IndicatorKind kind = kinds.get(in.entry());
         if (kind == null || !handles(kind)) {
             return; // an entry no longer in the catalogue, or no longer in this step
@@ -367,9 +383,10 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         if (in.periods() == null) {
             withdrawPeriodsOutside(group, Set.copyOf(periods), record, forward);
         }
+        boolean nothingStored = first && in.observation() != null && kind.valuesReadTheirInput();
         for (String period : periods) {
-            Map<String, IndicatorValue> before = kind.groupIsItsSeries() ? stored(group, period)
-                    : existing(group + SEP + period + SEP);
+            Map<String, IndicatorValue> before = nothingStored ? new HashMap<>(2)
+                    : kind.groupIsItsSeries() ? stored(group, period) : existing(group + SEP + period + SEP);
             for (IndicatorValue value : kind.compute(group, period, view)) {
                 IndicatorValue old = before.remove(value.topicKey());
                 if (!value.sameAs(old)) {

@@ -50,6 +50,14 @@ public interface IndicatorKind {
         return false;
     }
 
+    /**
+     * Whether every value of the periods a placement names is computed from the placed input (none exists without
+     * it): a new input then affects no value stored before, and the engine does not read them.
+     */
+    default boolean valuesReadTheirInput() {
+        return false;
+    }
+
     /** The group that computes the output series with these labels (the reverse of the placement). */
     String groupOf(String reporter, String partner, String flow, String category);
 

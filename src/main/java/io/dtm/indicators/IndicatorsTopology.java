@@ -139,20 +139,22 @@ public class IndicatorsTopology implements SubTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(SERIES_CATALOGUE_STORE), Serdes.String(), Serdes.String()));
 
+        KStream<String, SharedStreams.Winner> bySeries;
         KStream<String, Observation> observations;
-        KStream<String, Observation> bySeries;
         String seriesStore;
         Function<Object, Observation> winnerOf;
         if (winners.isPresent()) {
-            observations = winners.get().stream();
-            bySeries = observations;
+            bySeries = winners.get().stream();
+            observations = bySeries.mapValues(SharedStreams.Winner::observation,
+                    Named.as("indicators-observation-of-winner"));
             seriesStore = winners.get().store();
             winnerOf = winners.get().winnerOf();
         } else {
             observations = builder.stream(Topics.OBSERVATIONS.name(),
                     Topics.OBSERVATIONS.consumed("indicators-read-observations"));
             bySeries = observations.repartition(Repartitioned.with(Serdes.String(), new ObservationSerde())
-                    .withName(SERIES_TOPIC).withStreamPartitioner(new SeriesPartitioner<>()));
+                            .withName(SERIES_TOPIC).withStreamPartitioner(new SeriesPartitioner<>()))
+                    .mapValues(SharedStreams.Winner::of, Named.as("indicators-winner-of-observation"));
             builder.addStateStore(Stores.keyValueStoreBuilder(
                     stores.apply(SERIES_STORE), Serdes.String(), new ObservationSerde()));
             seriesStore = SERIES_STORE;

@@ -4,6 +4,7 @@ import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
+import io.dtm.streams.SharedStreams.Winner;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,14 +26,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * no store of inputs of their own: a group reads its periods from that store. A new or changed entry computes its
  * history from the same store.
  */
-final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
+final class SeriesIndicatorProcessor extends IndicatorEngine<Winner> {
 
     private final String observationStore;
     private final Function<Object, Observation> winnerOf;
     private final boolean keepsObservations;
     private KeyValueStore<String, Object> observations;
-    /** Observations read for the record in hand (its entries read the same periods), by store key. */
-    private final Map<String, Observation> read = new HashMap<>();
+    /**
+     * The observations of the store read or written last, by store key ({@code null}: none stands): every change
+     * of the store's winners comes through {@link #process} (the vintage step forwards each one, or this step
+     * writes its own store), which writes it here too, so an entry is what the store holds. Bounded: the periods a
+     * new one reads (a year and {@code years} earlier) are mostly those of the series' records shortly before.
+     */
+    private final Map<String, Observation> read = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Observation> eldest) {
+            return size() > READ_CACHE;
+        }
+    };
+    /** How many observations {@link #read} keeps (about 200 bytes of heap each). */
+    static final int READ_CACHE = 16_384;
     /** {@code series|} of the record in hand. */
     private String seriesPrefix;
 
@@ -58,11 +71,12 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
     @Override
     void initInputs(ProcessorContext<String, IndicatorValue> context) {
         this.observations = context.getStateStore(observationStore);
+        read.clear(); // a task that starts again (after a failure) restores its store: what was read may be gone
     }
 
     @Override
-    public void process(Record<String, Observation> record) {
-        Observation obs = record.value();
+    public void process(Record<String, Winner> record) {
+        Observation obs = record.value() == null ? null : record.value().observation();
         if (obs == null && record.key() == null) {
             return;
         }
@@ -72,10 +86,13 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
         if (placed == null) {
             return;
         }
+        // whether no observation stood for the key before: then nothing computed from it is stored yet
+        boolean first = obs != null && record.value().first();
         if (keepsObservations) {
             if (obs == null) {
                 observations.delete(key);
             } else {
+                first = read(key) == null;
                 observations.put(key, obs);
             }
         }
@@ -87,7 +104,7 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
             }
             IndicatorKind kind = entry.getValue();
             for (IndicatorKind.Placement p : obs == null ? kind.placeWithdrawn(placed) : kind.place(obs)) {
-                apply(p.group(), GroupInput.of(entry.getKey(), p, obs), record);
+                apply(p.group(), GroupInput.of(entry.getKey(), p, obs), record, first);
                 metrics.eventToIndicator(Duration.ofMillis(now - record.timestamp()));
             }
         }
@@ -129,8 +146,18 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
     /** Makes {@code obs}, stored under {@code key} ({@code series|period}), the record in hand. */
     private void hold(String key, Observation obs) {
         seriesPrefix = key.substring(0, key.lastIndexOf('|') + 1);
-        read.clear();
         read.put(key, obs); // no need to read it back
+    }
+
+    /** The observation stored under {@code key}, from {@link #read} or the store. */
+    private Observation read(String key) {
+        if (read.containsKey(key)) {
+            return read.get(key);
+        }
+        Object stored = observations.get(key);
+        Observation found = stored == null ? null : winnerOf.apply(stored);
+        read.put(key, found);
+        return found;
     }
 
     /** The periods of the series in hand, read from the store of observations. */
@@ -140,14 +167,7 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Observation> {
         return new IndicatorKind.Inputs() {
             @Override
             public Observation get(String period) {
-                String key = prefix + period;
-                if (read.containsKey(key)) {
-                    return read.get(key);
-                }
-                Object stored = observations.get(key);
-                Observation found = stored == null ? null : winnerOf.apply(stored);
-                read.put(key, found);
-                return found;
+                return read(prefix + period);
             }
 
             @Override

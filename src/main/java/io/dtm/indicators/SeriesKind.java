@@ -55,6 +55,12 @@ final class SeriesKind implements IndicatorKind {
         return new io.dtm.events.SeriesKey(select.feed(), reporter, partner, flow, category).toString();
     }
 
+    /** A value of period p reads the observations of p and p − n years, and those are the periods placed. */
+    @Override
+    public boolean valuesReadTheirInput() {
+        return true;
+    }
+
     /** The group is {@code id|reporter|partner|flow|category}, the output series' key. */
     @Override
     public boolean groupIsItsSeries() {

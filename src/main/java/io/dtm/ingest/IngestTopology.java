@@ -118,10 +118,11 @@ public class IngestTopology implements SubTopology {
                         Named.as("ingest-off-series-partition"))
                 .repartition(Repartitioned.with(Serdes.String(), new VintageEntrySerde()).withName(VINTAGE_TOPIC)
                         .withStreamPartitioner(new SeriesPartitioner<>()).withNumberOfPartitions(partitions));
-        KStream<String, Observation> winners = here.merge(moved, Named.as("ingest-merge-by-series"))
+        KStream<String, SharedStreams.Winner> winners = here.merge(moved, Named.as("ingest-merge-by-series"))
                 .process(() -> new VintageProcessor(metrics, dedupRetention, purgeInterval, maxEventIds),
                         Named.as("ingest-resolve-vintage"), VINTAGE_STORE);
-        winners.to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
+        winners.mapValues(SharedStreams.Winner::observation, Named.as("ingest-observation-of-winner"))
+                .to(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.produced("ingest-write-observations"));
         return new SharedStreams.Winners(winners, VINTAGE_STORE, cell -> ((VintageCell) cell).observation());
     }
 

@@ -2,6 +2,7 @@ package io.dtm.ingest;
 
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
+import io.dtm.streams.SharedStreams.Winner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,17 +22,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * arrival order ({@link VintageEntry#ORDER}) — and forwards only what changes: a new winning observation, or a
  * tombstone (a {@code null} value) when a retraction withdraws the observation that stood. An observation replacing
  * an earlier winner (an observation or a retraction) counts as revised; a retraction that wins counts as retracted;
- * a loser counts as stale and changes nothing but the events seen.
+ * a loser counts as stale and changes nothing but the events seen. What it forwards says whether an observation
+ * stood for the (series, period) before ({@link Winner#first()}), so that the indicators computed behind it in
+ * the same task know when none of their values can be stored yet.
  * Event ids are remembered for the configured retention, purged on a wall-clock punctuation, and a cell remembers
  * a bounded number of them (the latest first seen; see {@link VintageCell}).
  */
-final class VintageProcessor implements Processor<String, VintageEntry, String, Observation> {
+final class VintageProcessor implements Processor<String, VintageEntry, String, Winner> {
 
     private final DtmMetrics metrics;
     private final Duration retention;
     private final Duration purgeInterval;
     private final int maxEvents;
-    private ProcessorContext<String, Observation> context;
+    private ProcessorContext<String, Winner> context;
     private KeyValueStore<String, VintageCell> cells;
 
     /** @param maxEvents how many event ids a cell remembers at most ({@link VintageCell}) */
@@ -43,7 +46,7 @@ final class VintageProcessor implements Processor<String, VintageEntry, String, 
     }
 
     @Override
-    public void init(ProcessorContext<String, Observation> context) {
+    public void init(ProcessorContext<String, Winner> context) {
         this.context = context;
         this.cells = context.getStateStore(IngestTopology.VINTAGE_STORE);
         context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
@@ -72,14 +75,14 @@ final class VintageProcessor implements Processor<String, VintageEntry, String, 
         if (incoming.retraction()) {
             metrics.retracted(fields.feed());
             if (before != null) {
-                context.forward(record.<Observation>withValue(null));
+                context.forward(record.withValue(Winner.of(null)));
             }
             return;
         }
         if (cell != null) {
             metrics.revised(fields.feed());
         }
-        context.forward(record.withValue(fields));
+        context.forward(record.withValue(new Winner(fields, before == null)));
     }
 
     private void purge(long now) {

@@ -14,13 +14,28 @@ public final class SharedStreams {
     /**
      * The winning observations, keyed {@code series|period} as on {@code dtm.observations.v1} and partitioned by
      * series ({@link SeriesPartitioner}), with the store of their sub-topology that holds the winner of every
-     * (series, period) of the task, under the same key. A {@code null} value (a tombstone) withdraws the observation
-     * of its key.
+     * (series, period) of the task, under the same key. A {@link Winner} without an observation withdraws the
+     * observation of its key.
      *
      * @param store    the store's name
      * @param winnerOf the winning observation of a value of that store; {@code null} when it was withdrawn
      */
-    public record Winners(KStream<String, Observation> stream, String store, Function<Object, Observation> winnerOf) {
+    public record Winners(KStream<String, Winner> stream, String store, Function<Object, Observation> winnerOf) {
+    }
+
+    /**
+     * A change of the winning observation of one (series, period), as the vintage step hands it over in process.
+     *
+     * @param observation the new winner; {@code null} when the one that stood was withdrawn
+     * @param first       whether no observation stood for that (series, period) before this one: nothing computed
+     *                    from it can be stored yet (always {@code false} when not known)
+     */
+    public record Winner(Observation observation, boolean first) {
+
+        /** A winner of which nothing is known besides the observation ({@code null}: a withdrawal). */
+        public static Winner of(Observation observation) {
+            return new Winner(observation, false);
+        }
     }
 
     private Winners winners;
