@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Exports indicator series, at full double precision, with a bounded number of series:
@@ -180,14 +180,15 @@ public final class IndicatorGauges {
 
     private void keep(Exported series, IndicatorValue v) {
         series.latest(v);
+        if (historyPeriods == 0) {
+            return;
+        }
         String period = v.period();
-        if (series.periods.containsKey(period)) {
-            series.periods.put(period, v.value());
-        } else if (historyPeriods > 0 && (series.periods.size() < historyPeriods
-                || period.compareTo(series.periods.firstKey()) > 0)) {
-            series.periods.put(period, v.value());
-            if (series.periods.size() > historyPeriods) {
-                series.periods.pollFirstEntry();
+        TreeMap<String, Double> periods = series.periods;
+        if (periods.size() < historyPeriods || period.compareTo(periods.firstKey()) >= 0) {
+            // a period already kept is replaced; a new one enters, pushing the oldest out when the history is full
+            if (periods.put(period, v.value()) == null && periods.size() > historyPeriods) {
+                periods.pollFirstEntry();
             }
         }
     }
@@ -227,7 +228,8 @@ public final class IndicatorGauges {
         volatile double latest = Double.NaN;
         /** The period of {@link #latest}. */
         String latestPeriod;
-        final ConcurrentSkipListMap<String, Double> periods = new ConcurrentSkipListMap<>();
+        /** Read and written under the lock of the {@link IndicatorGauges} (the collector takes it too). */
+        final TreeMap<String, Double> periods = new TreeMap<>();
 
         /** Takes {@code v} as the latest value unless a later period is known (publish sets it whole first). */
         void latest(IndicatorValue v) {
@@ -254,6 +256,12 @@ public final class IndicatorGauges {
 
         @Override
         public List<MetricFamilySamples> collect() {
+            synchronized (IndicatorGauges.this) {
+                return collectNow();
+            }
+        }
+
+        private List<MetricFamilySamples> collectNow() {
             List<MetricFamilySamples.Sample> latest = new ArrayList<>();
             List<MetricFamilySamples.Sample> periods = new ArrayList<>();
             for (Exported series : exported.values()) {
