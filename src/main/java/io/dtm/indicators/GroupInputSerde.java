@@ -19,7 +19,7 @@ final class GroupInputSerde implements Serde<GroupInput> {
     /** The first byte of a withdrawal. */
     static final byte WITHDRAWAL = 2;
     private static final Deserializer<GroupInput> WITH_OBSERVATION =
-            Binary.deserializer(FORMAT, "a group input", GroupInput.class, in -> read(in, true));
+            Binary.deserializer(FORMAT, "a group input", in -> read(in, true));
 
     @Override
     public Serializer<GroupInput> serializer() {
@@ -42,7 +42,7 @@ final class GroupInputSerde implements Serde<GroupInput> {
 
     @Override
     public Deserializer<GroupInput> deserializer() {
-        Deserializer<GroupInput> withdrawal = Binary.deserializer(WITHDRAWAL, "a group input", GroupInput.class,
+        Deserializer<GroupInput> withdrawal = Binary.deserializer(WITHDRAWAL, "a group input",
                 in -> read(in, false));
         return (topic, bytes) -> bytes != null && bytes.length > 0 && bytes[0] == WITHDRAWAL
                 ? withdrawal.deserialize(topic, bytes) : WITH_OBSERVATION.deserialize(topic, bytes);

@@ -153,8 +153,7 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
 
     /**
      * Computes the values of the entries the task computed last (their definitions are in the catalogue store),
-     * as they stood: the catch-up that follows then sees what it would see in a kept store. An entry kept without
-     * its definition (by an earlier release) is left out, and so are its values.
+     * as they stood: the catch-up that follows then sees what it would see in a kept store.
      */
     private void rebuildValues() {
         // the store has no changelog: what a persistent one kept from an earlier run need not match the inputs
@@ -169,27 +168,12 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
         LOG.debugf("task %s: values of %s rebuilt from %d inputs", context.taskId(), last.keySet(), replayed);
     }
 
-    /**
-     * The entries of this step the task computed last, from the definitions kept in the catalogue store. An entry
-     * kept by an earlier release with its fingerprint alone is the catalogue's own when the fingerprints agree.
-     */
+    /** The entries of this step the task computed last, from the definitions kept in the catalogue store. */
     private Map<String, IndicatorKind> lastComputed() {
-        List<String> definitions = new ArrayList<>();
         Map<String, IndicatorKind> kinds = new LinkedHashMap<>();
-        Map<String, String> current = catalogue.fingerprints();
+        List<String> definitions = new ArrayList<>();
         try (KeyValueIterator<String, String> known = entries.all()) {
-            known.forEachRemaining(kv -> {
-                String definition = definitionOf(kv.value);
-                if (definition != null) {
-                    definitions.add(definition);
-                } else if (kv.value.equals(current.get(kv.key)) && handles(catalogue.kinds().get(kv.key))) {
-                    kinds.put(kv.key, catalogue.kinds().get(kv.key));
-                } else {
-                    LOG.warnf("task %s: entry %s was computed by an earlier release that kept no definition and has"
-                            + " changed since; its earlier values are not withdrawn (reset the application on upgrade)",
-                            context.taskId(), kv.key);
-                }
-            });
+            known.forEachRemaining(kv -> definitions.add(definitionOf(kv.value)));
         }
         for (String definition : definitions) {
             try {
@@ -214,14 +198,12 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
 
     /** The fingerprint in a catalogue store value. */
     private static String fingerprintOf(String kept) {
-        int end = kept.indexOf('\n');
-        return end < 0 ? kept : kept.substring(0, end);
+        return kept.substring(0, kept.indexOf('\n'));
     }
 
-    /** The definition in a catalogue store value; {@code null} when none was kept. */
+    /** The definition in a catalogue store value. */
     private static String definitionOf(String kept) {
-        int end = kept.indexOf('\n');
-        return end < 0 ? null : kept.substring(end + 1);
+        return kept.substring(kept.indexOf('\n') + 1);
     }
 
     /** The fingerprints of the entries this step computes. */
@@ -257,13 +239,7 @@ abstract class IndicatorEngine<I> implements Processor<String, I, String, Indica
             String kept = entries.get(id);
             return kept != null && wanted.get(id).equals(fingerprintOf(kept));
         });
-        // entries an earlier release kept with their fingerprint alone get their definitions too, so that a later
-        // change of them still withdraws their values
-        boolean bare = wanted.keySet().stream().anyMatch(id -> {
-            String kept = entries.get(id);
-            return kept != null && definitionOf(kept) == null;
-        });
-        if (stale.isEmpty() && fresh.isEmpty() && !bare) {
+        if (stale.isEmpty() && fresh.isEmpty()) {
             return;
         }
         Set<String> dropped = purge(stale);

@@ -12,17 +12,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary serde of {@link VintageCell}: a format byte, whether the winner is a retraction, the winner, the count
- * of events seen and each one's {@code source|id} and time. Reads the cells of the format before (no retraction
- * byte; the winner an observation) and a bare observation (JSON or binary, as the store held before that) as a cell
- * that has seen no event.
+ * of events seen and each one's {@code source|id} and time. Another format byte is refused.
  */
 final class VintageCellSerde implements Serde<VintageCell> {
 
     static final byte FORMAT = 3;
-    /** The format before retractions: no retraction byte. */
-    static final byte FORMAT_WITHOUT_RETRACTIONS = 2;
-
-    private static final Deserializer<Observation> OBSERVATION = new ObservationSerde().deserializer();
 
     @Override
     public Serializer<VintageCell> serializer() {
@@ -44,11 +38,12 @@ final class VintageCellSerde implements Serde<VintageCell> {
             if (bytes == null) {
                 return null;
             }
-            if (bytes.length == 0 || bytes[0] != FORMAT && bytes[0] != FORMAT_WITHOUT_RETRACTIONS) {
-                return new VintageCell(OBSERVATION.deserialize(topic, bytes), Map.of());
+            if (bytes.length == 0 || bytes[0] != FORMAT) {
+                throw new SerializationException("unknown format of a vintage cell on " + topic
+                        + (bytes.length == 0 ? ": no bytes" : ": " + bytes[0]));
             }
             Binary.Reader in = new Binary.Reader(bytes, 1);
-            boolean retracted = bytes[0] == FORMAT && in.read() != 0;
+            boolean retracted = in.read() != 0;
             Observation winner = ObservationSerde.read(in);
             int n = in.varint();
             Map<String, Long> seen = new HashMap<>();

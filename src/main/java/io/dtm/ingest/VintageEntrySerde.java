@@ -10,12 +10,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary serde of {@link VintageEntry} on the {@code ingest-vintage} repartition: an observation is written as
- * {@link ObservationSerde} writes it (what the repartition carried before), a retraction as its own format byte
- * and the observation's fields. Reads both.
+ * {@link ObservationSerde} writes it, a retraction as its own format byte and the observation's fields.
  */
 final class VintageEntrySerde implements Serde<VintageEntry> {
 
-    /** The first byte of a retraction (an observation starts with its own format byte, or with JSON's '{'). */
+    /** The first byte of a retraction (an observation starts with its own format byte). */
     static final byte RETRACTION = 5;
 
     private static final Serde<Observation> OBSERVATION = new ObservationSerde();

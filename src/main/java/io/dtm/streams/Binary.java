@@ -13,20 +13,19 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class Binary {
 
     /**
-     * The deserializer of a binary format whose first byte is {@code format}, which also reads the JSON (first byte
-     * {@code '{'}) an earlier version wrote, so that stores and changelogs still load.
+     * The deserializer of a binary format whose first byte is {@code format}: any other first byte is refused (the
+     * format byte is there so that a later release can read what this one wrote).
      *
      * @param what what the bytes hold, for errors (e.g. "an observation")
      * @param read reads the fields after the format byte; every byte must be read
      */
-    public static <T> Deserializer<T> deserializer(byte format, String what, Class<T> type, Function<Reader, T> read) {
-        Deserializer<T> json = JsonSerde.of(type).deserializer();
+    public static <T> Deserializer<T> deserializer(byte format, String what, Function<Reader, T> read) {
         return (topic, bytes) -> {
             if (bytes == null) {
                 return null;
             }
-            if (bytes.length > 0 && bytes[0] == '{') {
-                return json.deserialize(topic, bytes);
+            if (bytes.length == 0) {
+                throw new SerializationException("no bytes for " + what + " on " + topic);
             }
             Reader in = new Reader(bytes, 0);
             if (in.read() != format) {

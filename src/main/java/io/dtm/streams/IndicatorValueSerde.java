@@ -37,7 +37,7 @@ public final class IndicatorValueSerde implements Serde<IndicatorValue> {
 
     @Override
     public Deserializer<IndicatorValue> deserializer() {
-        return Binary.deserializer(FORMAT, "an indicator value", IndicatorValue.class, IndicatorValueSerde::read);
+        return Binary.deserializer(FORMAT, "an indicator value", IndicatorValueSerde::read);
     }
 
     private static IndicatorValue read(Binary.Reader in) {

@@ -22,7 +22,7 @@ public final class ObservationSerde implements Serde<Observation> {
 
     @Override
     public Deserializer<Observation> deserializer() {
-        return Binary.deserializer(FORMAT, "an observation", Observation.class, ObservationSerde::read);
+        return Binary.deserializer(FORMAT, "an observation", ObservationSerde::read);
     }
 
     /** Writes the fields of {@code obs} (no format byte). */

@@ -26,12 +26,9 @@ import io.dtm.support.TopicReader;
 import io.dtm.support.TestClock;
 import io.dtm.support.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,64 +136,6 @@ class CatalogueChangeTest {
                         .counter().count());
                 assertEquals(3.0, registry.get("dtm.indicator.updates").tag("indicator", "cagr_pct")
                         .counter().count());
-            }
-        }
-    }
-
-    /**
-     * After an upgrade from a release whose catalogue stores kept fingerprints alone, a task still derives the
-     * values of the entries that did not change: here the state is restored from changelogs rewritten as such a
-     * release wrote them.
-     */
-    @Test
-    void shouldDeriveTheValuesOfUnchangedEntriesKeptWithoutTheirDefinitions() throws Exception {
-        this.withIngest = false;
-        this.reporter = "WXY"; // a code no other test uses
-        createTopics();
-        try (var indicators = reader()) {
-            try (KafkaStreams streams = start(BEFORE)) {
-                publishThreeYearsOfTenPercentGrowth(indicators);
-            }
-        }
-        Catalogue before = Catalogue.parse(String.format(BEFORE, reporter).getBytes(StandardCharsets.UTF_8), "test");
-        Map<String, String> prints = before.fingerprints();
-        String changelog = appId + "-" + IndicatorsTopology.SERIES_CATALOGUE_STORE + "-changelog";
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()), new StringSerializer(),
-                new StringSerializer())) {
-            for (int partition = 0; partition < 3; partition++) {
-                for (Map.Entry<String, String> print : prints.entrySet()) {
-                    producer.send(new ProducerRecord<>(changelog, partition, print.getKey(), print.getValue())).get();
-                }
-            }
-        }
-        deleteRecursively(stateDir.resolve(appId)); // restored from the changelogs on the next start
-        try (KafkaStreams streams = start(BEFORE)) {
-            assertStoredWhereTheSeriesPartitionerSays(streams, "growth|" + reporter + "|WLD|EXPORT|DDS");
-            // and the definitions are kept from then on, for a later change of the entries
-            await().atMost(Duration.ofSeconds(30)).ignoreException(InvalidStateStoreException.class)
-                    .untilAsserted(() -> {
-                        for (int partition = 0; partition < 3; partition++) {
-                            ReadOnlyKeyValueStore<String, String> kept = streams.store(StoreQueryParameters
-                                    .fromNameAndType(IndicatorsTopology.SERIES_CATALOGUE_STORE,
-                                            QueryableStoreTypes.<String, String>keyValueStore())
-                                    .withPartition(partition));
-                            for (String id : prints.keySet()) {
-                                assertEquals(prints.get(id) + "\n" + before.definition(id), kept.get(id),
-                                        id + " on partition " + partition);
-                            }
-                        }
-                    });
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

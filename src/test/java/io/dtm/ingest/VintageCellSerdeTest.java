@@ -2,14 +2,16 @@ package io.dtm.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dtm.events.Observation;
 import io.dtm.streams.JsonSerde;
 import io.dtm.streams.ObservationSerde;
 import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
-/** The vintage cell and its serde, including the bare observations the vintage store held before. */
+/** The vintage cell and its serde. */
 class VintageCellSerdeTest {
 
     private static final Observation OBS = new Observation("trade", "CHN", "WLD", "EXPORT", "DDS", "2023", 1.5e11,
@@ -24,12 +26,13 @@ class VintageCellSerdeTest {
     }
 
     @Test
-    void shouldReadABareObservationAsACellThatHasSeenNoEvent() {
-        VintageCell expected = new VintageCell(OBS, Map.of());
-        assertEquals(expected, serde.deserializer().deserialize("t",
-                JsonSerde.of(Observation.class).serializer().serialize("t", OBS)));
-        assertEquals(expected, serde.deserializer().deserialize("t",
-                new ObservationSerde().serializer().serialize("t", OBS)));
+    void shouldRefuseBytesOfAnotherFormatWithAClearError() {
+        for (byte[] bytes : java.util.List.of(JsonSerde.of(Observation.class).serializer().serialize("t", OBS),
+                new ObservationSerde().serializer().serialize("t", OBS), new byte[0])) {
+            SerializationException e = assertThrows(SerializationException.class,
+                    () -> serde.deserializer().deserialize("t", bytes));
+            assertEquals(true, e.getMessage().startsWith("unknown format of a vintage cell on t"), e.getMessage());
+        }
     }
 
     @Test
@@ -68,7 +71,7 @@ class VintageCellSerdeTest {
     }
 
     @Test
-    void shouldRoundTripACellWonByARetractionAndReadTheFormatBeforeRetractions() {
+    void shouldRoundTripACellWonByARetraction() {
         Observation withdrawal = new Observation("trade", "CHN", "WLD", "EXPORT", "DDS", "2023", null, null,
                 "2024-07-01", "urn:wto:stats", "withdraw-DDS-2023", null, null, null, null, false);
         VintageCell cell = new VintageCell(withdrawal, true, Map.of("urn:wto:stats|withdraw-DDS-2023", 5L));
@@ -78,12 +81,6 @@ class VintageCellSerdeTest {
         assertEquals(new VintageEntry(withdrawal, true), read.entry());
         assertEquals(true, read.forgetBefore(10).retracted(), "forgetting events keeps the winner's kind");
 
-        // format 2: format byte, winner, events seen (no retraction byte)
-        io.dtm.streams.Binary.Writer old = ObservationSerde.write(new io.dtm.streams.Binary.Writer(100)
-                .write(VintageCellSerde.FORMAT_WITHOUT_RETRACTIONS), OBS);
-        old.varint(1);
-        old.string("urn:a|b").int64(7L);
-        assertEquals(new VintageCell(OBS, Map.of("urn:a|b", 7L)), serde.deserializer().deserialize("t", old.toBytes()));
     }
 
     @Test
@@ -93,7 +90,7 @@ class VintageCellSerdeTest {
             assertEquals(entry, entries.deserializer().deserialize("t", entries.serializer().serialize("t", entry)));
         }
         assertEquals(VintageEntry.of(OBS), entries.deserializer().deserialize("t",
-                new ObservationSerde().serializer().serialize("t", OBS)), "what the repartition carried before");
+                new ObservationSerde().serializer().serialize("t", OBS)), "an observation as ObservationSerde writes it");
     }
 
     @Test

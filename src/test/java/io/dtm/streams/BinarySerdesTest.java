@@ -11,7 +11,7 @@ import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
-/** The binary serdes of internal topics and stores: round trips, nulls, non-ASCII text, and the JSON of before. */
+/** The binary serdes of internal topics and stores: round trips, nulls, non-ASCII text, and other bytes refused. */
 class BinarySerdesTest {
 
     private static final Observation TRADE = new Observation("trade", "CHN", "WLD", "EXPORT", "DDS", "2023",
@@ -43,9 +43,10 @@ class BinarySerdesTest {
     }
 
     @Test
-    void shouldReadObservationsStoredAsJsonByEarlierVersions() {
+    void shouldRefuseJsonAndEmptyBytesInABinaryFormat() {
         byte[] json = JsonSerde.of(Observation.class).serializer().serialize("t", POLICY);
-        assertEquals(POLICY, observations.deserializer().deserialize("t", json));
+        assertThrows(SerializationException.class, () -> observations.deserializer().deserialize("t", json));
+        assertThrows(SerializationException.class, () -> observations.deserializer().deserialize("t", new byte[0]));
     }
 
     @Test
@@ -83,7 +84,7 @@ class BinarySerdesTest {
         byte[] bytes = values.serializer().serialize("t", v);
         assertEquals(IndicatorValueSerde.FORMAT, bytes[0]);
         assertEquals(v, values.deserializer().deserialize("t", bytes));
-        assertEquals(v, values.deserializer().deserialize("t",
+        assertThrows(SerializationException.class, () -> values.deserializer().deserialize("t",
                 JsonSerde.of(IndicatorValue.class).serializer().serialize("t", v)));
     }
 
