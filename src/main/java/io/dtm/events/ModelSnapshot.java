@@ -25,34 +25,45 @@ public record ModelSnapshot(String model, long seq, long computedAt, Trigger tri
      * @param estimate {@code all} or {@code rolling}
      * @param status   {@code OK}, {@code NOT_IDENTIFIED} or {@code NOT_ENOUGH_DATA} (then {@code reason} says why and
      *                 there are no terms)
+     * @param rSquared within R²; {@code null} when the estimate was not computed
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Estimate(String estimate, String status, String reason, Integer firstYear, Integer lastYear,
-            int observations, int entities, int residualDf, double rSquared, List<Term> terms, List<String> dropped,
-            List<String> ranking) {
+            int observations, int entities, int residualDf, @JsonInclude(JsonInclude.Include.ALWAYS) Double rSquared,
+            List<Term> terms, List<String> dropped, List<String> ranking) {
     }
 
     /**
      * One term of an estimate.
      *
-     * @param change       the change of the coefficient the triggering event caused (0 for the first estimate)
+     * @param change       the change of the coefficient the triggering event caused; {@code null} when there is no
+     *                     previous coefficient (the model's first estimate, or the term was not in the previous one)
+     * @param standardised β · sd(x̃) / sd(ỹ) on within-transformed data; the ranking orders terms by its size
      * @param significance {@code SIGNIFICANT} (clustered p &lt; 0.05), {@code WEAK} or {@code NOT_SIGNIFICANT} (p &gt; 0.10)
      */
-    public record Term(String term, double coefficient, double change, double standardised, String significance,
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Term(String term, double coefficient, Double change, double standardised, String significance,
             Inference classical, Inference clustered) {
     }
 
-    /** Standard error, t, two-sided p and 95% interval on {@code df} degrees of freedom. */
-    public record Inference(double standardError, double t, double p, double lower95, double upper95, int df) {
+    /**
+     * Standard error, t, two-sided p and 95% interval (β ± t_{0.975, df} · SE) on {@code df} degrees of freedom.
+     *
+     * @param convention the variance estimator and reference distribution: {@code classical} is σ²(X̃ᵀX̃)⁻¹ with
+     *                   σ² = RSS / (N − E − K) and t on N − E − K; {@code clustered} is CR1 by entity, R plm's
+     *                   {@code vcovHC(method = "arellano", type = "sss", cluster = "group")}, with t on G − 1
+     */
+    public record Inference(double standardError, double t, double p, double lower95, double upper95, int df,
+            String convention) {
     }
 
     /**
      * The stability tests of the {@code all} estimate.
      *
-     * @param ratio max |W_r| / bound_r of the CUSUM (&gt; 1: not stable)
+     * @param ratio max |W_r| / bound_r of the CUSUM (&gt; 1: not stable); {@code null} unless {@code status} is OK
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Stability(String status, String reason, double ratio, Integer maxYear, int breakYear,
-            Double chowF, Double chowP, String chowStatus) {
+    public record Stability(String status, String reason, @JsonInclude(JsonInclude.Include.ALWAYS) Double ratio,
+            Integer maxYear, int breakYear, Double chowF, Double chowP, String chowStatus) {
     }
 }

@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * vintage counts as revised</li>
  * <li>{@code dtm_indicator_updates_total{indicator}}: indicator values computed, by kind</li>
  * <li>{@code dtm_model_rows_skipped_total{model,reason}}: panel rows not built (a value ≤ 0 under a log)</li>
+ * <li>{@code dtm_model_rows_mismatched_total{model}}: row changes whose old row was not the row the model's panel
+ * held (a row to remove that was not there); the panel took the new row and went on</li>
  * <li>{@code dtm_records_dead_lettered_total{topic,reason}}: records of a topic the service reads that could not be
  * read ({@code deserialization}), processed ({@code processing}) or written ({@code production}, where
  * {@code topic} is the topic written to) and went to the dead-letter topic instead; registered at 0 for every
@@ -115,10 +117,21 @@ public class DtmMetrics {
                 "model", model, "reason", reason).increment();
     }
 
-    /** Registers {@code dtm_model_rows_skipped_total{model,reason}} at 0. */
+    /** Registers {@code dtm_model_rows_skipped_total{model,reason}} and {@code dtm_model_rows_mismatched_total} at 0. */
     public void registerModel(String model) {
         counter("dtm.model.rows.skipped", "Panel rows not built because a value under a log was not positive",
                 "model", model, "reason", "non-positive");
+        modelRowMismatchedCounter(model);
+    }
+
+    /** Counts a row change whose old row was not the row the model's panel held. */
+    public void modelRowMismatched(String model) {
+        modelRowMismatchedCounter(model).increment();
+    }
+
+    private Counter modelRowMismatchedCounter(String model) {
+        return counter("dtm.model.rows.mismatched", "Row changes whose old row was not the row the model's panel held;"
+                + " the panel took the new row", "model", model);
     }
 
     /** Counts a record of {@code topic} dead-lettered for {@code reason}. */

@@ -9,10 +9,11 @@ import java.util.Optional;
  * identified). {@code coefficients} are in term order and hold only the terms kept; {@code droppedTerms} are those
  * without within variation in the sample; {@code ranking} lists the kept terms by |standardised coefficient|, largest
  * first. When {@code status} is not {@link Status#OK}, {@code reason} says why, {@code coefficients} and
- * {@code ranking} are empty and {@code rSquaredWithin} is 0; otherwise {@code reason} is empty. No number is NaN.
+ * {@code ranking} are empty and {@code rSquaredWithin} is {@code null} (not computed, never 0); otherwise
+ * {@code reason} is empty. No number is NaN.
  */
 public record Estimate(Status status, String reason, int observations, int entities, int residualDf,
-        double rSquaredWithin, List<Coefficient> coefficients, List<String> droppedTerms, List<String> ranking) {
+        Double rSquaredWithin, List<Coefficient> coefficients, List<String> droppedTerms, List<String> ranking) {
 
     /** Copies the lists. */
     public Estimate {
@@ -23,7 +24,7 @@ public record Estimate(Status status, String reason, int observations, int entit
 
     static Estimate notIdentified(String reason, int observations, int entities, int residualDf,
             List<String> droppedTerms) {
-        return new Estimate(Status.NOT_IDENTIFIED, reason, observations, entities, residualDf, 0, List.of(),
+        return new Estimate(Status.NOT_IDENTIFIED, reason, observations, entities, residualDf, null, List.of(),
                 droppedTerms, List.of());
     }
 

@@ -2,6 +2,7 @@ package io.dtm.model;
 
 import io.dtm.events.ModelSnapshot;
 import io.dtm.events.RowDelta;
+import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.ModelGauges;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,15 +31,17 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
 
     private final Map<String, ModelSpec> specs;
     private final ModelGauges gauges;
+    private final DtmMetrics metrics;
     private final Map<String, ModelState> states = new HashMap<>();
     private final Map<String, Long> dirtySince = new HashMap<>();
     private ProcessorContext<String, ModelSnapshot> context;
     private KeyValueStore<String, RowDelta.PanelRow> panel;
     private KeyValueStore<String, ModelSnapshot> snapshots;
 
-    ModelEstimateProcessor(Map<String, ModelSpec> specs, ModelGauges gauges) {
+    ModelEstimateProcessor(Map<String, ModelSpec> specs, ModelGauges gauges, DtmMetrics metrics) {
         this.specs = specs;
         this.gauges = gauges;
+        this.metrics = metrics;
     }
 
     @Override
@@ -48,7 +51,7 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
         this.snapshots = context.getStateStore(ModelTopology.SNAPSHOT_STORE);
         for (ModelSpec spec : specs.values()) {
             ModelSnapshot last = latest(spec.name());
-            ModelState state = new ModelState(spec, last == null ? 0 : last.seq());
+            ModelState state = new ModelState(spec, last);
             boolean any = false;
             try (KeyValueIterator<String, RowDelta.PanelRow> it = panel.prefixScan(spec.name() + "|",
                     Serdes.String().serializer())) {
@@ -78,17 +81,16 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
         if (spec == null) {
             return;
         }
-        ModelState state = states.computeIfAbsent(spec.name(), n -> {
-            ModelSnapshot last = latest(n);
-            return new ModelState(spec, last == null ? 0 : last.seq());
-        });
+        ModelState state = states.computeIfAbsent(spec.name(), n -> new ModelState(spec, latest(n)));
         String key = delta.model() + "|" + delta.entity() + "|" + delta.year();
         if (delta.after() == null) {
             panel.delete(key);
         } else {
             panel.put(key, delta.after());
         }
-        state.apply(delta);
+        if (!state.apply(delta)) {
+            metrics.modelRowMismatched(spec.name());
+        }
         ModelSnapshot snapshot = state.snapshot(delta.trigger(), context.currentSystemTimeMs());
         store(snapshot, spec.historySize());
         export(snapshot);
@@ -120,12 +122,7 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
 
     private void export(ModelSnapshot snapshot) {
         for (ModelSnapshot.Estimate e : snapshot.estimates()) {
-            gauges.clearTerms(snapshot.model(), e.estimate());
-            gauges.fit(snapshot.model(), e.estimate(), e.rSquared(), e.observations());
-            for (ModelSnapshot.Term t : e.terms()) {
-                gauges.term(snapshot.model(), e.estimate(), t.term(), t.coefficient(), t.classical().standardError(),
-                        t.clustered().standardError(), t.classical().p(), t.clustered().p());
-            }
+            gauges.estimate(snapshot.model(), e);
         }
         if (snapshot.stability() != null) {
             gauges.stability(snapshot.model(), snapshot.stability().ratio());

@@ -6,13 +6,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The live state of one model: the panel of every year ({@code all}) and of the rolling window, updated row by
- * row; estimates them and turns the result into a {@link ModelSnapshot}. Pure: no Kafka.
+ * row; estimates them and turns the result into a {@link ModelSnapshot}. The coefficients of the last snapshot (the
+ * base of each term's change) start from the snapshot the model's store held, so they survive a restart. Pure: no
+ * Kafka.
  */
 final class ModelState {
+
+    /** The convention of the classical inference, as the API states it. */
+    static final String CLASSICAL = "classical: σ² (X̃ᵀX̃)⁻¹, σ² = RSS / (N − E − K); t on N − E − K";
+    /** The convention of the clustered inference, as the API states it. */
+    static final String CLUSTERED = "CR1 clustered by entity, as R plm vcovHC(method = \"arellano\", type = \"sss\","
+            + " cluster = \"group\"); t on G − 1";
 
     private final ModelSpec spec;
     private final PanelAccumulator all;
@@ -22,11 +31,20 @@ final class ModelState {
     private ModelSnapshot.Stability stability;
     private long seq;
 
-    ModelState(ModelSpec spec, long seq) {
+    /** A model's state after {@code last}, its latest stored snapshot ({@code null} for none). */
+    ModelState(ModelSpec spec, ModelSnapshot last) {
         this.spec = spec;
         this.all = new PanelAccumulator(spec.terms().size());
         this.rolling = new PanelAccumulator(spec.terms().size());
-        this.seq = seq;
+        this.seq = last == null ? 0 : last.seq();
+        if (last != null) {
+            for (ModelSnapshot.Estimate e : last.estimates()) {
+                Map<String, Double> betas = new HashMap<>();
+                e.terms().forEach(t -> betas.put(t.term(), t.coefficient()));
+                lastBeta.put(e.estimate(), betas);
+            }
+            stability = last.stability();
+        }
     }
 
     static Row row(String entity, int year, RowDelta.PanelRow panelRow) {
@@ -38,27 +56,34 @@ final class ModelState {
         all.add(row);
     }
 
-    /** Applies a delta: removes the old row, adds the new, and moves the rolling window when it should. */
-    void apply(RowDelta delta) {
+    /**
+     * Applies a delta: replaces the row of its entity and year by the new one (or removes it), and moves the rolling
+     * window when it should. The panel takes the new row even when the delta's old row is not the row it held.
+     *
+     * @return {@code false} when the delta's old row was not the row the panel held (a row to remove that is not
+     *         there, or a row there that the delta did not know of)
+     */
+    boolean apply(RowDelta delta) {
         Row before = delta.before() == null ? null : row(delta.entity(), delta.year(), delta.before());
         Row after = delta.after() == null ? null : row(delta.entity(), delta.year(), delta.after());
-        if (before != null) {
-            all.remove(before);
-        }
-        if (after != null) {
-            all.add(after);
-        }
+        Row held = all.row(delta.entity(), delta.year()).orElse(null);
+        replace(all, held, after);
         Optional<RollingWindow> next = RollingWindow.of(all.rowsPerYear(), all.entityCount(), spec.windowYears());
         if (!next.equals(window)) {
             window = next;
             rebuildRolling();
         } else if (window.isPresent() && window.get().contains(delta.year())) {
-            if (before != null) {
-                rolling.remove(before);
-            }
-            if (after != null) {
-                rolling.add(after);
-            }
+            replace(rolling, rolling.row(delta.entity(), delta.year()).orElse(null), after);
+        }
+        return Objects.equals(before, held);
+    }
+
+    private static void replace(PanelAccumulator panel, Row held, Row after) {
+        if (held != null) {
+            panel.remove(held);
+        }
+        if (after != null) {
+            panel.add(after);
         }
     }
 
@@ -84,7 +109,7 @@ final class ModelState {
         ChowResult chow = Stability.chow(all.rows(), spec.breakAt(), tested);
         boolean chowOk = chow.status() == Status.OK;
         stability = new ModelSnapshot.Stability(cusum.status().name(), cusum.reason(),
-                cusum.status() == Status.OK ? cusum.ratio() : 0, cusum.status() == Status.OK ? cusum.maxYear() : null,
+                cusum.status() == Status.OK ? cusum.ratio() : null, cusum.status() == Status.OK ? cusum.maxYear() : null,
                 spec.breakAt(), chowOk ? chow.fStatistic() : null, chowOk ? chow.pValue() : null, chow.status().name());
         return stability;
     }
@@ -103,10 +128,10 @@ final class ModelState {
         List<ModelSnapshot.Term> terms = new ArrayList<>();
         Map<String, Double> current = new HashMap<>();
         for (Coefficient c : e.coefficients()) {
-            double change = previous.containsKey(c.term()) ? c.estimate() - previous.get(c.term()) : 0;
+            Double change = previous.containsKey(c.term()) ? c.estimate() - previous.get(c.term()) : null;
             current.put(c.term(), c.estimate());
             terms.add(new ModelSnapshot.Term(c.term(), c.estimate(), change, c.standardised(), c.significance().name(),
-                    inference(c.classical()), inference(c.clustered())));
+                    inference(c.classical(), CLASSICAL), inference(c.clustered(), CLUSTERED)));
         }
         lastBeta.put(name, current);
         return new ModelSnapshot.Estimate(name, e.status().name(), e.reason().isEmpty() ? null : e.reason(),
@@ -114,7 +139,8 @@ final class ModelState {
                 e.residualDf(), e.rSquaredWithin(), terms, e.droppedTerms(), e.ranking());
     }
 
-    private static ModelSnapshot.Inference inference(Inference i) {
-        return new ModelSnapshot.Inference(i.standardError(), i.t(), i.p(), i.lower95(), i.upper95(), i.df());
+    private static ModelSnapshot.Inference inference(Inference i, String convention) {
+        return new ModelSnapshot.Inference(i.standardError(), i.t(), i.p(), i.lower95(), i.upper95(), i.df(),
+                convention);
     }
 }

@@ -97,7 +97,7 @@ public class ModelTopology implements SubTopology {
                         INPUT_STORE, ROW_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(RowDelta.class))
                         .withName("model-by-model"))
-                .process(() -> new ModelEstimateProcessor(specs, gauges), Named.as("model-estimate"),
+                .process(() -> new ModelEstimateProcessor(specs, gauges, metrics), Named.as("model-estimate"),
                         PANEL_STORE, SNAPSHOT_STORE)
                 .to(Topics.MODEL.name(), Topics.MODEL.produced("model-write"));
     }

@@ -74,7 +74,10 @@ public class ModelsResource {
             description = "Both estimates (all years and the rolling window) with coefficient, classical and clustered "
                     + "standard errors, t, p and 95% intervals, within R², N, entities, driver ranking and the "
                     + "significance of each term; the stability tests; the event behind the snapshot and the change of "
-                    + "each coefficient it caused.")
+                    + "each coefficient it caused. Intervals are β ± t(0.975, df) · SE with df = N − E − K (classical) "
+                    + "or G − 1 (clustered: CR1 by entity, R plm's vcovHC arellano/sss); each inference names its "
+                    + "`convention`. What was not computed is null, never 0: rSquared of a not-identified estimate, "
+                    + "the stability ratio without enough rows, the change of a term with no previous coefficient.")
     @APIResponse(responseCode = "200", description = "The snapshot")
     @APIResponse(responseCode = "303", description = "The model lives on another instance")
     @APIResponse(responseCode = "404", description = "No such model, or no snapshot yet")

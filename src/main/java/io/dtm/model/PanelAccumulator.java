@@ -7,32 +7,30 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Sufficient statistics of one fixed-effects panel estimate, updated one row at a time. Per entity it keeps the row
- * count, the means and the centred co-moment matrix M2 of z = (x, y) (Welford's update, and its exact reverse on
- * removal); it also keeps the running within cross-product matrix Σ M2 over entities with two or more rows, so an
- * add or a remove costs O(k²) and the result does not depend on arrival order beyond floating-point rounding. The
- * rows themselves are kept too (for removal checks, rolling windows and stability tests). Not thread-safe.
+ * Sufficient statistics of one fixed-effects panel estimate, kept per entity. Each entity keeps its rows and, computed
+ * again from them whenever one of them changes, its row count, the means and the centred co-moment matrix M2 of
+ * z = (x, y) (two passes over the entity's rows in year order): an add or a remove costs O(n_i·k²) for the entity's
+ * n_i rows, and nothing is carried over from one update to the next. The totals over entities (the within
+ * cross-product matrix Σ M2 and the raw sums of squares) are summed again from the entities, in entity order, the
+ * first time they are asked for after a change. So every number this accumulator gives is a function of the rows it
+ * holds, whatever the order and number of adds and removes that brought them (no running sum that drifts). Not
+ * thread-safe.
  */
 public final class PanelAccumulator {
 
     private final int k;
     private final Map<String, Group> groups = new TreeMap<>();
     private final TreeMap<Integer, Integer> rowsPerYear = new TreeMap<>();
-    private final double[][] within;
-    /** Σ_g z² per component, raw (uncentred), over entities with two or more rows. */
-    private final double[] rawSquares;
-    /**
-     * Σ_g M_pr·M_qs over entities with two or more rows, flattened (k+1)^4: what the clustered meat
-     * Σ_g s_g s_gᵀ, s_g = M_{·,y} − M_{·,x}β, expands into, so that it costs O(k⁴) per estimate instead of O(G·k²).
-     */
-    private final double[] fourth;
     private int observations;
     private int multiRowGroups;
     private int size;
+    /** Σ M2 and Σ z² over entities with two or more rows; {@code null} when a row changed since they were summed. */
+    private Totals totals;
 
     /** An empty accumulator for rows with {@code k} regressors. */
     public PanelAccumulator(int k) {
@@ -40,9 +38,6 @@ public final class PanelAccumulator {
             throw new IllegalArgumentException("k must be positive: " + k);
         }
         this.k = k;
-        this.within = new double[k + 1][k + 1];
-        this.rawSquares = new double[k + 1];
-        this.fourth = new double[(k + 1) * (k + 1) * (k + 1) * (k + 1)];
     }
 
     /** An accumulator holding {@code rows}, all with {@code k} regressors. */
@@ -73,8 +68,8 @@ public final class PanelAccumulator {
         }
         Group group = groups.computeIfAbsent(row.entity(), e -> new Group(k + 1));
         leave(group);
-        group.add(z(row));
         group.rows.put(row.year(), row);
+        group.recompute();
         enter(group);
         rowsPerYear.merge(row.year(), 1, Integer::sum);
         size++;
@@ -92,13 +87,19 @@ public final class PanelAccumulator {
         }
         leave(group);
         group.rows.remove(row.year());
-        group.remove(z(row), group.rows.values());
+        group.recompute();
         enter(group);
         if (group.n == 0) {
             groups.remove(row.entity());
         }
         rowsPerYear.computeIfPresent(row.year(), (year, count) -> count == 1 ? null : count - 1);
         size--;
+    }
+
+    /** The row held for {@code entity} and {@code year}, if any. */
+    public Optional<Row> row(String entity, int year) {
+        Group group = groups.get(entity);
+        return group == null ? Optional.empty() : Optional.ofNullable(group.rows.get(year));
     }
 
     /** Removes every row of {@code year} (a year leaving a rolling window) and returns them in entity order. */
@@ -149,6 +150,7 @@ public final class PanelAccumulator {
 
     /** Σ M2 over entities with two or more rows, (k+1)×(k+1) with y last; a copy. */
     double[][] within() {
+        double[][] within = totals().within;
         double[][] copy = new double[k + 1][];
         for (int i = 0; i <= k; i++) {
             copy[i] = within[i].clone();
@@ -156,55 +158,40 @@ public final class PanelAccumulator {
         return copy;
     }
 
-    private void addMoments(int sign, Group group) {
-        int d = k + 1;
-        double[][] m = group.m2;
-        for (int j = 0; j < d; j++) {
-            rawSquares[j] += sign * (m[j][j] + group.n * group.mean[j] * group.mean[j]);
-        }
-        int i = 0;
-        for (int p = 0; p < d; p++) {
-            for (int r = 0; r < d; r++) {
-                double mpr = sign * m[p][r];
-                for (int q = 0; q < d; q++) {
-                    double[] mq = m[q];
-                    for (int t = 0; t < d; t++) {
-                        fourth[i++] += mpr * mq[t];
+    /** Σ_g z² per component, raw (uncentred), over entities with two or more rows; a copy. */
+    double[] rawSquares() {
+        return totals().rawSquares.clone();
+    }
+
+    /** The per-entity statistics in entity order, entities with a single row included (their M2 is zero); read only. */
+    Collection<Group> groups() {
+        return Collections.unmodifiableCollection(groups.values());
+    }
+
+    private Totals totals() {
+        if (totals == null) {
+            int d = k + 1;
+            double[][] within = new double[d][d];
+            double[] raw = new double[d];
+            for (Group group : groups.values()) {
+                if (group.n < 2) {
+                    continue;
+                }
+                for (int a = 0; a < d; a++) {
+                    raw[a] += group.m2[a][a] + group.n * group.mean[a] * group.mean[a];
+                    for (int b = 0; b < d; b++) {
+                        within[a][b] += group.m2[a][b];
                     }
                 }
             }
+            totals = new Totals(within, raw);
         }
-    }
-
-    /** Σ_g z² per component, raw, over entities with two or more rows; a copy. */
-    double[] rawSquares() {
-        return rawSquares.clone();
-    }
-
-    /** Σ_g M_pr·M_qs over entities with two or more rows (indices 0..k, y last). */
-    double fourth(int p, int r, int q, int s) {
-        int d = k + 1;
-        return fourth[((p * d + r) * d + q) * d + s];
-    }
-
-    /** The per-entity statistics, entities with a single row included (their M2 is zero); read only. */
-    Collection<Group> groups() {
-        return groups.values();
-    }
-
-    private double[] z(Row row) {
-        double[] z = new double[k + 1];
-        for (int j = 0; j < k; j++) {
-            z[j] = row.x(j);
-        }
-        z[k] = row.y();
-        return z;
+        return totals;
     }
 
     private void leave(Group group) {
+        totals = null;
         if (group.n >= 2) {
-            addScaled(-1, group.m2);
-            addMoments(-1, group);
             observations -= group.n;
             multiRowGroups--;
         }
@@ -212,20 +199,12 @@ public final class PanelAccumulator {
 
     private void enter(Group group) {
         if (group.n >= 2) {
-            addScaled(1, group.m2);
-            addMoments(1, group);
             observations += group.n;
             multiRowGroups++;
         }
     }
 
-    private void addScaled(double sign, double[][] m2) {
-        for (int a = 0; a <= k; a++) {
-            for (int b = 0; b <= a; b++) {
-                within[a][b] += sign * m2[a][b];
-                within[b][a] = within[a][b];
-            }
-        }
+    private record Totals(double[][] within, double[] rawSquares) {
     }
 
     /** Statistics of one entity: n, means and centred co-moments of z = (x, y), and its rows by year. */
@@ -255,45 +234,61 @@ public final class PanelAccumulator {
             return m2[a][b];
         }
 
-        private void add(double[] z) {
-            n++;
-            double weight = (n - 1) / (double) n;
-            double[] d = new double[z.length];
-            for (int i = 0; i < z.length; i++) {
-                d[i] = z[i] - mean[i];
-                mean[i] += d[i] / n;
+        /**
+         * The statistics of the rows held, from scratch: the mean (corrected by the mean of the deviations from it),
+         * then the co-moments of the deviations.
+         */
+        private void recompute() {
+            int d = mean.length;
+            n = rows.size();
+            Arrays.fill(mean, 0);
+            for (double[] row : m2) {
+                Arrays.fill(row, 0);
             }
-            update(weight, d);
-        }
-
-        /** Reverse of {@link #add}; {@code remaining} are the rows left after the removal. */
-        private void remove(double[] z, Collection<Row> remaining) {
-            n--;
-            if (n <= 1) {
-                for (double[] row : m2) {
-                    Arrays.fill(row, 0);
-                }
-                Arrays.fill(mean, 0);
-                remaining.forEach(r -> {
-                    for (int i = 0; i < mean.length - 1; i++) {
-                        mean[i] = r.x(i);
-                    }
-                    mean[mean.length - 1] = r.y();
-                });
+            if (n == 0) {
                 return;
             }
-            double[] d = new double[z.length];
-            for (int i = 0; i < z.length; i++) {
-                d[i] = z[i] - mean[i];
-                mean[i] -= d[i] / n;
+            double[][] z = new double[n][];
+            int i = 0;
+            for (Row row : rows.values()) {
+                double[] zi = new double[d];
+                for (int j = 0; j < d - 1; j++) {
+                    zi[j] = row.x(j);
+                }
+                zi[d - 1] = row.y();
+                z[i++] = zi;
+                for (int j = 0; j < d; j++) {
+                    mean[j] += zi[j];
+                }
             }
-            update(-(n + 1) / (double) n, d);
-        }
-
-        private void update(double weight, double[] d) {
-            for (int a = 0; a < d.length; a++) {
-                for (int b = 0; b <= a; b++) {
-                    m2[a][b] += weight * d[a] * d[b];
+            double[] correction = new double[d];
+            for (int j = 0; j < d; j++) {
+                mean[j] /= n;
+            }
+            for (double[] zi : z) {
+                for (int j = 0; j < d; j++) {
+                    correction[j] += zi[j] - mean[j];
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                mean[j] += correction[j] / n;
+            }
+            if (n < 2) {
+                return;
+            }
+            double[] dev = new double[d];
+            for (double[] zi : z) {
+                for (int j = 0; j < d; j++) {
+                    dev[j] = zi[j] - mean[j];
+                }
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b <= a; b++) {
+                        m2[a][b] += dev[a] * dev[b];
+                    }
+                }
+            }
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < a; b++) {
                     m2[b][a] = m2[a][b];
                 }
             }

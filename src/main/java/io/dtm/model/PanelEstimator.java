@@ -12,9 +12,9 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 /**
  * Within (entity fixed-effects) estimator over a {@link PanelAccumulator}: β from the within normal equations
  * (Cholesky), classical and entity-clustered (CR1) inference, within R², standardised coefficients and the driver
- * ranking. An estimate costs O(k³) for β and the classical SE (from the running within totals) and O(k⁴) for the
- * clustered SE (from the running sums of co-moment products), whatever the number of entities; it never touches
- * the rows or the entities.
+ * ranking. An estimate costs O(G·k²) to sum the entities' co-moments (the within totals, and the entities' scores
+ * for the clustered SE) and O(k³) for β and the classical SE; it never touches the rows. It is a function of the
+ * rows held only, whatever the order of the updates that brought them.
  */
 public final class PanelEstimator {
 
@@ -169,8 +169,8 @@ public final class PanelEstimator {
     }
 
     /**
-     * CR1 sandwich c · A⁻¹ (Σ_g s_g s_gᵀ) A⁻¹ with s_g = Sxy_g − Sxx_g β, the meat expanded over the
-     * accumulator's running sums of co-moment products: O(k⁴), whatever the number of entities.
+     * CR1 sandwich c · A⁻¹ (Σ_g s_g s_gᵀ) A⁻¹ with s_g = Sxy_g − Sxx_g β, the score of entity g (Σ_t x̃_gt û_gt),
+     * from each entity's co-moments: O(G·k²), summed in entity order.
      */
     private static double[][] clusteredCovariance(PanelAccumulator panel, Fit fit) {
         int k = panel.k();
@@ -178,19 +178,23 @@ public final class PanelEstimator {
         int kk = kept.length;
         double[] beta = fit.beta();
         double[][] meat = new double[kk][kk];
-        for (int a = 0; a < kk; a++) {
-            int p = kept[a];
-            for (int c = 0; c < kk; c++) {
-                int q = kept[c];
-                double sum = panel.fourth(p, k, q, k);
+        double[] s = new double[kk];
+        for (PanelAccumulator.Group group : panel.groups()) {
+            if (group.n() < 2) {
+                continue;
+            }
+            for (int a = 0; a < kk; a++) {
+                int p = kept[a];
+                double score = group.m2(p, k);
                 for (int e = 0; e < kk; e++) {
-                    int r = kept[e];
-                    sum -= beta[e] * (panel.fourth(p, k, q, r) + panel.fourth(p, r, q, k));
-                    for (int f = 0; f < kk; f++) {
-                        sum += beta[e] * beta[f] * panel.fourth(p, r, q, kept[f]);
-                    }
+                    score -= group.m2(p, kept[e]) * beta[e];
                 }
-                meat[a][c] = sum;
+                s[a] = score;
+            }
+            for (int a = 0; a < kk; a++) {
+                for (int c = 0; c < kk; c++) {
+                    meat[a][c] += s[a] * s[c];
+                }
             }
         }
         double n = fit.observations();

@@ -199,8 +199,8 @@ class AlertsTopologyTest {
     }
 
     private static ModelSnapshot snapshot(double pInfra, double ratio) {
-        ModelSnapshot.Inference i = new ModelSnapshot.Inference(0.1, 2, pInfra, 0, 1, 10);
-        ModelSnapshot.Term infra = new ModelSnapshot.Term("infra", 0.5, 0, 0.3, "SIGNIFICANT", i, i);
+        ModelSnapshot.Inference i = new ModelSnapshot.Inference(0.1, 2, pInfra, 0, 1, 10, "clustered");
+        ModelSnapshot.Term infra = new ModelSnapshot.Term("infra", 0.5, 0.0, 0.3, "SIGNIFICANT", i, i);
         ModelSnapshot.Estimate rolling = new ModelSnapshot.Estimate("rolling", "OK", null, 2019, 2023, 60, 12, 40,
                 0.6, List.of(infra), List.of(), List.of("infra"));
         return new ModelSnapshot("drivers", 1, 0, new ModelSnapshot.Trigger("urn:t", "e", "2025-01-01", "CHN", 2023),

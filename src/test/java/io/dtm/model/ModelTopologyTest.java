@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtm.events.ModelSnapshot;
 import io.dtm.events.Observation;
+import io.dtm.events.RowDelta;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.ModelGauges;
+import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.dtm.support.Drivers;
@@ -19,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -231,6 +234,69 @@ class ModelTopologyTest {
             in.pipeInput("trade|KOR|WLD|EXPORT|GOODS|2020", null);
             in.pipeInput("macro|KOR|||GDP_USD|1999", null);
             assertTrue(out.readValuesToList().isEmpty());
+        }
+    }
+
+    @Test
+    void shouldCountARowToRemoveThatIsNotInThePanelAndGoOn() {
+        List<Observation> observations = panel(42);
+        try (TopologyTestDriver driver = driver()) {
+            TestInputTopic<String, Observation> in = driver.createInputTopic(Topics.OBSERVATIONS.name(),
+                    Topics.OBSERVATIONS.keySerde().serializer(), Topics.OBSERVATIONS.valueSerde().serializer());
+            TestInputTopic<String, RowDelta> deltas = driver.createInputTopic("dtm-test-model-by-model-repartition",
+                    Serdes.String().serializer(), JsonSerde.of(RowDelta.class).serializer());
+            TestOutputTopic<String, ModelSnapshot> out = driver.createOutputTopic(Topics.MODEL.name(),
+                    Topics.MODEL.keySerde().deserializer(), Topics.MODEL.valueSerde().deserializer());
+            observations.forEach(o -> in.pipeInput(o.series().withPeriod(o.period()), o));
+            out.readValuesToList();
+            assertEquals(0, mismatches());
+
+            RowDelta.PanelRow stranger = new RowDelta.PanelRow(1, List.of(1.0, 2.0, 3.0, 4.0, 5.0, 0.0));
+            deltas.pipeInput("drivers", new RowDelta("drivers", "ZZZ", 2020, stranger, null,
+                    new ModelSnapshot.Trigger("urn:t", "x", "2025-01-01", "ZZZ", 2020)));
+            assertEquals(1, mismatches());
+            List<ModelSnapshot> after = out.readValuesToList();
+            assertEquals(1, after.size(), "the model went on");
+            assertSameFit(PanelEstimator.estimate(PanelAccumulator.of(6, rows(observations)),
+                    SPECS.get("drivers").termNames()), after.get(0).estimates().get(0));
+
+            Observation revised = new Observation("macro", "KOR", "", "", "GDP_USD", "2020", 9e11, "USD",
+                    "2026-01-01", "urn:revision", "gdp-kor-2020-rev", null, null, null, null, false);
+            in.pipeInput(revised.series().withPeriod("2020"), revised);
+            assertEquals(1, out.readValuesToList().size(), "and still estimates");
+        }
+    }
+
+    private double mismatches() {
+        var counter = registry.find("dtm.model.rows.mismatched").tags("model", "drivers").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void shouldExportNoStatisticThatWasNotComputed() {
+        List<Observation> observations = panel(42, List.of("AUS", "CHN")).stream()
+                .filter(o -> o.period().compareTo("2016") < 0).toList();
+        try (TopologyTestDriver driver = driver()) {
+            TestInputTopic<String, Observation> in = driver.createInputTopic(Topics.OBSERVATIONS.name(),
+                    Topics.OBSERVATIONS.keySerde().serializer(), Topics.OBSERVATIONS.valueSerde().serializer());
+            TestOutputTopic<String, ModelSnapshot> out = driver.createOutputTopic(Topics.MODEL.name(),
+                    Topics.MODEL.keySerde().deserializer(), Topics.MODEL.valueSerde().deserializer());
+            observations.forEach(o -> in.pipeInput(o.series().withPeriod(o.period()), o));
+            List<ModelSnapshot> snapshots = out.readValuesToList();
+            ModelSnapshot.Estimate all = snapshots.get(snapshots.size() - 1).estimates().get(0);
+            assertEquals("NOT_IDENTIFIED", all.status());
+            assertEquals(null, all.rSquared());
+            driver.advanceWallClockTime(Duration.ofSeconds(3));
+            ModelSnapshot.Stability stability = out.readValuesToList().get(0).stability();
+            assertTrue(!"OK".equals(stability.status()), stability.status());
+            assertEquals(null, stability.ratio());
+
+            assertTrue(registry.find("dtm.model.observations").tags("model", "drivers", "estimate", "all").gauge()
+                    .value() > 0, "the rows are counted");
+            for (String name : List.of("dtm.model.r.squared", "dtm.model.coefficient", "dtm.model.p.value",
+                    "dtm.model.ci.lower", "dtm.model.ci.upper", "dtm.model.stability.ratio")) {
+                assertTrue(registry.find(name).tag("model", "drivers").gauges().isEmpty(), name + " not exported");
+            }
         }
     }
 

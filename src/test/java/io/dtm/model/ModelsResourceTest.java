@@ -3,6 +3,7 @@ package io.dtm.model;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -53,6 +54,10 @@ class ModelsResourceTest {
                 double served = snapshot.getDouble("estimates[0].terms.find { it.term == '" + c.term()
                         + "' }.coefficient");
                 assertEquals(c.estimate(), served, 1e-8 * Math.max(1, Math.abs(c.estimate())), c.term());
+                assertEquals(expected.entities() - 1, snapshot.getInt("estimates[0].terms.find { it.term == '"
+                        + c.term() + "' }.clustered.df"), c.term());
+                assertTrue(snapshot.getString("estimates[0].terms.find { it.term == '" + c.term()
+                        + "' }.clustered.convention").contains("arellano"), c.term());
             }
         });
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -63,6 +68,14 @@ class ModelsResourceTest {
                 assertEquals(c.estimate(), exported, 1e-8 * Math.max(1, Math.abs(c.estimate())), c.term());
                 assertEquals(c.clustered().p(), metrics.value("dtm_model_p_value", "model", "drivers", "estimate",
                         "all", "term", c.term(), "type", "clustered"), 1e-8, c.term());
+                assertEquals(c.clustered().lower95(), metrics.value("dtm_model_ci_lower", "model", "drivers",
+                        "estimate", "all", "term", c.term(), "type", "clustered"), 1e-8, c.term());
+                assertEquals(c.classical().upper95(), metrics.value("dtm_model_ci_upper", "model", "drivers",
+                        "estimate", "all", "term", c.term(), "type", "classical"), 1e-8, c.term());
+                assertEquals(c.standardised(), metrics.value("dtm_model_standardized_coefficient", "model",
+                        "drivers", "estimate", "all", "term", c.term()), 1e-8, c.term());
+                assertEquals(expected.ranking().indexOf(c.term()) + 1, metrics.value("dtm_model_driver_rank", "model",
+                        "drivers", "estimate", "all", "term", c.term()), c.term());
             }
             assertEquals(expected.observations(), (int) metrics.value("dtm_model_observations", "model", "drivers",
                     "estimate", "all"));
