@@ -124,8 +124,8 @@ class IndicatorsPipelineTest {
         assertEquals(-229.4e9, balance.value(), 1e-3, "the paper's 2023 services deficit");
         double hubShare = all.get("intelligent-compute-hub-share|CHN|||INTELLIGENT_EFLOPS_FP16|2025-06").value();
         assertTrue(hubShare >= 80 && hubShare <= 82, "more than 80 % in the hub nodes: " + hubShare);
-        assertEquals(6, all.keySet().stream().filter(k -> k.startsWith("world-exports-cagr-5y|")).count(),
-                "goods, services and DDS for 2024 and 2025 (the five-year windows within 2019–2025)");
+        assertEquals(2 + 2 + 11, all.keySet().stream().filter(k -> k.startsWith("world-exports-cagr-5y|")).count(),
+                "goods and services for 2024 and 2025 (Table 1's 2019–2025), DDS for 2015–2025 (UNCTAD from 2010)");
     }
 
     @ParameterizedTest(name = "seed {0}")
