@@ -113,7 +113,9 @@ until curl -fsS "$BASE/q/health/ready" >/dev/null 2>&1; do
   sleep 1
 done
 
-# 5. The demo data, published as a feed publishes: batches to POST /api/v1/events with the key.
+# 5. The demo data, with the key: the real publications of src/main/resources/demo imported through
+#    POST /api/v1/imports as deploy/local/import.sh imports a file, then the other demo events (Table 1, RCEP dates,
+#    aggregates, the series still synthetic) in batches to POST /api/v1/events.
 if $DEMO; then
   DEMO_LOG="$ROOT/target/demo.log"
   java -cp "$ROOT/target/quarkus-app/app/*:$ROOT/target/quarkus-app/lib/main/*" io.dtm.demo.DemoPublisher "$BASE" \

@@ -2,6 +2,7 @@ package io.dtm.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,38 +10,49 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.dtm.events.Feed;
+import io.dtm.imports.ImportItem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The bundled demo data set as structured-mode CloudEvents, built from real figures shipped in
- * {@code src/main/resources/demo/}: the research paper's Table 1 (global exports of goods, services and digitally
- * delivered services, 2019–2025, with the growth it prints), World Bank GDP of the 15 RCEP members 2019–2023, the
- * RCEP entry-into-force dates, and the paper's figures for China. Event ids are stable, so loading it twice
- * publishes duplicates that the service drops. Vintages are the assumed release dates of each source.
+ * The demo events that are not in a publication the importer reads, as structured-mode CloudEvents: the research
+ * paper's Table 1 (global exports of goods, services and digitally delivered services, 2019–2025, with the growth it
+ * prints), the RCEP entry-into-force dates (policy events), the paper's figures for China, and the RCEP and non-RCEP
+ * DDS export aggregates summed from the UNCTAD publication of {@link DemoPublications}. {@link DemoPublisher}
+ * publishes them after importing the publications. Event ids are stable, so loading it twice publishes duplicates
+ * that the service drops. Vintages are the release dates of each source.
  *
- * <p>Where the indicators need series the paper does not give, {@link #synthetic} generates them from a fixed
- * seed, anchored on the paper's figures, and marks them {@code "synthetic": true} (shown as
- * {@code synthetic="true"} on every metric they feed). See that method for what is generated and how.
+ * <p>Where the indicators need series no real publication here gives, {@link #synthetic} generates them from a fixed
+ * seed, anchored on the paper's figures, and marks them {@code "synthetic": true} (shown as {@code synthetic="true"}
+ * on every metric they feed). See that method for what is generated and why.
  */
 public final class DemoDataSet {
 
     static final String TABLE1_SOURCE = "urn:dtm:demo:paper-table1";
-    static final String GDP_SOURCE = "urn:dtm:demo:world-bank-gdp";
     static final String RCEP_SOURCE = "urn:dtm:demo:rcep";
     static final String FACTS_SOURCE = "urn:dtm:demo:paper-facts";
     /** WTO 'Global Trade Outlook and Statistics', October 2025 update. */
     static final String TABLE1_VINTAGE = "2025-10-07";
-    /** World Bank WDI, July 2024 update. */
-    static final String GDP_VINTAGE = "2024-07-01";
     static final String FACTS_VINTAGE = "2025-09-01";
     static final String SYNTHETIC_SOURCE = "urn:dtm:demo:synthetic";
     static final String SYNTHETIC_VINTAGE = "2025-10-15";
+    /** The sums of the UNCTAD publication's DDS exports over RCEP members and over the other economies. */
+    static final String AGGREGATES_SOURCE = "urn:dtm:demo:unctad-dds-aggregates";
+    /** The CloudEvents extension attribute with the number of economies in an aggregate. */
+    static final String AGGREGATE_COUNT = "aggregatecount";
+    /** The CloudEvents extension attribute listing the RCEP members in an RCEP aggregate (ISO-3, space-separated). */
+    static final String AGGREGATE_MEMBERS = "aggregatemembers";
     /** The seed of the synthetic series: the same seed always gives the same demo data. */
     public static final long SEED = 2026L;
     private static final int FIRST_YEAR = 2019;
@@ -50,6 +62,7 @@ public final class DemoDataSet {
             "CHENGDU_CHONGQING", "GUIZHOU", "INNER_MONGOLIA", "GANSU", "NINGXIA");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private DemoDataSet() {
     }
@@ -58,9 +71,9 @@ public final class DemoDataSet {
     public static ArrayNode events() {
         ArrayNode events = JSON.arrayNode();
         table1(events);
-        gdp(events);
         rcep(events);
         facts(events);
+        aggregates(events);
         synthetic(events, new Random(SEED));
         return events;
     }
@@ -77,16 +90,6 @@ public final class DemoDataSet {
                 data.put("reportedGrowthPct", Double.parseDouble(growth));
             }
             events.add(event(Feed.TRADE, TABLE1_SOURCE, "table1-" + row.get("category") + "-" + row.get("year"), data));
-        }
-    }
-
-    private static void gdp(ArrayNode events) {
-        for (Map<String, String> row : csv("gdp-rcep-2019-2023.csv")) {
-            ObjectNode data = JSON.objectNode()
-                    .put("country", row.get("iso3")).put("indicator", "GDP_USD").put("period", row.get("year"))
-                    .put("value", Double.parseDouble(row.get("gdp_current_usd"))).put("unit", "USD")
-                    .put("vintage", GDP_VINTAGE);
-            events.add(event(Feed.MACRO, GDP_SOURCE, "gdp-" + row.get("iso3") + "-" + row.get("year"), data));
         }
     }
 
@@ -130,17 +133,76 @@ public final class DemoDataSet {
     }
 
     /**
-     * Synthetic series, from a seeded random walk anchored on the paper's figures:
+     * DDS exports of the RCEP members and of the other economies, 2010–2023 (USD_MN): each year the sum of the UNCTAD
+     * publication's figures over the economies that report in it (ISO 3166 countries; the world aggregate is not an
+     * economy), at the publication's vintage. How many economies are in a sum changes from year to year (a member
+     * that does not report is left out, not estimated): the CloudEvents extension attribute
+     * {@value #AGGREGATE_COUNT} says how many, and {@value #AGGREGATE_MEMBERS} names the members.
+     */
+    static void aggregates(ArrayNode events) {
+        DemoPublications.Publication unctad = DemoPublications.of("unctad-dds");
+        DemoPublications.Imported imported = DemoPublications.read(unctad);
+        Set<String> members = new HashSet<>();
+        csv("rcep-members.csv").forEach(row -> members.add(row.get("iso3")));
+        Map<String, BigDecimal> rcep = new TreeMap<>();
+        Map<String, BigDecimal> others = new TreeMap<>();
+        Map<String, TreeSet<String>> rcepIn = new TreeMap<>();
+        Map<String, Integer> othersIn = new TreeMap<>();
+        for (ImportItem.Event event : imported.events()) {
+            String[] series = event.key().split("\\|", -1);
+            String reporter = series[1];
+            if (!"EXPORT".equals(series[3]) || !"DDS".equals(series[4]) || reporter.equals("WLD")) {
+                continue;
+            }
+            JsonNode data = json(event.json()).get("data");
+            BigDecimal value = data.get("value").decimalValue();
+            if (!"USD_MN".equals(data.get("unit").asText())) {
+                throw new IllegalStateException("the unctad-dds mapping no longer gives USD_MN: " + data);
+            }
+            if (members.contains(reporter)) {
+                rcep.merge(event.period(), value, BigDecimal::add);
+                rcepIn.computeIfAbsent(event.period(), p -> new TreeSet<>()).add(reporter);
+            } else {
+                others.merge(event.period(), value, BigDecimal::add);
+                othersIn.merge(event.period(), 1, Integer::sum);
+            }
+        }
+        String vintage = imported.report().vintage().toString();
+        rcep.forEach((year, sum) -> {
+            ObjectNode event = event(Feed.TRADE, AGGREGATES_SOURCE, "rcep-dds-export-" + year,
+                    aggregate("RCEP", year, sum, vintage));
+            event.put(AGGREGATE_COUNT, rcepIn.get(year).size())
+                    .put(AGGREGATE_MEMBERS, String.join(" ", rcepIn.get(year)));
+            events.add(event);
+        });
+        others.forEach((year, sum) -> events.add(event(Feed.TRADE, AGGREGATES_SOURCE, "non-rcep-dds-export-" + year,
+                aggregate("NON_RCEP", year, sum, vintage)).put(AGGREGATE_COUNT, othersIn.get(year))));
+    }
+
+    private static ObjectNode aggregate(String reporter, String year, BigDecimal sum, String vintage) {
+        return JSON.objectNode().put("reporter", reporter).put("partner", "WLD").put("flow", "EXPORT")
+                .put("category", "DDS").put("period", year).put("value", sum).put("unit", "USD_MN")
+                .put("vintage", vintage);
+    }
+
+    private static JsonNode json(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("an imported event is not JSON", e);
+        }
+    }
+
+    /**
+     * The series still synthetic, because no real publication here has them; from a seeded random walk anchored on
+     * the paper's figures:
      * <ul>
-     * <li>China's services exports and imports to the world, 2019–2025 (USD bn), through the 2023 total of 933 and
-     * deficit of 229.4; yearly growth drawn from N(6 %, 4 %) for exports and N(5 %, 5 %) for imports;</li>
-     * <li>China's DDS exports, 57.5 % (the paper's knowledge-intensive share of exports) of services exports ± 2 pp;</li>
-     * <li>DDS exports among RCEP members and of non-members, growing by exactly the paper's 18.7 % and 9.3 % in
-     * 2022 and by N(8 %, 4 %) in other years;</li>
+     * <li>China's services exports and imports to the world, 2019–2025 (USD bn), through the paper's 2023 total of
+     * 933 and deficit of 229.4; yearly growth drawn from N(6 %, 4 %) for exports and N(5 %, 5 %) for imports. No
+     * services-trade publication by partner is among the demo publications; the DDS share of services, China's DDS
+     * RCA and its services balance need them;</li>
      * <li>intelligent computing power of China's eight national hub nodes (June 2025) summing to 80–82 % of the
-     * real national 788 EFLOPS;</li>
-     * <li>a DSTRI (0 open … 1 closed) per member from 2019, U(0.10, 0.45), lowered by U(0.02, 0.06) on the date
-     * RCEP entered into force for it.</li>
+     * real national 788 EFLOPS: no public source gives the hubs' figures.</li>
      * </ul>
      */
     static void synthetic(ArrayNode events, Random random) {
@@ -150,53 +212,20 @@ public final class DemoDataSet {
         double[] imports = walk(random, imports2023, 0.05, 0.05);
         for (int i = 0; i < exports.length; i++) {
             String year = Integer.toString(FIRST_YEAR + i);
-            double dds = exports[i] * (0.575 + (random.nextDouble() - 0.5) * 0.04);
             addSynthetic(events, Feed.TRADE, "chn-services-export-" + year,
                     trade("CHN", "SERVICES", year, exports[i], "USD_BN").put("flow", "EXPORT"));
             addSynthetic(events, Feed.TRADE, "chn-services-import-" + year,
                     trade("CHN", "SERVICES", year, imports[i], "USD_BN").put("flow", "IMPORT"));
-            addSynthetic(events, Feed.TRADE, "chn-dds-export-" + year,
-                    trade("CHN", "DDS", year, dds, "USD_BN").put("flow", "EXPORT"));
-        }
-        double rcep = 1000 + random.nextDouble() * 200;
-        double nonRcep = 2000 + random.nextDouble() * 300;
-        for (int year = FIRST_YEAR; year <= LAST_YEAR; year++) {
-            if (year > FIRST_YEAR) {
-                rcep *= 1 + (year == 2022 ? 0.187 : 0.08 + 0.04 * random.nextGaussian());
-                nonRcep *= 1 + (year == 2022 ? 0.093 : 0.08 + 0.04 * random.nextGaussian());
-            }
-            addSynthetic(events, Feed.TRADE, "rcep-dds-" + year,
-                    trade("RCEP", "DDS", Integer.toString(year), rcep, "USD_100MN").put("partner", "RCEP")
-                            .put("flow", "EXPORT"));
-            addSynthetic(events, Feed.TRADE, "non-rcep-dds-" + year,
-                    trade("NON_RCEP", "DDS", Integer.toString(year), nonRcep, "USD_100MN").put("flow", "EXPORT"));
         }
         double[] weights = random.doubles(HUBS.size(), 0.5, 1.5).toArray();
         double hubTotal = 788 * (0.80 + random.nextDouble() * 0.02);
-        double weightSum = java.util.Arrays.stream(weights).sum();
+        double weightSum = Arrays.stream(weights).sum();
         for (int i = 0; i < HUBS.size(); i++) {
             addSynthetic(events, Feed.COMPUTE, "hub-" + HUBS.get(i) + "-2025-06", JSON.objectNode()
                     .put("region", "CHN-" + HUBS.get(i)).put("metric", "INTELLIGENT_EFLOPS_FP16")
                     .put("period", "2025-06").put("value", hubTotal * weights[i] / weightSum)
                     .put("unit", "EFLOPS_FP16").put("hubGroup", "NATIONAL_HUB"));
         }
-        for (Map<String, String> row : csv("rcep-members.csv")) {
-            String country = row.get("iso3");
-            double dstri = 0.10 + random.nextDouble() * 0.35;
-            addSynthetic(events, Feed.POLICY, "dstri-" + country + "-2019", dstri(country, "2019-01-01", dstri,
-                    "NEUTRAL", "DSTRI level"));
-            String eif = row.get("entry_into_force");
-            if (eif != null && !eif.isBlank()) {
-                double lowered = Math.max(0, dstri - (0.02 + random.nextDouble() * 0.04));
-                addSynthetic(events, Feed.POLICY, "dstri-" + country + "-rcep", dstri(country, eif, lowered,
-                        "LIBERALISING", "DSTRI after RCEP's entry into force"));
-            }
-        }
-    }
-
-    private static ObjectNode dstri(String country, String effective, double value, String direction, String what) {
-        return JSON.objectNode().put("country", country).put("measure", "DSTRI").put("effective", effective)
-                .put("direction", direction).put("indexValue", value).put("description", what + " (synthetic)");
     }
 
     /** Values for FIRST_YEAR..LAST_YEAR through {@code anchor2023}, growing by N(mean, sd) a year. */

@@ -1,6 +1,7 @@
 package io.dtm.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
@@ -14,9 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Publishes the demo data set ({@link DemoDataSet} and the drivers-model panel of {@link ModelDemoData}) to a
- * running service as a feed does: batches to {@code POST /api/v1/events} with an API key of the {@code publisher}
- * role. {@code deploy/local/run.sh} runs it once the service is ready:
+ * Loads the demo data into a running service as a user and a feed do, with an API key of the {@code publisher}
+ * role: first each real publication of {@link DemoPublications} through {@code POST /api/v1/imports} (its dataset
+ * and vintage named, as {@code deploy/local/import.sh} sends a file), waiting for each import to finish; then the
+ * events of {@link DemoDataSet} (Table 1, RCEP dates, the paper's figures, the aggregates, the series still
+ * synthetic) in batches to {@code POST /api/v1/events}. {@code deploy/local/run.sh} runs it once the service is ready:
  * {@code java -cp <app and its libraries> io.dtm.demo.DemoPublisher <base URL>}, with the key in
  * {@code DTM_API_KEY}.
  */
@@ -27,20 +30,24 @@ public final class DemoPublisher {
     static final int BATCH_BYTES = 512 * 1024;
     private static final int ATTEMPTS = 60;
 
+    /** The longest wait for one import to finish. */
+    private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
     private final URI events;
     private final String apiKey;
 
     DemoPublisher(String baseUrl, String apiKey) {
-        this.events = URI.create(baseUrl.replaceAll("/+$", "") + "/api/v1/events");
+        this.base = baseUrl.replaceAll("/+$", "");
+        this.events = URI.create(base + "/api/v1/events");
         this.apiKey = apiKey;
     }
 
-    /** Every demo event, in the order they are published. */
+    /** The demo events published after the imports, in the order they are published. */
     static ArrayNode events() {
-        ArrayNode events = DemoDataSet.events();
-        events.addAll(ModelDemoData.events(ModelDemoData.SEED));
-        return events;
+        return DemoDataSet.events();
     }
 
     /** The demo events cut into batches of at most {@link #BATCH_EVENTS} events and about {@link #BATCH_BYTES}. */
@@ -64,28 +71,80 @@ public final class DemoPublisher {
         return batches;
     }
 
-    /** Publishes every batch; a 503 (Kafka not ready yet) or a refused connection is retried each second. */
-    int publish() throws IOException, InterruptedException {
+    /**
+     * Imports every publication, then publishes every batch of events; a 503 (Kafka not ready yet) or a refused
+     * connection is retried each second.
+     *
+     * @return the events published (imported figures and the others)
+     */
+    long publish() throws IOException, InterruptedException {
+        long published = 0;
+        for (DemoPublications.Publication publication : DemoPublications.all()) {
+            published += load(publication);
+        }
         ArrayNode all = events();
         for (String batch : batches(all)) {
-            send(batch);
+            send(events, batch, "application/cloudevents-batch+json");
         }
-        return all.size();
+        System.out.println("demo data: " + all.size() + " events (Table 1, RCEP dates, the paper's figures, "
+                + "aggregates, synthetic series) to " + events);
+        return published + all.size();
     }
 
-    private void send(String batch) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/cloudevents-batch+json")
+    /** Imports one publication and waits for its end; the import's report is printed. */
+    private long load(DemoPublications.Publication publication) throws IOException, InterruptedException {
+        byte[] file;
+        try (var in = publication.open()) {
+            file = in.readAllBytes();
+        }
+        String query = "?dataset=" + publication.dataset()
+                + (publication.vintage() == null ? "" : "&vintage=" + publication.vintage());
+        HttpResponse<String> accepted = send(URI.create(base + "/api/v1/imports" + query), file,
+                "application/octet-stream");
+        String id = JSON.readTree(accepted.body()).path("id").asText();
+        URI status = URI.create(base + "/api/v1/imports/" + id);
+        long deadline = System.nanoTime() + IMPORT_TIMEOUT.toNanos();
+        while (true) {
+            HttpRequest get = HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + apiKey).GET().build();
+            HttpResponse<String> answer = http.send(get, HttpResponse.BodyHandlers.ofString());
+            JsonNode report = JSON.readTree(answer.body());
+            String state = report.path("state").asText();
+            if (answer.statusCode() == 200 && "done".equals(state)) {
+                JsonNode rows = report.path("rows");
+                System.out.printf("demo data: %s (dataset %s, vintage %s): %d rows read, %d published, %d missing, "
+                        + "%d skipped, %d rejected%n", publication.file(), report.path("dataset").asText(),
+                        report.path("vintage").asText(), rows.path("read").asLong(), rows.path("published").asLong(),
+                        rows.path("missing").asLong(), rows.path("skipped").asLong(), rows.path("rejected").asLong());
+                return rows.path("published").asLong();
+            }
+            if (answer.statusCode() != 200 || "failed".equals(state) || System.nanoTime() > deadline) {
+                throw new IOException("import of demo/" + publication.file() + " did not finish: "
+                        + answer.statusCode() + " " + answer.body());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private HttpResponse<String> send(URI uri, String body, String contentType)
+            throws IOException, InterruptedException {
+        return send(uri, body.getBytes(StandardCharsets.UTF_8), contentType);
+    }
+
+    private HttpResponse<String> send(URI uri, byte[] body, String contentType)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", contentType)
                 .header("Authorization", "Bearer " + apiKey)
-                .POST(HttpRequest.BodyPublishers.ofString(batch, StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         for (int attempt = 1; ; attempt++) {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 202) {
-                    return;
+                    return response;
                 }
                 if (response.statusCode() != 503 || attempt == ATTEMPTS) {
-                    throw new IOException("POST " + events + " answered " + response.statusCode() + ": "
+                    throw new IOException("POST " + uri + " answered " + response.statusCode() + ": "
                             + response.body());
                 }
             } catch (java.net.ConnectException e) {
@@ -104,7 +163,7 @@ public final class DemoPublisher {
             System.err.println("usage: DTM_API_KEY=<publisher key> DemoPublisher <base URL, e.g. http://127.0.0.1:8080>");
             System.exit(2);
         }
-        int count = new DemoPublisher(args[0], key).publish();
+        long count = new DemoPublisher(args[0], key).publish();
         System.out.println("demo data: " + count + " events published to " + args[0]);
     }
 }

@@ -16,17 +16,20 @@ import java.util.regex.Pattern;
  * A drivers model declared in configuration (DESIGN §5): the dependent series and the terms, each a series with a
  * transform, so that a user adds a variant without a release.
  *
+ * @param entities   the economies the model covers (ISO 3166 alpha-3); every economy when absent
  * @param window     years in the rolling estimate
  * @param breakYear  the year of the Chow-type break test
  * @param debounceMs how long the stability tests wait after a change before they run
  */
-public record ModelSpec(String name, Input y, List<Input> terms, Integer window, Integer breakYear, Integer history,
+public record ModelSpec(String name, Input y, List<Input> terms, List<String> entities, Integer window, Integer breakYear, Integer history,
         Long debounceMs) {
 
     /** How an input's value for (entity, year) is read. */
     public enum Transform {
         /** ln of the value of the year (no row when ≤ 0). */
         LN,
+        /** ln(1 + the value of the year), for counts where zero is a real value (no row when ≤ −1). */
+        LN1P,
         /** The value of the year. */
         VALUE,
         /** The value of the year / 100 (percentages as shares). */
@@ -61,6 +64,11 @@ public record ModelSpec(String name, Input y, List<Input> terms, Integer window,
         }
     }
 
+    /** Whether the model covers {@code entity}: every economy when no {@code entities} are listed. */
+    public boolean covers(String entity) {
+        return entities == null || entities.contains(entity);
+    }
+
     /** The names of the terms, in order. */
     public List<String> termNames() {
         return terms.stream().map(Input::name).toList();
@@ -91,6 +99,7 @@ public record ModelSpec(String name, Input y, List<Input> terms, Integer window,
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+    private static final Pattern ISO3 = Pattern.compile("[A-Z]{3}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -139,6 +148,10 @@ public record ModelSpec(String name, Input y, List<Input> terms, Integer window,
             }
             if (m.y().transform() == Transform.EFFECTIVE_SINCE) {
                 problems.add(where + ": y cannot be an EFFECTIVE_SINCE input");
+            }
+            if (m.entities() != null && (m.entities().isEmpty()
+                    || !m.entities().stream().allMatch(e -> e != null && ISO3.matcher(e).matches()))) {
+                problems.add(where + ": entities must list ISO 3166 alpha-3 codes (or be left out for all)");
             }
             if (m.window() != null && (m.window() < 2 || m.window() > 50)) {
                 problems.add(where + ": window must be 2 to 50 years");

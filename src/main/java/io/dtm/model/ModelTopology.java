@@ -116,6 +116,9 @@ public class ModelTopology implements SubTopology {
         }
         boolean annual = obs.period().length() == 4;
         for (ModelSpec spec : specs.values()) {
+            if (!spec.covers(obs.reporter())) {
+                continue;
+            }
             List<ModelSpec.Input> inputs = spec.inputs();
             for (int i = 0; i < inputs.size(); i++) {
                 ModelSpec.Input input = inputs.get(i);

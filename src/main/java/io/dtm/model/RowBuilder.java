@@ -47,6 +47,11 @@ public final class RowBuilder {
                     return new Outcome(Optional.empty(), "non-positive");
                 }
                 value = Math.log(value);
+            } else if (input.transform() == ModelSpec.Transform.LN1P) {
+                if (!(value > -1)) {
+                    return new Outcome(Optional.empty(), "non-positive");
+                }
+                value = Math.log1p(value);
             } else if (input.transform() == ModelSpec.Transform.PERCENT) {
                 value = value / 100;
             }
