@@ -54,15 +54,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DriversReferenceTest {
 
-    /** The shipped models, not the six-term test fixture that shadows classpath:models.yaml in tests. */
-    static final Path SHIPPED_MODELS = Path.of("src/main/resources/models.yaml");
+    /** The shipped models (the tests' profile points dtm.model.specs at a six-term fixture). */
+    static final String SHIPPED_MODELS = "classpath:models.yaml";
 
     private final Map<String, ModelSnapshot> last = new LinkedHashMap<>();
 
     @BeforeAll
     void feedTheDemoPublicationsThroughThePipeline(@org.junit.jupiter.api.io.TempDir Path stateDir) {
         Map<String, ModelSpec> specs = new LinkedHashMap<>();
-        ModelSpec.load(SHIPPED_MODELS.toString()).forEach(s -> specs.put(s.name(), s));
+        ModelSpec.load(SHIPPED_MODELS).forEach(s -> specs.put(s.name(), s));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");

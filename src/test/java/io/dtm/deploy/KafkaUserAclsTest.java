@@ -286,7 +286,7 @@ class KafkaUserAclsTest {
             case "indicators" -> IndicatorsTopology.build(builder, Catalogue.load("classpath:indicators.yaml"),
                     KafkaConnection.of(broker.bootstrapServers(), broker.clientSettings("dtm-indicators")), metrics,
                     new IndicatorGauges(registry, 30, 10_000), Stores::persistentKeyValueStore);
-            case "model" -> ModelTopology.build(builder, ModelSpec.load("classpath:models.yaml").stream()
+            case "model" -> ModelTopology.build(builder, ModelSpec.load("classpath:models-six-terms.yaml").stream()
                     .collect(Collectors.toMap(ModelSpec::name, Function.identity())), metrics,
                     new ModelGauges(registry), Stores::persistentKeyValueStore);
             case "alerts" -> {

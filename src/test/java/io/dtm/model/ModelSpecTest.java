@@ -12,7 +12,7 @@ class ModelSpecTest {
 
     @Test
     void shouldLoadTheDefaultDriversModelExactlyAsSpecified() {
-        ModelSpec drivers = ModelSpec.load("classpath:models.yaml").get(0);
+        ModelSpec drivers = ModelSpec.load("classpath:models-six-terms.yaml").get(0);
         assertEquals("drivers", drivers.name());
         assertEquals(List.of("ln_gdp", "openness", "infra", "ln_ict_lag", "ln_compute", "rcep"), drivers.termNames());
         assertEquals(ModelSpec.Transform.LN, drivers.y().transform());

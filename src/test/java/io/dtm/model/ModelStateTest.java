@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** A model's live state: attribution against the previous coefficients, across restarts; deltas out of step. */
 class ModelStateTest {
 
-    private static final ModelSpec SPEC = ModelTopology.byName(ModelSpec.load("classpath:models.yaml")).get("drivers");
+    private static final ModelSpec SPEC = ModelTopology.byName(ModelSpec.load("classpath:models-six-terms.yaml")).get("drivers");
     private static final ModelSnapshot.Trigger TRIGGER = new ModelSnapshot.Trigger("urn:t", "e", "2025-01-01", "X",
             2020);
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The model sub-topology on observations: rows assembled from the inputs, estimates equal to a batch fit. */
 class ModelTopologyTest {
 
-    private static final Map<String, ModelSpec> SPECS = ModelTopology.byName(ModelSpec.load("classpath:models.yaml"));
+    private static final Map<String, ModelSpec> SPECS = ModelTopology.byName(ModelSpec.load("classpath:models-six-terms.yaml"));
     private static final List<String> ENTITIES = List.of("AUS", "CHN", "IDN", "JPN", "KOR", "MYS", "NZL", "PHL",
             "SGP", "THA", "VNM", "KHM");
 
