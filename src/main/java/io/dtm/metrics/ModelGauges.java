@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>{@code dtm_model_std_error{model,estimate,term,type}}, {@code dtm_model_p_value{model,estimate,term,type}}</li>
  * <li>{@code dtm_model_r_squared{model,estimate}} (within), {@code dtm_model_observations{model,estimate}}</li>
  * <li>{@code dtm_model_stability_ratio{model}}: CUSUM max |W_r| / bound_r; above 1 the coefficients are not stable</li>
+ * <li>{@code dtm_model_shift_p_value{model,term}}: driver-shift test of the rolling window against the years before
+ * it, wild cluster bootstrap p-value per term and {@code term="joint"}; absent (no sample) when not computed</li>
  * </ul>
  * An estimate that is not identified exports its observations only: its coefficient series disappear rather than
  * showing NaN. A model is exported by the instance whose task owns it.
@@ -50,6 +52,23 @@ public final class ModelGauges {
     public void stability(String model, double ratio) {
         set("dtm.model.stability.ratio", "CUSUM max |W_r| / 5% bound; above 1 the coefficients are not stable",
                 Tags.of("model", model), ratio);
+    }
+
+    /**
+     * The driver-shift p-values of a model, by term ({@code joint} for the joint test); the series of terms not in
+     * {@code pValues} are removed, so a test that could not be computed has no sample rather than 0.
+     */
+    public void shift(String model, Map<String, Double> pValues) {
+        remove(key -> key.startsWith(SHIFT + "{model=" + model + ",") && !pValues.containsKey(termOf(key)));
+        pValues.forEach((term, p) -> set(SHIFT, "Driver-shift test p-value (wild cluster bootstrap): the rolling "
+                + "window's slope against the years before it", Tags.of("model", model, "term", term), p));
+    }
+
+    private static final String SHIFT = "dtm.model.shift.p.value";
+
+    private static String termOf(String key) {
+        int at = key.indexOf(",term=");
+        return at < 0 ? "" : key.substring(at + 6, key.indexOf(',', at + 6));
     }
 
     /** Removes the term series of one estimate (all terms), e.g. when it is not identified or a term is dropped. */
