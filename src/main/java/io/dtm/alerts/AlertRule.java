@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * @param source     {@code indicator}, {@code model} or {@code release}
  * @param transform  indicator rules: {@code value}, {@code abs} (|value|) or {@code change} (value − the previous
  *                   period's value)
- * @param measure    model rules: {@code p_value} (clustered), {@code coefficient} or {@code stability_ratio}
+ * @param measure    model rules: {@code p_value} (clustered), {@code coefficient}, {@code stability_ratio},
+ *                   {@code shift_p_value} (driver-shift test, bootstrap p; {@code terms} default to {@code joint})
+ *                   or {@code chow_p_value} (clustered break test at the model's break year, bootstrap p)
  * @param armed      model rules: only after the opposite of the condition was seen (e.g. p below the clear
  *                   threshold before it may fire above the threshold: a significance flip)
  * @param scope      {@code region} or {@code country}: Alertmanager inhibits country alerts while a region one fires
@@ -34,6 +36,8 @@ public record AlertRule(String id, String source, String severity, String descri
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
+    private static final Set<String> MODEL_MEASURES = Set.of("p_value", "coefficient", "stability_ratio",
+            "shift_p_value", "chow_p_value");
     /** The longest description, in UTF-8 bytes. */
     static final int MAX_DESCRIPTION = 4096;
 
@@ -119,9 +123,10 @@ public record AlertRule(String id, String source, String severity, String descri
             if (model == null) {
                 bad.add("model: required for a model rule");
             }
-            if (measure == null || !Set.of("p_value", "coefficient", "stability_ratio").contains(measure)) {
-                bad.add("measure: p_value, coefficient or stability_ratio; was " + Problems.echo(measure));
-            } else if (!measure.equals("stability_ratio") && (terms == null || terms.isEmpty())) {
+            if (measure == null || !MODEL_MEASURES.contains(measure)) {
+                bad.add("measure: p_value, coefficient, stability_ratio, shift_p_value or chow_p_value; was "
+                        + Problems.echo(measure));
+            } else if (Set.of("p_value", "coefficient").contains(measure) && (terms == null || terms.isEmpty())) {
                 bad.add("terms: required for a p_value or coefficient rule");
             }
             if (estimate != null && !Set.of("all", "rolling").contains(estimate)) {

@@ -141,6 +141,18 @@ public class AlertsTopology implements SubTopology {
                 }
                 continue;
             }
+            if (rule.measure().equals("chow_p_value")) {
+                if (snapshot.stability() != null && snapshot.stability().chowBootstrapP() != null) {
+                    out.add(KeyValue.pair(rule.id() + "|" + snapshot.model(), new AlertInput(rule.id(),
+                            Map.of("model", snapshot.model()), null, snapshot.stability().chowBootstrapP(),
+                            t == null ? null : t.source(), t == null ? null : t.id(), t == null ? null : t.vintage())));
+                }
+                continue;
+            }
+            if (rule.measure().equals("shift_p_value")) {
+                out.addAll(fromShift(rule, snapshot));
+                continue;
+            }
             String estimate = rule.estimate() == null ? "all" : rule.estimate();
             for (ModelSnapshot.Estimate e : snapshot.estimates()) {
                 if (!e.estimate().equals(estimate)) {
@@ -155,6 +167,32 @@ public class AlertsTopology implements SubTopology {
                                         t == null ? null : t.id(), t == null ? null : t.vintage())));
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /** The driver-shift p-values (bootstrap) of the rule's terms ({@code joint} when none is named) that were computed. */
+    private static List<KeyValue<String, AlertInput>> fromShift(AlertRule rule, ModelSnapshot snapshot) {
+        List<KeyValue<String, AlertInput>> out = new ArrayList<>();
+        ModelSnapshot.Shift shift = snapshot.stability() == null ? null : snapshot.stability().shift();
+        if (shift == null) {
+            return out;
+        }
+        Map<String, Double> p = new LinkedHashMap<>();
+        if (shift.joint() != null) {
+            p.put("joint", shift.joint().bootstrapP());
+        }
+        if (shift.terms() != null) {
+            shift.terms().forEach(term -> p.put(term.term(), term.bootstrapP()));
+        }
+        ModelSnapshot.Trigger t = snapshot.trigger();
+        List<String> terms = rule.terms() == null || rule.terms().isEmpty() ? List.of("joint") : rule.terms();
+        for (String term : terms) {
+            if (p.containsKey(term)) {
+                out.add(KeyValue.pair(rule.id() + "|" + snapshot.model() + "|" + term, new AlertInput(rule.id(),
+                        Map.of("model", snapshot.model(), "term", term), null, p.get(term),
+                        t == null ? null : t.source(), t == null ? null : t.id(), t == null ? null : t.vintage())));
             }
         }
         return out;

@@ -60,10 +60,40 @@ public record ModelSnapshot(String model, long seq, long computedAt, Trigger tri
     /**
      * The stability tests of the {@code all} estimate.
      *
-     * @param ratio max |W_r| / bound_r of the CUSUM (&gt; 1: not stable); {@code null} unless {@code status} is OK
+     * @param ratio          max |W_r| / bound_r of the CUSUM (&gt; 1: not stable); {@code null} unless {@code status}
+     *                       is OK
+     * @param chowF          the entity-clustered Wald statistic / q of a break at {@code breakYear}; {@code chowP}
+     *                       its p-value on (q, G − 1), {@code chowBootstrapP} the wild cluster bootstrap one
+     * @param shift          the driver-shift test of the rolling window against the years before it
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Stability(String status, String reason, @JsonInclude(JsonInclude.Include.ALWAYS) Double ratio,
-            Integer maxYear, int breakYear, Double chowF, Double chowP, String chowStatus) {
+            Integer maxYear, int breakYear, Double chowF, Double chowP, String chowStatus, Double chowBootstrapP,
+            Shift shift) {
+    }
+
+    /**
+     * The driver-shift test: per term and jointly, the slope over the rolling window ({@code windowFirst} to
+     * {@code windowLast}) against the slope over the years before it (from {@code firstYear}), entity fixed
+     * effects, entity-clustered covariance (plm arellano, "sss"). {@code status} {@code OK} or why not
+     * ({@code reason}); {@code joint} is absent when it could not be computed; {@code untested} terms have no
+     * identified difference.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Shift(String status, String reason, Integer firstYear, Integer windowFirst, Integer windowLast,
+            int observations, int entities, List<ShiftTerm> terms, List<String> untested, ShiftJoint joint) {
+    }
+
+    /**
+     * One term of the driver-shift test: slopes before and over the window, their difference with its clustered
+     * standard error and t, the p-value of t on {@code df} = G − 1 and the wild cluster bootstrap p-value (the one
+     * exported and alerted on).
+     */
+    public record ShiftTerm(String term, double before, double window, double difference, double standardError,
+            double t, double p, double bootstrapP, int df) {
+    }
+
+    /** The joint driver-shift test: F = W/q on (q, G − 1), its p-value, and the wild cluster bootstrap p-value. */
+    public record ShiftJoint(double f, int numeratorDf, int denominatorDf, double p, double bootstrapP) {
     }
 }

@@ -27,6 +27,8 @@ import java.util.function.Predicate;
  * |standardised coefficient|, 1 the largest</li>
  * <li>{@code dtm_model_r_squared{model,estimate}} (within), {@code dtm_model_observations{model,estimate}}</li>
  * <li>{@code dtm_model_stability_ratio{model}}: CUSUM max |W_r| / bound_r; above 1 the coefficients are not stable</li>
+ * <li>{@code dtm_model_shift_p_value{model,term}}: driver-shift test of the rolling window against the years before
+ * it, wild cluster bootstrap p-value per term and {@code term="joint"}; absent (no sample) when not computed</li>
  * </ul>
  * Nothing that was not computed is exported: a series is registered when its value appears and removed when it
  * disappears, so that a not-identified estimate exports its observations only (no R², coefficient or p-value), a
@@ -101,6 +103,28 @@ public final class ModelGauges {
         } else {
             set(model, null, "dtm.model.stability.ratio", STABILITY, tags, ratio);
         }
+    }
+
+    /**
+     * The driver-shift p-values of a model, by term ({@code joint} for the joint test); the series of terms not in
+     * {@code pValues} are removed, so a test that could not be computed has no sample rather than 0.
+     */
+    public void shift(String model, Map<String, Double> pValues) {
+        String prefix = key(SHIFT, Tags.of("model", model, "term", ""));
+        String models = prefix.substring(0, prefix.indexOf(",term=") + ",term=".length());
+        remove(h -> h.key.startsWith(models) && !pValues.containsKey(termOf(h.key)));
+        pValues.forEach((term, p) -> set(model, null, SHIFT, SHIFT_DESCRIPTION, Tags.of("model", model, "term", term),
+                p));
+    }
+
+    private static final String SHIFT = "dtm.model.shift.p.value";
+    private static final String SHIFT_DESCRIPTION = "Driver-shift test p-value (wild cluster bootstrap): the rolling "
+            + "window's slope against the years before it";
+
+    /** The term of a series key ({@code name{model=…,term=…,}}). */
+    private static String termOf(String key) {
+        int at = key.indexOf(",term=");
+        return at < 0 ? "" : key.substring(at + 6, key.indexOf(',', at + 6));
     }
 
     /** Removes every series of a model. */

@@ -110,6 +110,7 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
             dirtySince.remove(model);
             ModelSnapshot.Stability stability = states.get(model).stability();
             gauges.stability(model, stability.ratio());
+            exportShift(model, stability.shift());
             ModelSnapshot last = latest(model);
             if (last != null) {
                 ModelSnapshot updated = new ModelSnapshot(last.model(), last.seq(), last.computedAt(),
@@ -126,7 +127,20 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
         }
         if (snapshot.stability() != null) {
             gauges.stability(snapshot.model(), snapshot.stability().ratio());
+            exportShift(snapshot.model(), snapshot.stability().shift());
         }
+    }
+
+    /** The driver-shift p-values computed (bootstrap), by term and {@code joint}; none when the test did not run. */
+    private void exportShift(String model, ModelSnapshot.Shift shift) {
+        Map<String, Double> p = new HashMap<>();
+        if (shift != null) {
+            shift.terms().forEach(t -> p.put(t.term(), t.bootstrapP()));
+            if (shift.joint() != null) {
+                p.put("joint", shift.joint().bootstrapP());
+            }
+        }
+        gauges.shift(model, p);
     }
 
     private void store(ModelSnapshot snapshot, int keep) {

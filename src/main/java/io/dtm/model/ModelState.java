@@ -100,18 +100,32 @@ final class ModelState {
         return all.rows();
     }
 
-    /** Recomputes the stability tests on every row. */
+    /** Recomputes the stability tests on every row, and the driver-shift test of the rolling window. */
     ModelSnapshot.Stability stability() {
-        CusumResult cusum = Stability.cusum(all.rows());
+        List<Row> rows = all.rows();
+        CusumResult cusum = Stability.cusum(rows);
         List<String> names = spec.termNames();
         int[] tested = java.util.stream.IntStream.range(0, names.size()).filter(j -> !names.get(j).equals("rcep"))
                 .toArray();
-        ChowResult chow = Stability.chow(all.rows(), spec.breakAt(), tested);
+        ChowResult chow = Stability.chow(rows, spec.breakAt(), tested);
         boolean chowOk = chow.status() == Status.OK;
         stability = new ModelSnapshot.Stability(cusum.status().name(), cusum.reason(),
                 cusum.status() == Status.OK ? cusum.ratio() : null, cusum.status() == Status.OK ? cusum.maxYear() : null,
-                spec.breakAt(), chowOk ? chow.fStatistic() : null, chowOk ? chow.pValue() : null, chow.status().name());
+                spec.breakAt(), chowOk ? chow.fStatistic() : null, chowOk ? chow.pValue() : null, chow.status().name(),
+                chowOk ? chow.bootstrapP() : null, shift(rows));
         return stability;
+    }
+
+    private ModelSnapshot.Shift shift(List<Row> rows) {
+        ShiftResult r = window.map(w -> ShiftTest.test(rows, w, spec.termNames())).orElseGet(() ->
+                ShiftResult.failed(Status.NOT_ENOUGH_DATA, "no rolling window yet", null, null, 0, 0));
+        ModelSnapshot.ShiftJoint joint = r.jointTest().map(j -> new ModelSnapshot.ShiftJoint(j.f(), j.numeratorDf(),
+                j.denominatorDf(), j.p(), j.bootstrapP())).orElse(null);
+        return new ModelSnapshot.Shift(r.status().name(), r.reason().isEmpty() ? null : r.reason(), r.firstYear(),
+                r.window() == null ? null : r.window().first(), r.window() == null ? null : r.window().last(),
+                r.observations(), r.entities(), r.terms().stream().map(t -> new ModelSnapshot.ShiftTerm(t.term(),
+                        t.before(), t.window(), t.difference(), t.standardError(), t.t(), t.p(), t.bootstrapP(),
+                        t.df())).toList(), r.untested(), joint);
     }
 
     /** The snapshot after the change {@code trigger} caused. */

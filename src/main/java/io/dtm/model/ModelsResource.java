@@ -73,7 +73,9 @@ public class ModelsResource {
     @Operation(summary = "The latest snapshot of a model",
             description = "Both estimates (all years and the rolling window) with coefficient, classical and clustered "
                     + "standard errors, t, p and 95% intervals, within R², N, entities, driver ranking and the "
-                    + "significance of each term; the stability tests; the event behind the snapshot and the change of "
+                    + "significance of each term; the stability tests (CUSUM, clustered Chow test at the break year, and "
+                    + "the driver-shift test of the rolling window against the years before it, per term and "
+                    + "joint); the event behind the snapshot and the change of "
                     + "each coefficient it caused. Intervals are β ± t(0.975, df) · SE with df = N − E − K (classical) "
                     + "or G − 1 (clustered: CR1 by entity, R plm's vcovHC arellano/sss); each inference names its "
                     + "`convention`. What was not computed is null, never 0: rSquared of a not-identified estimate, "

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import org.apache.commons.math3.distribution.FDistribution;
 
 /**
  * Stability tests of the fixed-effects model: a Brown–Durbin–Evans CUSUM of recursive residuals on
- * forward-orthogonal-deviation data, and a Chow-type F test of a break in chosen slopes at a given year.
+ * forward-orthogonal-deviation data, and a Chow-type Wald test (entity-clustered) of a break in chosen slopes at a
+ * given year.
  * Both are batch computations over a list of rows, meant to run after a debounce rather than per event.
  */
 public final class Stability {
@@ -180,9 +180,10 @@ public final class Stability {
 
     /**
      * Chow-type break test: the within model on {@code rows} with the slopes of {@code termsTested} (indices into x)
-     * allowed to differ from {@code breakYear} on (interaction terms x_j·1[year ≥ breakYear]), against the model
-     * without them; F = ((RSS_r − RSS_u)/q) / (RSS_u/(N − E − K_u)) on (q, N − E − K_u) degrees of freedom, where q is
-     * the number of interactions that vary within entities. Classical (homoskedastic) F.
+     * allowed to differ from {@code breakYear} on (interactions x_j·1[year ≥ breakYear]), and a Wald test that the
+     * interactions are 0 with the entity-clustered covariance of the estimator (CR1, plm's arellano/"sss"): F = W/q
+     * on (q, G − 1), q the interactions identified (varying within entities, not collinear), and the wild cluster
+     * bootstrap p-value of W; see {@link ClusteredWald}.
      */
     public static ChowResult chow(List<Row> rows, int breakYear, int[] termsTested) {
         if (rows.isEmpty()) {
@@ -199,38 +200,16 @@ public final class Stability {
             return ChowResult.failed(Status.NOT_ENOUGH_DATA,
                     "rows are needed both before and from " + breakYear, breakYear);
         }
-        List<String> names = new ArrayList<>();
-        IntStream.range(0, k).forEach(j -> names.add("term " + j));
-        List<String> extendedNames = new ArrayList<>(names);
-        IntStream.of(termsTested).forEach(j -> extendedNames.add("term " + j + " from " + breakYear));
-        PanelAccumulator restricted = new PanelAccumulator(k);
-        PanelAccumulator unrestricted = new PanelAccumulator(k + termsTested.length);
-        for (Row row : rows) {
-            restricted.add(row);
-            double[] x = Arrays.copyOf(row.x(), k + termsTested.length);
-            double post = row.year() >= breakYear ? 1 : 0;
-            for (int i = 0; i < termsTested.length; i++) {
-                x[k + i] = row.x(termsTested[i]) * post;
-            }
-            unrestricted.add(new Row(row.entity(), row.year(), row.y(), x));
+        ClusteredWald.Result wald = ClusteredWald.test(rows, year -> year >= breakYear, termsTested);
+        if (wald.status() != Status.OK) {
+            return ChowResult.failed(wald.status(), wald.reason(), breakYear);
         }
-        PanelEstimator.Fit without = PanelEstimator.fit(restricted, names);
-        if (without.status() != Status.OK) {
-            return ChowResult.failed(without.status(), "model without break: " + without.reason(), breakYear);
+        if (wald.joint().isEmpty()) {
+            return ChowResult.failed(Status.NOT_IDENTIFIED, wald.reason(), breakYear);
         }
-        PanelEstimator.Fit with = PanelEstimator.fit(unrestricted, extendedNames);
-        if (with.status() != Status.OK) {
-            return ChowResult.failed(with.status(), "model with break: " + with.reason(), breakYear);
-        }
-        int q = with.kept().length - without.kept().length;
-        if (q <= 0) {
-            return ChowResult.failed(Status.NOT_IDENTIFIED,
-                    "no tested term varies within entities on both sides of " + breakYear, breakYear);
-        }
-        int df = with.residualDf();
-        double f = Math.max(0, without.rss() - with.rss()) / q / (with.rss() / df);
-        double p = 1 - new FDistribution(null, q, df).cumulativeProbability(f);
-        return new ChowResult(Status.OK, "", breakYear, f, q, df, p);
+        ClusteredWald.Joint joint = wald.joint().get();
+        return new ChowResult(Status.OK, "", breakYear, joint.f(), joint.numeratorDf(), joint.denominatorDf(),
+                joint.p(), joint.bootstrapP());
     }
 
     /** Recursive residuals after a first sample of {@code initialRows} rows. */

@@ -37,7 +37,7 @@ class AlertRulesResourceTest {
     @Test
     void shouldServeTheDefaultRulesWrittenToTheTopicAtFirstStart() {
         given().get("/api/v1/alert-rules").then().statusCode(200).body("id", hasItems("china-dds-growth-low",
-                "rcep-differential-low", "openness-drop", "driver-significance-lost", "model-unstable",
+                "rcep-differential-low", "openness-drop", "driver-significance-lost", "model-unstable", "driver-shift",
                 "release-missing", "consistency-gap"));
         given().get("/q/metrics").then().body(containsString(
                 "dtm_alerts_firing{rule=\"china-dds-growth-low\",severity=\"warning\"}"));

@@ -199,12 +199,19 @@ class AlertsTopologyTest {
     }
 
     private static ModelSnapshot snapshot(double pInfra, double ratio) {
+        return snapshot(pInfra, ratio, null, null);
+    }
+
+    /** A snapshot with a Chow bootstrap p-value and a driver-shift test whose joint p is {@code shiftP} (null: none). */
+    private static ModelSnapshot snapshot(double pInfra, double ratio, Double chowP, Double shiftP) {
         ModelSnapshot.Inference i = new ModelSnapshot.Inference(0.1, 2, pInfra, 0, 1, 10, "clustered");
         ModelSnapshot.Term infra = new ModelSnapshot.Term("infra", 0.5, 0.0, 0.3, "SIGNIFICANT", i, i);
         ModelSnapshot.Estimate rolling = new ModelSnapshot.Estimate("rolling", "OK", null, 2019, 2023, 60, 12, 40,
                 0.6, List.of(infra), List.of(), List.of("infra"));
         return new ModelSnapshot("drivers", 1, 0, new ModelSnapshot.Trigger("urn:t", "e", "2025-01-01", "CHN", 2023),
-                List.of(rolling), new ModelSnapshot.Stability("OK", "", ratio, 2020, 2022, null, null, "OK"));
+                List.of(rolling), new ModelSnapshot.Stability("OK", "", ratio, 2020, 2022, null, null, "OK", chowP,
+                        shiftP == null ? null : new ModelSnapshot.Shift("OK", null, 2010, 2019, 2023, 140, 14,
+                                List.of(), List.of(), new ModelSnapshot.ShiftJoint(3, 6, 13, shiftP / 10, shiftP))));
     }
 
     @Test
@@ -225,12 +232,38 @@ class AlertsTopologyTest {
     }
 
     @Test
-    void shouldFireModelUnstableWhenTheStabilityRatioPassesOne() {
+    void shouldFireModelUnstableWhenTheClusteredChowTestRejects() {
         models.pipeInput("drivers", snapshot(0.01, 1.4));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertTrue(alerts.readValuesToList().stream().noneMatch(a -> a.rule().equals("model-unstable")),
+                "the CUSUM ratio alone no longer fires it");
+        models.pipeInput("drivers", snapshot(0.01, 0.5, 0.01, null));
         driver.advanceWallClockTime(Duration.ofSeconds(2));
         List<AlertTransition> out = alerts.readValuesToList();
         assertTrue(out.stream().anyMatch(a -> a.rule().equals("model-unstable") && a.status().equals("firing")), out
                 .toString());
         assertEquals(1.0, firing("model-unstable"));
+    }
+
+    @Test
+    void shouldFireDriverShiftOnTheJointPValueAndResolveAboveItsClearLevel() {
+        models.pipeInput("drivers", snapshot(0.01, 0.5, null, 0.30));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertTrue(alerts.readValuesToList().stream().noneMatch(a -> a.rule().equals("driver-shift")));
+        models.pipeInput("drivers", snapshot(0.01, 0.5, null, 0.02));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        AlertTransition shift = alerts.readValuesToList().stream().filter(a -> a.rule().equals("driver-shift"))
+                .reduce((a, b) -> b).orElseThrow();
+        assertEquals("firing", shift.status());
+        assertEquals("joint", shift.labels().get("term"));
+        assertEquals(0.02, shift.value());
+        models.pipeInput("drivers", snapshot(0.01, 0.5, null, 0.07));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertTrue(alerts.readValuesToList().stream().noneMatch(a -> a.rule().equals("driver-shift")),
+                "between 0.05 and 0.10 it keeps firing");
+        models.pipeInput("drivers", snapshot(0.01, 0.5, null, 0.40));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertTrue(alerts.readValuesToList().stream().anyMatch(a -> a.rule().equals("driver-shift")
+                && a.status().equals("resolved")));
     }
 }

@@ -168,6 +168,28 @@ class ModelTopologyTest {
             driver.advanceWallClockTime(Duration.ofSeconds(3));
             assertTrue(registry.find("dtm.model.stability.ratio").tags("model", "drivers").gauge().value() > 0,
                     "the stability ratio after the debounce");
+            List<ModelSnapshot> tested = out.readValuesToList();
+            ModelSnapshot.Shift shift = tested.get(tested.size() - 1).stability().shift();
+            ShiftResult expected = ShiftTest.test(rows(observations), new RollingWindow(2019, 2023),
+                    SPECS.get("drivers").termNames());
+            assertEquals(expected.status().name(), shift.status(), shift.reason());
+            assertEquals(2019, shift.windowFirst());
+            assertEquals(expected.terms().size(), shift.terms().size());
+            for (ModelSnapshot.ShiftTerm t : shift.terms()) {
+                assertEquals(t.bootstrapP(), registry.get("dtm.model.shift.p.value").tags("model", "drivers", "term",
+                        t.term()).gauge().value(), t.term());
+            }
+            if (expected.joint() != null) {
+                assertEquals(expected.joint().bootstrapP(), registry.get("dtm.model.shift.p.value")
+                        .tags("model", "drivers", "term", "joint").gauge().value());
+            } else {
+                assertTrue(registry.find("dtm.model.shift.p.value").tags("term", "joint").gauges().isEmpty(),
+                        "no joint test: no sample, not 0");
+            }
+            for (String untested : expected.untested()) {
+                assertTrue(registry.find("dtm.model.shift.p.value").tags("term", untested).gauges().isEmpty(),
+                        untested + " not tested: no sample");
+            }
         }
     }
 
