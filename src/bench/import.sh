@@ -9,9 +9,10 @@
 #   --keep    keep the working directory (files, broker data, logs) instead of deleting it
 #
 # For each size, on a broker and a service of its own:
-#   1. generates the publication (io.dtm.bench.ImportPublication: 120 trade series codes × economies × months,
-#      every row an observation of its own) and the datasets file that maps it, and reads it once with the
-#      service's importer for the mean size of its events (key and value);
+#   1. generates the publication (io.dtm.bench.ImportPublication: ceil(ROWS / 504) trade series — economies ×
+#      120 publisher codes — month after month from 1984-01, every row an observation of its own; the small size
+#      has the same series over a tenth of the months) and the datasets file that maps it, and reads it once with
+#      the service's importer for the mean size of its events (key and value);
 #   2. starts the project's broker (deploy/local/kafka.sh) on free ports of 127.0.0.1 with its own DTM_KAFKA_DIR,
 #      and the packaged service (target/quarkus-app/quarkus-run.jar, all roles, -Xmx512m as deployed) on a free
 #      port with an API key made for the run;
@@ -186,7 +187,8 @@ run_size() {
 
   info "[$label] generating $rows rows"
   local facts
-  facts="$("$JAVA" -cp "$CP" io.dtm.bench.ImportPublication --rows "$rows" --file "$RUN_DIR/publication.csv" \
+  facts="$("$JAVA" -cp "$CP" io.dtm.bench.ImportPublication --rows "$rows" --series "$SERIES" \
+    --file "$RUN_DIR/publication.csv" \
     --datasets "$RUN_DIR/datasets.yaml")" || die "generating the publication failed"
   local event_bytes file_bytes dataset vintage
   event_bytes="$(sed -n 's/^event-bytes=//p' <<<"$facts")"
@@ -305,6 +307,7 @@ report() {
 }
 
 command -v bc >/dev/null 2>&1 || die "bc is needed"
+SERIES=$(((ROWS + 503) / 504))
 OUT=()
 if ((!SINGLE)); then
   run_size $((ROWS / 10)) small

@@ -24,10 +24,11 @@ import java.util.TreeSet;
  * the datasets file that maps it, then the mean size of the events the importer makes of it (read here with the
  * service's own {@link Importer}, nothing sent), for the producer baseline. Prints {@code key=value} lines.
  * <p>
- * 120 publisher codes (the 12 EBOPS 2010 services components × EXPORT, IMPORT × partners WLD, CHN, USA, DEU, JPN,
- * each a trade series in USD millions, UNIT_MULT 6) × the ISO 3166 economies × months from 1984-01 (504 of them, to
- * 2025-12), series after series, so that every row is an observation of its own: a file of N rows holds about
- * N / 504 series. Fixed seed; the first N rows of a larger file are the file of N rows.
+ * S series — the ISO 3166 economies × 120 publisher codes (the 12 EBOPS 2010 services components × EXPORT, IMPORT ×
+ * partners WLD, CHN, USA, DEU, JPN, each a trade series in USD millions, UNIT_MULT 6), the first S of them — ×
+ * months from 1984-01 (at most 504, to 2025-12), month after month, every row an observation of its own. S defaults
+ * to N / 504 rounded up; given the same S, a file of N / 10 rows holds the same series as one of N, over a tenth of
+ * the months, so that what the service keeps per series is the same at both sizes. Fixed seed.
  */
 public final class ImportPublication {
 
@@ -45,28 +46,34 @@ public final class ImportPublication {
 
     public static void main(String[] args) throws IOException {
         long rows = 0;
+        long series = 0;
         Path file = null;
         Path datasets = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rows" -> rows = Long.parseLong(args[i + 1]);
+                case "--series" -> series = Long.parseLong(args[i + 1]);
                 case "--file" -> file = Path.of(args[i + 1]);
                 case "--datasets" -> datasets = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (rows < 1 || file == null || datasets == null) {
-            throw new IllegalArgumentException("usage: ImportPublication --rows N --file CSV --datasets YAML");
+            throw new IllegalArgumentException("usage: ImportPublication --rows N [--series S] --file CSV "
+                    + "--datasets YAML");
+        }
+        if (series == 0) {
+            series = (rows + MONTHS - 1) / MONTHS;
         }
         List<String> codes = codes();
         List<String> economies = new ArrayList<>(new TreeSet<>(
                 Locale.getISOCountries(Locale.IsoCountryCode.PART1_ALPHA3)));
-        long capacity = (long) economies.size() * codes.size() * MONTHS;
-        if (rows > capacity) {
-            throw new IllegalArgumentException("at most " + capacity + " rows (every one an observation of its own)");
+        if (series > (long) economies.size() * codes.size() || rows > series * MONTHS) {
+            throw new IllegalArgumentException("at most " + economies.size() * codes.size() + " series of " + MONTHS
+                    + " months (every row an observation of its own)");
         }
         writeDatasets(datasets, codes);
-        writeFile(file, rows, codes, economies);
+        writeFile(file, rows, (int) series, codes, economies);
         measure(file, datasets, rows);
     }
 
@@ -103,29 +110,31 @@ public final class ImportPublication {
         Files.writeString(path, yaml, StandardCharsets.UTF_8);
     }
 
-    private static void writeFile(Path path, long rows, List<String> codes, List<String> economies)
+    private static void writeFile(Path path, long rows, int series, List<String> codes, List<String> economies)
             throws IOException {
         Random random = new Random(15);
+        double[] level = new double[series];
+        double[] trend = new double[series];
+        for (int s = 0; s < series; s++) {
+            level[s] = 1 + 1000 * random.nextDouble();
+            trend[s] = 0.002 * random.nextGaussian();
+        }
         long written = 0;
         try (Writer out = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
             out.write("STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS\n");
             StringBuilder line = new StringBuilder(128);
-            for (String economy : economies) {
-                for (String code : codes) {
-                    double level = 1 + 1000 * random.nextDouble();
-                    double trend = 0.002 * random.nextGaussian();
-                    for (int m = 0; m < MONTHS; m++) {
-                        if (written == rows) {
-                            return;
-                        }
-                        double value = level * Math.exp(trend * m + 0.02 * random.nextGaussian());
-                        line.setLength(0);
-                        line.append("datastructure,DTM.BENCH:DS_IMPORT(1.0),I,").append(economy).append(',')
-                                .append(code).append(',').append(FIRST.plusMonths(m)).append(',')
-                                .append(String.format(Locale.ROOT, "%.3f", value)).append(",6,A\n");
-                        out.write(line.toString());
-                        written++;
+            for (int m = 0; m < MONTHS; m++) {
+                for (int s = 0; s < series; s++) {
+                    if (written == rows) {
+                        return;
                     }
+                    double value = level[s] * Math.exp(trend[s] * m + 0.02 * random.nextGaussian());
+                    line.setLength(0);
+                    line.append("datastructure,DTM.BENCH:DS_IMPORT(1.0),I,").append(economies.get(s / codes.size()))
+                            .append(',').append(codes.get(s % codes.size())).append(',').append(FIRST.plusMonths(m))
+                            .append(',').append(String.format(Locale.ROOT, "%.3f", value)).append(",6,A\n");
+                    out.write(line.toString());
+                    written++;
                 }
             }
         }
