@@ -55,7 +55,10 @@ def cell(e, term):
     return "dropped"
 
 def span(e):
-    return "n/a" if e is None else f"{e.get('firstYear')}–{e.get('lastYear')}, N = {e.get('observations')}, G = {e.get('entities')}"
+    if e is None:
+        return "n/a"
+    years = f"{e['firstYear']}–{e['lastYear']}" if e.get("firstYear") is not None else "every year"
+    return f"{years}, N = {e.get('observations')}, G = {e.get('entities')}"
 
 models = wanted or [m["model"] for m in (get("/api/v1/models") or [])]
 print("```text")
