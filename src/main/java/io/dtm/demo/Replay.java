@@ -22,9 +22,11 @@ import java.util.Map;
 public final class Replay {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern TOPIC_AS_NAMED = java.util.regex.Pattern.compile(
+            "topic=\"[^\"]*[.-][^\"]*\"");
     /** How long the models must keep the same snapshot before a round is reported. */
     private static final long SETTLE_MS = 3000;
-    private static final long SETTLE_TIMEOUT_MS = 120_000;
+    private static final long SETTLE_TIMEOUT_MS = 600_000;
 
     private final DemoPublisher publisher;
     private final Datasets datasets = Datasets.load(DemoPublications.DATASETS);
@@ -75,7 +77,10 @@ public final class Replay {
         report("the real releases");
     }
 
-    /** Waits until no model moves any more, then prints each model's estimates and what moved them last. */
+    /**
+     * Waits until the service has read everything (no consumer lag of its stream threads) and no model has moved for
+     * {@link #SETTLE_MS}, then prints each model's estimates and what moved them last.
+     */
     private void report(String round) throws IOException, InterruptedException {
         JsonNode models = JSON.readTree(publisher.get("/api/v1/models").body());
         Map<String, JsonNode> latest = new LinkedHashMap<>();
@@ -92,7 +97,7 @@ public final class Replay {
                         .asLong());
             }
             long now = System.currentTimeMillis();
-            if (moved) {
+            if (moved || lag() > 0) {
                 stableSince = now;
             }
             if (now - stableSince >= SETTLE_MS || now > deadline) {
@@ -103,6 +108,23 @@ public final class Replay {
         System.out.println();
         System.out.println("== after " + round);
         latest.forEach((name, snapshot) -> System.out.println(describe(name, snapshot)));
+    }
+
+    /**
+     * The records the service's stream threads have yet to read, from its Prometheus metrics: the series of the
+     * service's topics as Kafka names them (with dots or hyphens); the copies under names with underscores stop
+     * being updated and are left out.
+     */
+    private double lag() throws IOException, InterruptedException {
+        double lag = 0;
+        for (String line : publisher.get("/q/metrics").body().split("\n")) {
+            if (line.startsWith("kafka_consumer_fetch_manager_records_lag{") && line.contains("StreamThread")
+                    && TOPIC_AS_NAMED.matcher(line).find()) {
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                lag += Double.isNaN(value) ? 0 : value;
+            }
+        }
+        return lag;
     }
 
     /** One model's snapshot in a few lines: each estimate's terms with clustered p, and the trigger. */
@@ -118,7 +140,8 @@ public final class Replay {
                 out.append(e.path("status").asText()).append(": ").append(e.path("reason").asText());
                 continue;
             }
-            out.append(e.path("firstYear").asInt()).append('–').append(e.path("lastYear").asInt()).append(" N=")
+            out.append(e.has("firstYear") ? e.path("firstYear").asInt() + "–" + e.path("lastYear").asInt()
+                    : "every year").append(" N=")
                     .append(e.path("observations").asInt()).append(" G=").append(e.path("entities").asInt())
                     .append(':');
             for (JsonNode t : e.path("terms")) {
