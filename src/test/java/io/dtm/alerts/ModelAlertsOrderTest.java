@@ -89,6 +89,11 @@ class ModelAlertsOrderTest {
      * eight, otherwise by 3 s after each release. Then lets the model settle.
      */
     private Outcome run(String name, List<ReleasePanel.Event> events, Random random) {
+        return replay(stateDir.resolve(name), events, random);
+    }
+
+    /** {@link #run} with the driver's state under {@code dir}. */
+    static Outcome replay(Path dir, List<ReleasePanel.Event> events, Random random) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
         AlertRules rules = AlertRules.load("classpath:alert-rules.yaml");
@@ -100,7 +105,7 @@ class ModelAlertsOrderTest {
         ModelTopology.build(builder, SPECS, metrics, new ModelGauges(registry), Stores::inMemoryKeyValueStore);
         AlertsTopology.build(builder, rules::byId, gauges, Stores::inMemoryKeyValueStore);
         List<AlertTransition> transitions = new ArrayList<>();
-        try (TopologyTestDriver driver = Drivers.of(builder.build(), stateDir.resolve(name),
+        try (TopologyTestDriver driver = Drivers.of(builder.build(), dir,
                 Instant.parse("2026-12-01T00:00:00Z"))) {
             var alerts = driver.createOutputTopic(Topics.ALERTS.name(), Topics.ALERTS.keySerde().deserializer(),
                     Topics.ALERTS.valueSerde().deserializer());

@@ -29,6 +29,14 @@ public final class KafkaBroker {
         return cluster.bootstrapServers();
     }
 
+    /**
+     * A broker of its own (the caller closes it), for a test whose application uses the service's topic names but
+     * must neither see nor feed the service that the other tests run against the shared broker.
+     */
+    public static KafkaClusterTestKit startSeparate() {
+        return start();
+    }
+
     private static KafkaClusterTestKit start() {
         try {
             Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "kafka-testkit-");
