@@ -23,8 +23,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * {@code alerts-evaluate} (keyed by {@code rule|labels}): keeps each alert's inputs and state, evaluates its rule
- * when an input changes (and, for wall-clock rules, as time passes) and forwards every transition with its
+ * when an input changes (and, for missing-release rules, as time passes) and forwards every transition with its
  * provenance to {@code dtm.alerts.v1}.
+ *
+ * <p>Indicator rules run over the indicator's periods, model rules over the model's releases: each input of a
+ * model rule is the value of its measure in the estimate as of one release (vintage), kept with its provenance per
+ * (alert, release), and the rule's state machine runs over the releases in order. An estimate as of a release is a
+ * function of the rows that stand at that release or before, so the state, the run's start and the values and
+ * provenance of each transition are functions of the events: not of their order, of when the model happened to be
+ * estimated while a panel was half loaded, nor of a crash and restart in between (the inputs are kept per release
+ * and the state is computed again from all of them). Nothing of a model rule is on the wall clock: its
+ * {@code forDuration} is measured between release dates.
  */
 final class AlertProcessor implements Processor<String, AlertInput, String, AlertTransition> {
 
@@ -34,6 +43,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
     private final AlertGauges gauges;
     private ProcessorContext<String, AlertTransition> context;
     private KeyValueStore<String, Double> series;
+    private KeyValueStore<String, AlertInput> releases;
     private KeyValueStore<String, AlertRecord> states;
     /** The rules of the previous tick: what a deleted rule's resolved notification is made of. */
     private Map<String, AlertRule> lastSeen = Map.of();
@@ -47,6 +57,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
     public void init(ProcessorContext<String, AlertTransition> context) {
         this.context = context;
         this.series = context.getStateStore(AlertsTopology.SERIES_STORE);
+        this.releases = context.getStateStore(AlertsTopology.RELEASE_STORE);
         this.states = context.getStateStore(AlertsTopology.STATE_STORE);
         forEachState((key, state) -> {
             AlertRule rule = rules.get().get(state.rule());
@@ -68,7 +79,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         AlertRecord before = states.get(key);
         long now = context.currentSystemTimeMs();
         AlertRecord after = rule.onIndicators() ? byPeriod(rule, key, in, before)
-                : rule.onReleases() ? byRelease(rule, key, in, before, now) : byTime(rule, in, before, now);
+                : rule.onReleases() ? byRelease(rule, key, in, before, now) : byModelRelease(rule, key, in);
         update(key, rule, before, after);
     }
 
@@ -145,26 +156,46 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         return out;
     }
 
-    private static AlertRecord byTime(AlertRule rule, AlertInput in, AlertRecord before, long now) {
+    /**
+     * The state of a model rule: its state machine over the model's releases (the input's period is the release's
+     * vintage). The record is that of the release the state was entered at (the release that fired a firing alert,
+     * with its value, the value of the release before it and its provenance), so that it depends on the releases
+     * and not on which of them had arrived when the state was entered.
+     */
+    private AlertRecord byModelRelease(AlertRule rule, String key, AlertInput in) {
+        String releaseKey = key + "#" + in.period();
+        if (in.value() == null) {
+            releases.delete(releaseKey);
+        } else {
+            releases.put(releaseKey, in);
+        }
+        NavigableMap<String, AlertInput> inputs = new TreeMap<>();
+        try (KeyValueIterator<String, AlertInput> it = releases.prefixScan(key + "#", Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> inputs.put(kv.key.substring(key.length() + 1), kv.value));
+        }
+        if (inputs.isEmpty()) {
+            return null;
+        }
+        NavigableMap<String, Double> values = new TreeMap<>();
+        inputs.forEach((release, input) -> values.put(release, input.value()));
         Condition condition = rule.condition();
-        boolean armed = before != null && before.armed() || !Boolean.TRUE.equals(rule.armed())
-                || !condition.holds(in.value());
-        DurationEvaluation.State state = before == null || before.status() == AlertStatus.RESOLVED
-                ? DurationEvaluation.State.inactive()
-                : new DurationEvaluation.State(before.status(), Long.parseLong(before.since()), before.value());
-        DurationEvaluation.State next = armed ? DurationEvaluation.onValue(state, condition, rule.forMillis(),
-                in.value(), now) : new DurationEvaluation.State(AlertStatus.INACTIVE, now, in.value());
-        return new AlertRecord(rule.id(), in.labels(), next.status(), Long.toString(next.since()), null,
-                in.value(), before == null ? null : before.value(), armed, in.source(), in.eventId(), in.vintage());
+        boolean armed = Boolean.TRUE.equals(rule.armed());
+        PeriodEvaluation.State s = PeriodEvaluation.evaluate(condition, rule.periods(), armed,
+                Duration.ofMillis(rule.forMillis()), values);
+        Map.Entry<String, Double> previous = values.lowerEntry(s.entered());
+        AlertInput at = inputs.get(s.entered());
+        return new AlertRecord(rule.id(), at.labels(), s.status(), s.since(), s.entered(), at.value(),
+                previous == null ? null : previous.getValue(),
+                !armed || values.values().stream().anyMatch(v -> !condition.holds(v)), at.source(), at.eventId(),
+                at.vintage());
     }
 
     /**
-     * Fires wall-clock alerts that have been pending long enough, and ends the alerts of deleted rules (a firing
-     * one resolves).
+     * Fires missing-release alerts that became overdue, and ends the alerts of deleted rules (a firing one
+     * resolves).
      */
     private void tick(long now) {
         Map<String, AlertRule> inForce = rules.get();
-        List<KeyValue<String, AlertRecord>> pending = new ArrayList<>();
         List<KeyValue<String, AlertRecord>> orphaned = new ArrayList<>();
         List<KeyValue<String, AlertRecord>> awaited = new ArrayList<>();
         forEachState((key, state) -> {
@@ -175,8 +206,6 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
                 if (state.status() != AlertStatus.FIRING && now >= Long.parseLong(state.since())) {
                     awaited.add(KeyValue.pair(key, state));
                 }
-            } else if (state.status() == AlertStatus.PENDING && state.period() == null) {
-                pending.add(KeyValue.pair(key, state));
             }
         });
         for (KeyValue<String, AlertRecord> kv : awaited) {
@@ -193,16 +222,6 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
             }
         }
         lastSeen = inForce;
-        for (KeyValue<String, AlertRecord> kv : pending) {
-            AlertRule rule = inForce.get(kv.value.rule());
-            AlertRecord s = kv.value;
-            DurationEvaluation.State next = DurationEvaluation.onTime(new DurationEvaluation.State(s.status(),
-                    Long.parseLong(s.since()), s.value()), rule.forMillis(), now);
-            if (next.status() != s.status()) {
-                update(kv.key, rule, s, new AlertRecord(s.rule(), s.labels(), next.status(), s.since(), null,
-                        s.value(), s.previousValue(), s.armed(), s.source(), s.eventId(), s.vintage()));
-            }
-        }
     }
 
     private void update(String key, AlertRule rule, AlertRecord before, AlertRecord after) {
@@ -223,7 +242,12 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         states.put(key, after);
         boolean newRun = before != null && after.status() == before.status()
                 && !java.util.Objects.equals(after.since(), before.since()) && after.status() != AlertStatus.INACTIVE;
-        if (from == after.status() && !newRun) {
+        // a model alert's release, values or provenance computed again on revised releases: the same transition
+        // (same id) is sent again with them, so that the latest transition of an alert is what the data gives
+        boolean recomputed = "model".equals(rule.source()) && before != null && after.status() == before.status()
+                && (after.status() == AlertStatus.FIRING || after.status() == AlertStatus.PENDING)
+                && !after.equals(before);
+        if (from == after.status() && !newRun && !recomputed) {
             return;
         }
         if (from == AlertStatus.FIRING) {

@@ -5,8 +5,11 @@ import java.util.Map;
 /**
  * The stored state of one alert (rule, label set).
  *
- * @param since  a period (period rules) or epoch milliseconds as text (wall-clock rules)
- * @param armed  wall-clock rules with {@code armed}: whether the opposite of the condition has been seen
+ * @param since  the period (indicator rules) or release (model rules) the run began at; for missing-release rules,
+ *               epoch milliseconds as text (when the next release became due)
+ * @param period indicator rules: the latest period; model rules: the release the state was entered at (the one
+ *               that fired a firing alert); {@code value}, {@code previousValue} and the provenance are of it
+ * @param armed  model rules with {@code armed}: whether the opposite of the condition has been seen
  */
 record AlertRecord(String rule, Map<String, String> labels, AlertStatus status, String since, String period,
         double value, Double previousValue, boolean armed, String source, String eventId, String vintage) {

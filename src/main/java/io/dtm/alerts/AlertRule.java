@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * An alert rule (DESIGN §7): a threshold with a clear threshold and a {@code for}, on an indicator selection
- * (evaluated by period) or on a model output (evaluated on wall-clock time); or a missing release of the series
- * of an indicator selection (evaluated on wall-clock time against its publication calendar).
+ * (evaluated by period) or on a model output (evaluated by release, on the model's estimate as of each vintage);
+ * or a missing release of the series of an indicator selection (evaluated on wall-clock time against its
+ * publication calendar).
  *
  * @param source     {@code indicator}, {@code model} or {@code release}
  * @param transform  indicator rules: {@code value}, {@code abs} (|value|) or {@code change} (value − the previous
@@ -24,6 +25,9 @@ import java.util.regex.Pattern;
  *                   or {@code chow_p_value} (clustered break test at the model's break year, bootstrap p)
  * @param armed      model rules: only after the opposite of the condition was seen (e.g. p below the clear
  *                   threshold before it may fire above the threshold: a significance flip)
+ * @param forPeriods consecutive periods (indicator rules) or releases (model rules) that fire
+ * @param forDuration model rules: how long apart the release dates of a run's first and firing releases must be
+ *                   (time on the data's axis, not the wall clock)
  * @param scope      {@code region} or {@code country}: Alertmanager inhibits country alerts while a region one fires
  * @param due        release rules: how long after a period ends its release is expected (ISO-8601 period such as
  *                   {@code P10M}); the alert fires when the period after the latest one received is overdue

@@ -2,6 +2,8 @@ package io.dtm.alerts;
 
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.ModelSnapshot;
+import io.dtm.api.Problems;
+import io.dtm.events.Period;
 import io.dtm.metrics.AlertGauges;
 import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Role;
@@ -24,18 +26,21 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The {@code alerts} sub-topology: {@code dtm.indicators.v1} and {@code dtm.model.v1} → the alerts (rule, label
- * set) each value may change → repartition by alert → evaluate → {@code dtm.alerts.v1}. Its shape does not depend
- * on the rules.
+ * The {@code alerts} sub-topology: {@code dtm.indicators.v1} and {@code dtm.model-releases.v1} (the models'
+ * estimates as of each release, not the live snapshots of {@code dtm.model.v1}: see {@link AlertProcessor}) → the
+ * alerts (rule, label set) each value may change → repartition by alert → evaluate → {@code dtm.alerts.v1}. Its
+ * shape does not depend on the rules.
  */
 @ApplicationScoped
 public class AlertsTopology implements SubTopology {
 
     /** Indicator rules' inputs by alert and period. */
     public static final String SERIES_STORE = "alert-series-store";
+    /** Model rules' inputs by alert and release, with their provenance. */
+    public static final String RELEASE_STORE = "alert-release-store";
     /** The state of every alert. */
     public static final String STATE_STORE = "alert-state-store";
-    /** The latest indicator values and model snapshots, for rules that are added or changed. */
+    /** The latest indicator values and model estimates by release, for rules that are added or changed. */
     static final String INDICATOR_STORE = "alert-indicator-store";
     static final String MODEL_STORE = "alert-model-store";
     /** The rules each matcher has evaluated on its latest values (id → the rule as JSON). */
@@ -63,6 +68,8 @@ public class AlertsTopology implements SubTopology {
             Function<String, KeyValueBytesStoreSupplier> stores) {
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(SERIES_STORE), Serdes.String(),
                 Serdes.Double()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(RELEASE_STORE), Serdes.String(),
+                JsonSerde.of(AlertInput.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(STATE_STORE), Serdes.String(),
                 JsonSerde.of(AlertRecord.class)));
         for (String store : List.of(INDICATOR_RULES_STORE, MODEL_RULES_STORE)) {
@@ -78,15 +85,14 @@ public class AlertsTopology implements SubTopology {
                         AlertsTopology::fromIndicator), Named.as("alerts-match-indicators"), INDICATOR_STORE,
                         INDICATOR_RULES_STORE);
         KStream<String, AlertInput> fromModels = builder
-                .stream(Topics.MODEL.name(), Topics.MODEL.consumed("alerts-read-models"))
+                .stream(Topics.MODEL_RELEASES.name(), Topics.MODEL_RELEASES.consumed("alerts-read-model-releases"))
                 .process(() -> new RuleMatcher<ModelSnapshot>(rules, MODEL_STORE, MODEL_RULES_STORE,
-                        (r, key, snapshot) -> fromModel(r, snapshot)), Named.as("alerts-match-models"), MODEL_STORE,
-                        MODEL_RULES_STORE);
+                        AlertsTopology::fromModel), Named.as("alerts-match-models"), MODEL_STORE, MODEL_RULES_STORE);
         fromIndicators.merge(fromModels, Named.as("alerts-merge-inputs"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(AlertInput.class))
                         .withName("alerts-by-alert"))
                 .process(() -> new AlertProcessor(rules, gauges), Named.as("alerts-evaluate"), SERIES_STORE,
-                        STATE_STORE)
+                        RELEASE_STORE, STATE_STORE)
                 .to(Topics.ALERTS.name(), Topics.ALERTS.produced("alerts-write"));
     }
 
@@ -122,79 +128,89 @@ public class AlertsTopology implements SubTopology {
         return out;
     }
 
-    /** A model snapshot → the alerts of the model rules on it. */
-    static List<KeyValue<String, AlertInput>> fromModel(Map<String, AlertRule> rules, ModelSnapshot snapshot) {
+    /**
+     * A model's estimate as of one release (key {@code model|vintage}) → the inputs, for that release, of the alerts
+     * of the model rules on it: the value of each rule's measure, or {@code null} (the release's value withdrawn)
+     * when the release no longer stands (a tombstone), the statistic was not computed or the term is not in the
+     * estimate. A value that is not an estimate as of the release its key names is refused (an exception, so that
+     * the record goes to the dead-letter topic).
+     */
+    static List<KeyValue<String, AlertInput>> fromModel(Map<String, AlertRule> rules, String topicKey,
+            ModelSnapshot snapshot) {
         List<KeyValue<String, AlertInput>> out = new ArrayList<>();
-        if (snapshot == null) {
+        int cut = topicKey.indexOf('|');
+        boolean named = cut > 0 && Period.isDate(topicKey.substring(cut + 1));
+        if (snapshot == null && !named) {
             return out;
         }
-        ModelSnapshot.Trigger t = snapshot.trigger();
+        String model = named ? topicKey.substring(0, cut) : null;
+        String release = named ? topicKey.substring(cut + 1) : null;
+        if (snapshot != null && (!named || !model.equals(snapshot.model()) || snapshot.trigger() == null
+                || !release.equals(snapshot.trigger().vintage()) || snapshot.estimates() == null)) {
+            throw new IllegalArgumentException("not a model's estimate as of the release its key names "
+                    + "(model|YYYY-MM-DD, with that model and vintage): key " + Problems.echo(topicKey));
+        }
+        ModelSnapshot.Trigger t = snapshot == null ? null : snapshot.trigger();
+        String source = t == null ? null : t.source();
+        String id = t == null ? null : t.id();
         for (AlertRule rule : rules.values()) {
-            if (!"model".equals(rule.source()) || !snapshot.model().equals(rule.model())) {
+            if (!"model".equals(rule.source()) || !model.equals(rule.model())) {
                 continue;
             }
             if (rule.measure().equals("stability_ratio")) {
-                if (snapshot.stability() != null && "OK".equals(snapshot.stability().status())) {
-                    out.add(KeyValue.pair(rule.id() + "|" + snapshot.model(), new AlertInput(rule.id(),
-                            Map.of("model", snapshot.model()), null, snapshot.stability().ratio(),
-                            t == null ? null : t.source(), t == null ? null : t.id(), t == null ? null : t.vintage())));
-                }
+                ModelSnapshot.Stability s = snapshot == null ? null : snapshot.stability();
+                Double ratio = s != null && "OK".equals(s.status()) ? s.ratio() : null;
+                out.add(KeyValue.pair(rule.id() + "|" + model, new AlertInput(rule.id(), Map.of("model", model),
+                        release, ratio, source, id, release)));
                 continue;
             }
             if (rule.measure().equals("chow_p_value")) {
-                if (snapshot.stability() != null && snapshot.stability().chowBootstrapP() != null) {
-                    out.add(KeyValue.pair(rule.id() + "|" + snapshot.model(), new AlertInput(rule.id(),
-                            Map.of("model", snapshot.model()), null, snapshot.stability().chowBootstrapP(),
-                            t == null ? null : t.source(), t == null ? null : t.id(), t == null ? null : t.vintage())));
-                }
+                ModelSnapshot.Stability s = snapshot == null ? null : snapshot.stability();
+                out.add(KeyValue.pair(rule.id() + "|" + model, new AlertInput(rule.id(), Map.of("model", model),
+                        release, s == null ? null : s.chowBootstrapP(), source, id, release)));
                 continue;
             }
             if (rule.measure().equals("shift_p_value")) {
-                out.addAll(fromShift(rule, snapshot));
+                Map<String, Double> p = shiftPValues(snapshot);
+                List<String> names = rule.terms() == null || rule.terms().isEmpty() ? List.of("joint") : rule.terms();
+                for (String name : names) {
+                    out.add(KeyValue.pair(rule.id() + "|" + model + "|" + name, new AlertInput(rule.id(),
+                            Map.of("model", model, "term", name), release, p.get(name), source, id, release)));
+                }
                 continue;
             }
             String estimate = rule.estimate() == null ? "all" : rule.estimate();
-            for (ModelSnapshot.Estimate e : snapshot.estimates()) {
-                if (!e.estimate().equals(estimate)) {
-                    continue;
-                }
-                for (ModelSnapshot.Term term : e.terms()) {
-                    if (rule.terms().contains(term.term())) {
-                        double value = rule.measure().equals("p_value") ? term.clustered().p() : term.coefficient();
-                        out.add(KeyValue.pair(rule.id() + "|" + snapshot.model() + "|" + estimate + "|" + term.term(),
-                                new AlertInput(rule.id(), Map.of("model", snapshot.model(), "estimate", estimate,
-                                        "term", term.term()), null, value, t == null ? null : t.source(),
-                                        t == null ? null : t.id(), t == null ? null : t.vintage())));
-                    }
-                }
+            Map<String, ModelSnapshot.Term> terms = new LinkedHashMap<>();
+            if (snapshot != null) {
+                snapshot.estimates().stream().filter(e -> e.estimate().equals(estimate) && e.terms() != null)
+                        .forEach(e -> e.terms().forEach(term -> terms.put(term.term(), term)));
+            }
+            for (String name : rule.terms()) {
+                ModelSnapshot.Term term = terms.get(name);
+                Double value = term == null ? null : !rule.measure().equals("p_value") ? term.coefficient()
+                        : term.clustered() == null ? null : term.clustered().p();
+                out.add(KeyValue.pair(rule.id() + "|" + model + "|" + estimate + "|" + name, new AlertInput(rule.id(),
+                        Map.of("model", model, "estimate", estimate, "term", name), release, value, source, id,
+                        release)));
             }
         }
         return out;
     }
 
-    /** The driver-shift p-values (bootstrap) of the rule's terms ({@code joint} when none is named) that were computed. */
-    private static List<KeyValue<String, AlertInput>> fromShift(AlertRule rule, ModelSnapshot snapshot) {
-        List<KeyValue<String, AlertInput>> out = new ArrayList<>();
-        ModelSnapshot.Shift shift = snapshot.stability() == null ? null : snapshot.stability().shift();
-        if (shift == null) {
-            return out;
-        }
+    /** The driver-shift p-values (bootstrap) by term and {@code joint}, of those computed at the release. */
+    private static Map<String, Double> shiftPValues(ModelSnapshot snapshot) {
         Map<String, Double> p = new LinkedHashMap<>();
+        ModelSnapshot.Shift shift = snapshot == null || snapshot.stability() == null ? null
+                : snapshot.stability().shift();
+        if (shift == null) {
+            return p;
+        }
         if (shift.joint() != null) {
             p.put("joint", shift.joint().bootstrapP());
         }
         if (shift.terms() != null) {
             shift.terms().forEach(term -> p.put(term.term(), term.bootstrapP()));
         }
-        ModelSnapshot.Trigger t = snapshot.trigger();
-        List<String> terms = rule.terms() == null || rule.terms().isEmpty() ? List.of("joint") : rule.terms();
-        for (String term : terms) {
-            if (p.containsKey(term)) {
-                out.add(KeyValue.pair(rule.id() + "|" + snapshot.model() + "|" + term, new AlertInput(rule.id(),
-                        Map.of("model", snapshot.model(), "term", term), null, p.get(term),
-                        t == null ? null : t.source(), t == null ? null : t.id(), t == null ? null : t.vintage())));
-            }
-        }
-        return out;
+        return p;
     }
 }

@@ -63,12 +63,14 @@ final class RuleMatcher<V> implements Processor<String, V, String, AlertInput> {
         if (record.key() == null) {
             return;
         }
+        // matched first: a value that cannot be matched (bad data) throws before it is kept for later rules
+        List<KeyValue<String, AlertInput>> inputs = match.apply(rules.get(), record.key(), record.value());
         if (record.value() == null) {
             latest.delete(record.key());
         } else {
             latest.put(record.key(), record.value());
         }
-        for (KeyValue<String, AlertInput> kv : match.apply(rules.get(), record.key(), record.value())) {
+        for (KeyValue<String, AlertInput> kv : inputs) {
             context.forward(record.withKey(kv.key).withValue(kv.value));
         }
     }

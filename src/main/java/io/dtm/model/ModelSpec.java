@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * @param entities   the economies the model covers (ISO 3166 alpha-3); every economy when absent
  * @param window     years in the rolling estimate
  * @param breakYear  the year of the Chow-type break test
- * @param debounceMs how long the stability tests wait after a change before they run
+ * @param history    how many snapshots are kept, and how many of the latest releases have an estimate as of
+ *                   them on {@code dtm.model-releases.v1} (what model alerts are evaluated on)
+ * @param debounceMs how long the stability tests and the estimates as of each release wait after a change
+ *                   before they run
  */
 public record ModelSpec(String name, Input y, List<Input> terms, List<String> entities, Integer window, Integer breakYear, Integer history,
         Long debounceMs) {

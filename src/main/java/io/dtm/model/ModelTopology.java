@@ -20,6 +20,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -41,6 +42,8 @@ public class ModelTopology implements SubTopology {
     public static final String PANEL_STORE = "model-panel-store";
     /** The latest snapshots, by (model, sequence). */
     public static final String SNAPSHOT_STORE = "model-snapshot-store";
+    /** The estimates as of each release, by (model, vintage): what was sent to {@code dtm.model-releases.v1}. */
+    public static final String RELEASE_STORE = "model-release-store";
 
     private final Map<String, ModelSpec> specs;
     private final DtmMetrics metrics;
@@ -88,18 +91,24 @@ public class ModelTopology implements SubTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(PANEL_STORE), Serdes.String(), rowSerde));
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(SNAPSHOT_STORE), Serdes.String(),
                 JsonSerde.of(ModelSnapshot.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(RELEASE_STORE), Serdes.String(),
+                JsonSerde.of(ModelSnapshot.class)));
 
-        builder.stream(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.consumed("model-read-observations"))
+        KStream<String, RowDelta> deltas = builder
+                .stream(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.consumed("model-read-observations"))
                 .flatMap((key, obs) -> inputs(specs, key, obs), Named.as("model-select-inputs"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(ModelInput.class))
                         .withName("model-by-entity"))
                 .process(() -> new RowAssemblyProcessor(specs, metrics), Named.as("model-assemble-rows"),
                         INPUT_STORE, ROW_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(RowDelta.class))
-                        .withName("model-by-model"))
-                .process(() -> new ModelEstimateProcessor(specs, gauges, metrics), Named.as("model-estimate"),
-                        PANEL_STORE, SNAPSHOT_STORE)
+                        .withName("model-by-model"));
+        deltas.process(() -> new ModelEstimateProcessor(specs, gauges, metrics), Named.as("model-estimate"),
+                PANEL_STORE, SNAPSHOT_STORE)
                 .to(Topics.MODEL.name(), Topics.MODEL.produced("model-write"));
+        deltas.process(() -> new ModelReleaseProcessor(specs), Named.as("model-estimate-releases"), PANEL_STORE,
+                RELEASE_STORE)
+                .to(Topics.MODEL_RELEASES.name(), Topics.MODEL_RELEASES.produced("model-write-releases"));
     }
 
     /**

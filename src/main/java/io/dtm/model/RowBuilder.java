@@ -3,11 +3,18 @@ package io.dtm.model;
 import io.dtm.events.Observation;
 import io.dtm.events.RowDelta.PanelRow;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /** Builds one panel row of a model for (entity, year) from the entity's inputs; pure. */
 public final class RowBuilder {
+
+    /** Observations by release: vintage, then source and id (as {@link Observation#supersedes}), nulls first. */
+    static final Comparator<Observation> RELEASE_ORDER = Comparator
+            .comparing(Observation::vintage, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+            .thenComparing(Observation::source, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+            .thenComparing(Observation::id, Comparator.nullsFirst(Comparator.<String>naturalOrder()));
 
     private RowBuilder() {
     }
@@ -29,16 +36,24 @@ public final class RowBuilder {
     public static Outcome row(ModelSpec spec, int year, Inputs inputs) {
         List<ModelSpec.Input> all = spec.inputs();
         double[] values = new double[all.size()];
+        Observation latest = null;
         for (int i = 0; i < all.size(); i++) {
             ModelSpec.Input input = all.get(i);
-            Double value = switch (input.transform()) {
-                case ONE_MINUS_AS_OF -> asOf(inputs.all(i), year);
-                case EFFECTIVE_SINCE -> inputs.all(i).stream().anyMatch(o -> yearOf(o.period()) <= year) ? 1.0 : 0.0;
-                default -> {
-                    Observation obs = inputs.get(i, Integer.toString(year - input.lagYears()));
-                    yield obs == null ? null : obs.value();
-                }
+            Observation read = switch (input.transform()) {
+                case ONE_MINUS_AS_OF -> inForce(inputs.all(i), year);
+                // the value is 1 from the first release of an event that took effect by then
+                case EFFECTIVE_SINCE -> inputs.all(i).stream().filter(o -> yearOf(o.period()) <= year)
+                        .min(RELEASE_ORDER).orElse(null);
+                default -> inputs.get(i, Integer.toString(year - input.lagYears()));
             };
+            Double value = switch (input.transform()) {
+                case ONE_MINUS_AS_OF -> read == null ? null : 1 - read.value();
+                case EFFECTIVE_SINCE -> read == null ? 0.0 : 1.0;
+                default -> read == null ? null : read.value();
+            };
+            if (read != null && read.vintage() != null && (latest == null || RELEASE_ORDER.compare(read, latest) > 0)) {
+                latest = read;
+            }
             if (value == null) {
                 return new Outcome(Optional.empty(), "missing");
             }
@@ -61,11 +76,12 @@ public final class RowBuilder {
         for (int i = 1; i < values.length; i++) {
             x.add(values[i]);
         }
-        return new Outcome(Optional.of(new PanelRow(values[0], x)), null);
+        return new Outcome(Optional.of(latest == null ? new PanelRow(values[0], x)
+                : new PanelRow(values[0], x, latest.vintage(), latest.source(), latest.id())), null);
     }
 
-    /** 1 − the latest value effective on or before 31 December of {@code year}; {@code null} when none. */
-    private static Double asOf(List<Observation> events, int year) {
+    /** The latest event with a value effective on or before 31 December of {@code year}; {@code null} when none. */
+    private static Observation inForce(List<Observation> events, int year) {
         String yearEnd = year + "-12-31";
         Observation inForce = null;
         for (Observation o : events) {
@@ -73,7 +89,7 @@ public final class RowBuilder {
                 inForce = o;
             }
         }
-        return inForce == null ? null : 1 - inForce.value();
+        return inForce;
     }
 
     static int yearOf(String period) {

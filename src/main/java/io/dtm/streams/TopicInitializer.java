@@ -111,7 +111,7 @@ public class TopicInitializer {
             topics.add(new NewTopic(feed.name(), partitions, replication));
         }
         for (Topic<?, ?> t : List.of(Topics.OBSERVATIONS, Topics.INDICATORS, Topics.SUBSCRIPTIONS,
-                Topics.ALERT_RULES)) {
+                Topics.ALERT_RULES, Topics.MODEL_RELEASES)) {
             topics.add(new NewTopic(t.name(), partitions, replication).configs(compacted));
         }
         topics.add(new NewTopic(Topics.DLQ.name(), partitions, replication).configs(dlq));

@@ -29,6 +29,13 @@ public final class Topics {
     public static final Topic<String, ModelSnapshot> MODEL =
             new Topic<>("dtm.model.v1", Serdes.String(), JsonSerde.of(ModelSnapshot.class));
 
+    /**
+     * The drivers models' estimates as of each release (vintage), what model alerts are evaluated on; compacted.
+     * Key: {@code model|vintage}; a tombstone when the release no longer stands.
+     */
+    public static final Topic<String, ModelSnapshot> MODEL_RELEASES =
+            new Topic<>("dtm.model-releases.v1", Serdes.String(), JsonSerde.of(ModelSnapshot.class));
+
     /** Alert transitions. Key: {@code rule|labels}. */
     public static final Topic<String, AlertTransition> ALERTS =
             new Topic<>("dtm.alerts.v1", Serdes.String(), JsonSerde.of(AlertTransition.class));
@@ -69,10 +76,11 @@ public final class Topics {
 
     /**
      * Every topic the service reads (by Kafka Streams or by a consumer of its own), internal topics aside: the
-     * feeds, observations, indicators, model snapshots, alert rules and subscriptions.
+     * feeds, observations, indicators, the model's estimates as of each release, alert rules and subscriptions.
      */
     public static List<Topic<?, ?>> read() {
-        return List.of(TRADE, COMPUTE, POLICY, MACRO, OBSERVATIONS, INDICATORS, MODEL, ALERT_RULES, SUBSCRIPTIONS);
+        return List.of(TRADE, COMPUTE, POLICY, MACRO, OBSERVATIONS, INDICATORS, MODEL_RELEASES, ALERT_RULES,
+                SUBSCRIPTIONS);
     }
 
     private static Topic<byte[], byte[]> feedTopic(String name) {

@@ -3,6 +3,7 @@ package io.dtm.alerts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -83,21 +84,35 @@ class AlertEvaluationTest {
     }
 
     @Test
-    void shouldFireAfterTheDurationOnWallClockTime() {
-        Condition above = Condition.of(Condition.Op.GT, 1);
-        DurationEvaluation.State s = DurationEvaluation.onValue(DurationEvaluation.State.inactive(), above, 60_000,
-                1.2, 1_000);
-        assertEquals(AlertStatus.PENDING, s.status());
-        assertEquals(AlertStatus.PENDING, DurationEvaluation.onTime(s, 60_000, 30_000).status());
-        s = DurationEvaluation.onTime(s, 60_000, 61_000);
-        assertEquals(AlertStatus.FIRING, s.status());
-        s = DurationEvaluation.onValue(s, above, 60_000, 1.5, 70_000);
-        assertEquals(AlertStatus.FIRING, s.status());
-        assertEquals(1_000, s.since());
-        s = DurationEvaluation.onValue(s, above, 60_000, 0.9, 80_000);
+    void shouldFireAModelRuleOnlyOnceArmedAndAfterItsSpanOfReleaseDates() {
+        Condition lost = new Condition(Condition.Op.GT, 0.10, 0.05);
+        TreeMap<String, Double> p = new TreeMap<>();
+        p.put("2021-06-30", 0.30);
+        PeriodEvaluation.State s = PeriodEvaluation.evaluate(lost, 1, true, Duration.ZERO, p);
+        assertEquals(AlertStatus.INACTIVE, s.status(), "never significant: not armed");
+        assertEquals(AlertStatus.FIRING, PeriodEvaluation.evaluate(lost, 1, false, Duration.ZERO, p).status(),
+                "the same value fires a rule that is not armed");
+        p.put("2022-06-30", 0.01);
+        p.put("2023-06-30", 0.07);
+        assertEquals(AlertStatus.INACTIVE, PeriodEvaluation.evaluate(lost, 1, true, Duration.ZERO, p).status());
+        p.put("2024-06-30", 0.20);
+        s = PeriodEvaluation.evaluate(lost, 1, true, Duration.ZERO, p);
+        assertEquals(new PeriodEvaluation.State(AlertStatus.FIRING, "2024-06-30", "2024-06-30", 0.20,
+                "2024-06-30"), s);
+        PeriodEvaluation.State spanned = PeriodEvaluation.evaluate(lost, 1, true, Duration.ofDays(366), p);
+        assertEquals(AlertStatus.PENDING, spanned.status(), "one release date is no span of a year");
+        p.put("2025-06-30", 0.15);
+        spanned = PeriodEvaluation.evaluate(lost, 1, true, Duration.ofDays(365), p);
+        assertEquals(AlertStatus.FIRING, spanned.status());
+        assertEquals("2024-06-30", spanned.since());
+        assertEquals("2025-06-30", spanned.entered(), "fired at the release a year after the run began");
+        assertEquals("2024-06-30", PeriodEvaluation.evaluate(lost, 1, true, Duration.ZERO, p).entered(),
+                "a firing alert stays at the release it fired at");
+        assertEquals(AlertStatus.PENDING, PeriodEvaluation.evaluate(lost, 3, true, Duration.ZERO, p).status());
+        p.put("2026-01-31", 0.04);
+        s = PeriodEvaluation.evaluate(lost, 1, true, Duration.ZERO, p);
         assertEquals(AlertStatus.RESOLVED, s.status());
-        assertEquals(AlertStatus.INACTIVE, DurationEvaluation.onValue(DurationEvaluation.State.inactive(), above,
-                60_000, 0.5, 90_000).status());
+        assertEquals("2026-01-31", s.since());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.dtm.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtm.events.AlertTransition;
@@ -55,8 +56,8 @@ class AlertsTopologyTest {
         driver = Drivers.of(builder.build(), stateDir, NOW);
         indicators = driver.createInputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().serializer(),
                 Topics.INDICATORS.valueSerde().serializer());
-        models = driver.createInputTopic(Topics.MODEL.name(), Topics.MODEL.keySerde().serializer(),
-                Topics.MODEL.valueSerde().serializer());
+        models = driver.createInputTopic(Topics.MODEL_RELEASES.name(), Topics.MODEL_RELEASES.keySerde().serializer(),
+                Topics.MODEL_RELEASES.valueSerde().serializer());
         alerts = driver.createOutputTopic(Topics.ALERTS.name(), Topics.ALERTS.keySerde().deserializer(),
                 Topics.ALERTS.valueSerde().deserializer());
     }
@@ -198,47 +199,82 @@ class AlertsTopologyTest {
         assertEquals("consistency-gap", out.get(0).rule());
     }
 
-    private static ModelSnapshot snapshot(double pInfra, double ratio) {
-        return snapshot(pInfra, ratio, null, null);
+    /** The estimate as of release {@code vintage}, with the rolling infra term's p and the stability ratio. */
+    private static ModelSnapshot snapshot(String vintage, double pInfra, double ratio) {
+        return snapshot(vintage, pInfra, ratio, null, null);
     }
 
-    /** A snapshot with a Chow bootstrap p-value and a driver-shift test whose joint p is {@code shiftP} (null: none). */
-    private static ModelSnapshot snapshot(double pInfra, double ratio, Double chowP, Double shiftP) {
+    /**
+     * The same with a Chow bootstrap p-value and a driver-shift test whose joint p is {@code shiftP} ({@code null}:
+     * none).
+     */
+    private static ModelSnapshot snapshot(String vintage, double pInfra, double ratio, Double chowP, Double shiftP) {
         ModelSnapshot.Inference i = new ModelSnapshot.Inference(0.1, 2, pInfra, 0, 1, 10, "clustered");
         ModelSnapshot.Term infra = new ModelSnapshot.Term("infra", 0.5, 0.0, 0.3, "SIGNIFICANT", i, i);
         ModelSnapshot.Estimate rolling = new ModelSnapshot.Estimate("rolling", "OK", null, 2019, 2023, 60, 12, 40,
                 0.6, List.of(infra), List.of(), List.of("infra"));
-        return new ModelSnapshot("drivers", 1, 0, new ModelSnapshot.Trigger("urn:t", "e", "2025-01-01", "CHN", 2023),
-                List.of(rolling), new ModelSnapshot.Stability("OK", "", ratio, 2020, 2022, null, null, "OK", chowP,
-                        shiftP == null ? null : new ModelSnapshot.Shift("OK", null, 2010, 2019, 2023, 140, 14,
+        return new ModelSnapshot("drivers", 1, 0, new ModelSnapshot.Trigger("urn:t", "e-" + vintage, vintage, "CHN",
+                2023), List.of(rolling), new ModelSnapshot.Stability("OK", "", ratio, 2020, 2022, null, null, "OK",
+                        chowP, shiftP == null ? null : new ModelSnapshot.Shift("OK", null, 2010, 2019, 2023, 140, 14,
                                 List.of(), List.of(), new ModelSnapshot.ShiftJoint(3, 6, 13, shiftP / 10, shiftP))));
+    }
+
+    private void release(String vintage, double pInfra, double ratio) {
+        release(vintage, pInfra, ratio, null, null);
+    }
+
+    private void release(String vintage, double pInfra, double ratio, Double chowP, Double shiftP) {
+        models.pipeInput("drivers|" + vintage, snapshot(vintage, pInfra, ratio, chowP, shiftP));
     }
 
     @Test
     void shouldFireASignificanceFlipOnlyAfterTheTermWasSignificant() {
-        models.pipeInput("drivers", snapshot(0.30, 0.5));
+        release("2021-06-30", 0.30, 0.5);
         assertTrue(alerts.readValuesToList().stream().noneMatch(a -> a.rule().equals("driver-significance-lost")),
                 "never significant yet: not armed");
-        models.pipeInput("drivers", snapshot(0.01, 0.5));
-        models.pipeInput("drivers", snapshot(0.07, 0.5));
+        release("2022-06-30", 0.01, 0.5);
+        release("2023-06-30", 0.07, 0.5);
         assertTrue(alerts.isEmpty(), "between 0.05 and 0.10 nothing changes");
-        models.pipeInput("drivers", snapshot(0.20, 0.5));
+        release("2024-06-30", 0.20, 0.5);
         AlertTransition lost = alerts.readValue();
         assertEquals("driver-significance-lost", lost.rule());
         assertEquals("firing", lost.status());
         assertEquals("infra", lost.labels().get("term"));
-        models.pipeInput("drivers", snapshot(0.04, 0.5));
+        assertEquals("2024-06-30", lost.since(), "the run began at the release that lost it");
+        assertEquals("2024-06-30", lost.vintage());
+        assertEquals("e-2024-06-30", lost.eventId());
+        assertEquals(0.07, lost.previousValue(), "the release before");
+        release("2025-06-30", 0.04, 0.5);
         assertEquals("resolved", alerts.readValue().status());
     }
 
     @Test
+    void shouldEvaluateModelRulesOverTheReleasesWhateverTheOrderTheyArriveIn() {
+        release("2024-06-30", 0.20, 0.5);
+        release("2022-06-30", 0.01, 0.5);
+        List<AlertTransition> out = alerts.readValuesToList();
+        assertEquals(List.of("firing"), out.stream().filter(a -> a.rule().equals("driver-significance-lost"))
+                .map(AlertTransition::status).toList(), "an earlier release that arrives later arms the rule");
+        assertEquals("2024-06-30", out.get(out.size() - 1).since());
+        assertEquals(0.01, out.get(out.size() - 1).previousValue());
+
+        models.pipeInput("drivers|2022-06-30", null);
+        AlertTransition withdrawn = alerts.readValue();
+        assertEquals("resolved", withdrawn.status(), "without the release that armed it, it never fired");
+        assertEquals(0.0, firing("driver-significance-lost"));
+        assertTrue(alerts.isEmpty());
+        assertThrows(RuntimeException.class, () -> models.pipeInput("drivers|not-a-release",
+                snapshot("2022-06-30", 0.01, 0.5)), "a value whose key names no release is refused (dead-lettered)");
+        assertThrows(RuntimeException.class, () -> models.pipeInput("drivers|2023-06-30",
+                snapshot("2022-06-30", 0.01, 0.5)), "and so is an estimate as of another release than its key's");
+    }
+
+    @Test
     void shouldFireModelUnstableWhenTheClusteredChowTestRejects() {
-        models.pipeInput("drivers", snapshot(0.01, 1.4));
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        release("2024-06-30", 0.01, 1.4);
         assertTrue(alerts.readValuesToList().stream().noneMatch(a -> a.rule().equals("model-unstable")),
                 "the CUSUM ratio alone no longer fires it");
-        models.pipeInput("drivers", snapshot(0.01, 0.5, 0.01, null));
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        release("2025-06-30", 0.01, 0.5, 0.01, null);
         List<AlertTransition> out = alerts.readValuesToList();
         assertTrue(out.stream().anyMatch(a -> a.rule().equals("model-unstable") && a.status().equals("firing")), out
                 .toString());
@@ -247,22 +283,18 @@ class AlertsTopologyTest {
 
     @Test
     void shouldFireDriverShiftOnTheJointPValueAndResolveAboveItsClearLevel() {
-        models.pipeInput("drivers", snapshot(0.01, 0.5, null, 0.30));
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        release("2022-06-30", 0.01, 0.5, null, 0.30);
         assertTrue(alerts.readValuesToList().stream().noneMatch(a -> a.rule().equals("driver-shift")));
-        models.pipeInput("drivers", snapshot(0.01, 0.5, null, 0.02));
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        release("2023-06-30", 0.01, 0.5, null, 0.02);
         AlertTransition shift = alerts.readValuesToList().stream().filter(a -> a.rule().equals("driver-shift"))
                 .reduce((a, b) -> b).orElseThrow();
         assertEquals("firing", shift.status());
         assertEquals("joint", shift.labels().get("term"));
         assertEquals(0.02, shift.value());
-        models.pipeInput("drivers", snapshot(0.01, 0.5, null, 0.07));
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        release("2024-06-30", 0.01, 0.5, null, 0.07);
         assertTrue(alerts.readValuesToList().stream().noneMatch(a -> a.rule().equals("driver-shift")),
                 "between 0.05 and 0.10 it keeps firing");
-        models.pipeInput("drivers", snapshot(0.01, 0.5, null, 0.40));
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        release("2025-06-30", 0.01, 0.5, null, 0.40);
         assertTrue(alerts.readValuesToList().stream().anyMatch(a -> a.rule().equals("driver-shift")
                 && a.status().equals("resolved")));
     }

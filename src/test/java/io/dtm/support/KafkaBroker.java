@@ -30,8 +30,9 @@ public final class KafkaBroker {
     }
 
     /**
-     * A broker of its own on free ports of 127.0.0.1, apart from the shared one, for a test that compares two runs
-     * on empty topics; the caller closes it.
+     * A broker of its own on free ports of 127.0.0.1, apart from the shared one (the caller closes it): for a test
+     * that compares runs on empty topics, or whose application uses the service's topic names but must neither see
+     * nor feed the service that the other tests run against the shared broker.
      */
     public static KafkaClusterTestKit startSeparate() {
         return start();
