@@ -10,4 +10,12 @@ public interface ModelConfig {
     /** The model specifications: {@code classpath:<resource>} or a file path. */
     @WithDefault("classpath:models.yaml")
     String specs();
+
+    /**
+     * How many window end years each model keeps a rolling estimate for (the latest ones, 1 to 100), served at
+     * {@code /api/v1/models/{model}/windows} and exported as {@code dtm_model_window_*}: one series per term, year
+     * and statistic.
+     */
+    @WithDefault("20")
+    int maxWindows();
 }
