@@ -417,9 +417,11 @@ cmd_start() {
 
   read -r -a heap <<<"$HEAP_OPTS"
   trap 'fail_start "interrupted while starting"' INT TERM
+  # In a session of its own (setsid): a signal to the caller's process group (Ctrl-C on run.sh) does not reach the
+  # broker, which the caller stops last, after the clients that need it.
   (
     cd -- "$KAFKA_DIR"
-    exec nohup "$JAVA" "${heap[@]}" \
+    exec setsid nohup "$JAVA" "${heap[@]}" \
       -Dkafka.logs.dir="$LOGS_DIR" \
       -Dlog4j2.configurationFile="$LOG4J_FILE" \
       -cp "$LIBS_DIR/*" kafka.Kafka "$PROPS_FILE" >"$OUT_LOG" 2>&1 </dev/null

@@ -35,17 +35,22 @@ APP_LOG="$ROOT/target/dtm.log"
 APP_PID=""
 STARTED_KAFKA=false
 
+# Stops what it started in order: the service first (it commits and leaves its consumer group while the broker is
+# there), then the broker. Both run in sessions of their own (setsid), so that Ctrl-C or a signal to this script's
+# process group reaches this script only, not the broker before the service.
 cleanup() {
   trap - INT TERM EXIT
+  local stop_start=$SECONDS
   if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
     say "stopping the service (pid $APP_PID)"
     kill -TERM "$APP_PID" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
+    for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.25; done
     kill -KILL "$APP_PID" 2>/dev/null || true
   fi
   if $STARTED_KAFKA; then
     "$SCRIPT_DIR/kafka.sh" stop || true
   fi
+  say "stopped in $((SECONDS - stop_start)) s"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -98,7 +103,7 @@ say "starting the service on 127.0.0.1:$HTTP_PORT (log: target/dtm.log)"
 KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" DTM_HTTP_PORT="$HTTP_PORT" DTM_SESSION_TIMEOUT_MS=10000 \
   DTM_STATE_DIR="${DTM_STATE_DIR:-$ROOT/target/kafka-streams-state}" \
   DTM_SECURITY_API_KEYS_LOCAL_HASH="$KEY_HASH" DTM_SECURITY_API_KEYS_LOCAL_ROLES="publisher,operator,subscriber,reader" \
-  java ${DTM_JAVA_OPTS:--Xmx512m} -jar "$APP_JAR" >"$APP_LOG" 2>&1 &
+  setsid java ${DTM_JAVA_OPTS:--Xmx512m} -jar "$APP_JAR" >"$APP_LOG" 2>&1 </dev/null &
 APP_PID=$!
 
 BASE="http://127.0.0.1:$HTTP_PORT"

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,23 +83,40 @@ public final class DemoPublisher {
         for (DemoPublications.Publication publication : DemoPublications.all()) {
             published += load(publication);
         }
+        return published + publishEvents();
+    }
+
+    /** Publishes the demo events of {@link #events()}; returns how many. */
+    long publishEvents() throws IOException, InterruptedException {
         ArrayNode all = events();
         for (String batch : batches(all)) {
             send(events, batch, "application/cloudevents-batch+json");
         }
         System.out.println("demo data: " + all.size() + " events (Table 1, RCEP dates, the paper's figures, "
                 + "aggregates, synthetic series) to " + events);
-        return published + all.size();
+        return all.size();
     }
 
-    /** Imports one publication and waits for its end; the import's report is printed. */
-    private long load(DemoPublications.Publication publication) throws IOException, InterruptedException {
+    /** Imports one publication as released and waits for its end; the import's report is printed. */
+    long load(DemoPublications.Publication publication) throws IOException, InterruptedException {
         byte[] file;
         try (var in = publication.open()) {
             file = in.readAllBytes();
         }
-        String query = "?dataset=" + publication.dataset()
-                + (publication.vintage() == null ? "" : "&vintage=" + publication.vintage());
+        return load(publication.file(), file, publication.dataset(), publication.vintage(), null);
+    }
+
+    /**
+     * Imports {@code file} of {@code dataset} and waits for its end; the import's report is printed.
+     *
+     * @param vintage     the vintage to name, or {@code null} where the file carries its own
+     * @param derivedFrom the vintage of the later release the file was cut from, or {@code null}
+     * @return the events it published
+     */
+    long load(String name, byte[] file, String dataset, LocalDate vintage, LocalDate derivedFrom)
+            throws IOException, InterruptedException {
+        String query = "?dataset=" + dataset + (vintage == null ? "" : "&vintage=" + vintage)
+                + (derivedFrom == null ? "" : "&derivedFrom=" + derivedFrom);
         HttpResponse<String> accepted = send(URI.create(base + "/api/v1/imports" + query), file,
                 "application/octet-stream");
         String id = JSON.readTree(accepted.body()).path("id").asText();
@@ -112,18 +130,25 @@ public final class DemoPublisher {
             String state = report.path("state").asText();
             if (answer.statusCode() == 200 && "done".equals(state)) {
                 JsonNode rows = report.path("rows");
-                System.out.printf("demo data: %s (dataset %s, vintage %s): %d rows read, %d published, %d missing, "
-                        + "%d skipped, %d rejected%n", publication.file(), report.path("dataset").asText(),
-                        report.path("vintage").asText(), rows.path("read").asLong(), rows.path("published").asLong(),
+                System.out.printf("demo data: %s (dataset %s, vintage %s%s): %d rows read, %d published, "
+                        + "%d missing, %d skipped, %d rejected%n", name, report.path("dataset").asText(),
+                        report.path("vintage").asText(), derivedFrom == null ? "" : ", cut from " + derivedFrom, rows.path("read").asLong(), rows.path("published").asLong(),
                         rows.path("missing").asLong(), rows.path("skipped").asLong(), rows.path("rejected").asLong());
                 return rows.path("published").asLong();
             }
             if (answer.statusCode() != 200 || "failed".equals(state) || System.nanoTime() > deadline) {
-                throw new IOException("import of demo/" + publication.file() + " did not finish: "
+                throw new IOException("import of " + name + " did not finish: "
                         + answer.statusCode() + " " + answer.body());
             }
             Thread.sleep(250);
         }
+    }
+
+    /** {@code GET} of a path of the service (e.g. {@code /api/v1/models/drivers}), with the key. */
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest get = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiKey).GET().build();
+        return http.send(get, HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(URI uri, String body, String contentType)

@@ -15,8 +15,20 @@ import java.util.List;
 public record ModelSnapshot(String model, long seq, long computedAt, Trigger trigger, List<Estimate> estimates,
         Stability stability) {
 
-    /** The event behind this snapshot, and the panel row it changed. */
-    public record Trigger(String source, String id, String vintage, String entity, int year) {
+    /**
+     * The event behind this snapshot, and the panel row it changed.
+     *
+     * @param id     the event's id; an imported figure's names its import: {@code <dataset>/<series>/<period>/<vintage>}
+     *               (and {@code /derived-from-<vintage>} for a file cut from a later release)
+     * @param series the series of the observation that changed the row ({@code feed|reporter|partner|flow|category});
+     *               {@code null} in snapshots written before it was named
+     */
+    public record Trigger(String source, String id, String vintage, String entity, int year, String series) {
+
+        /** A trigger that does not name its series. */
+        public Trigger(String source, String id, String vintage, String entity, int year) {
+            this(source, id, vintage, entity, year, null);
+        }
     }
 
     /**

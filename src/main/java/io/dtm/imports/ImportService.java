@@ -97,10 +97,14 @@ public class ImportService {
         worker.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** The state of one import, as {@code GET /api/v1/imports/{id}} shows it. */
+    /**
+     * The state of one import, as {@code GET /api/v1/imports/{id}} shows it.
+     *
+     * @param derivedFrom the vintage of the later release the file was cut from (a replay), or {@code null}
+     */
     public record Status(String id, String dataset, LocalDate vintage, String state, Map<String, Long> rows,
             Double rowsPerSecond, Double percent, String eta, List<Reject> rejects, Long ingestRejected,
-            String error, Instant started, Instant ended) {
+            String error, Instant started, Instant ended, LocalDate derivedFrom) {
     }
 
     /**
@@ -112,7 +116,23 @@ public class ImportService {
      */
     public Status submit(InputStream body, String datasetId, LocalDate vintage) throws IOException, Refused,
             TooLarge {
-        return queue(body, datasetId, vintage).status();
+        return submit(body, datasetId, vintage, null);
+    }
+
+    /**
+     * {@link #submit(InputStream, String, LocalDate)} of a file cut from the later release of vintage
+     * {@code derivedFrom} (see {@link Importer#run(Datasets.Dataset, InputStream, LocalDate, LocalDate,
+     * java.util.function.Consumer, java.util.function.Consumer, java.util.function.Consumer)}).
+     *
+     * @throws Refused also when {@code derivedFrom} is not after the vintage named
+     */
+    public Status submit(InputStream body, String datasetId, LocalDate vintage, LocalDate derivedFrom)
+            throws IOException, Refused, TooLarge {
+        if (derivedFrom != null && vintage != null && !derivedFrom.isAfter(vintage)) {
+            throw new Refused("derivedFrom (" + derivedFrom + ") names the later release the file was cut from: it "
+                    + "must be after the vintage (" + vintage + ")");
+        }
+        return queue(body, datasetId, vintage, derivedFrom).status();
     }
 
     /**
@@ -124,7 +144,7 @@ public class ImportService {
      */
     public Status importAndWait(InputStream body, String datasetId, LocalDate vintage, Duration timeout)
             throws IOException, Refused, TooLarge, InterruptedException, TimeoutException {
-        Run run = queue(body, datasetId, vintage);
+        Run run = queue(body, datasetId, vintage, null);
         try {
             run.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -138,8 +158,8 @@ public class ImportService {
         return datasets.dataset(id);
     }
 
-    private Run queue(InputStream body, String datasetId, LocalDate vintage) throws IOException, Refused,
-            TooLarge {
+    private Run queue(InputStream body, String datasetId, LocalDate vintage, LocalDate derivedFrom)
+            throws IOException, Refused, TooLarge {
         Path file = Files.createTempFile(config.spoolDir().orElse(Path.of(System.getProperty("java.io.tmpdir"))),
                 "dtm-import-", ".part");
         try {
@@ -156,7 +176,7 @@ public class ImportService {
             if (vintage == null && format != Datasets.Format.WB_BULK_CSV && format != Datasets.Format.WB_API_JSON) {
                 throw new Refused("a " + format.label() + " file carries no vintage: name one (?vintage=YYYY-MM-DD)");
             }
-            Run run = new Run(UUID.randomUUID().toString(), dataset, vintage, file, size);
+            Run run = new Run(UUID.randomUUID().toString(), dataset, vintage, derivedFrom, file, size);
             runs.put(run.id, run);
             forget();
             run.future = worker.submit(() -> run.execute());
@@ -212,6 +232,7 @@ public class ImportService {
         final String id;
         final Datasets.Dataset dataset;
         final LocalDate named;
+        final LocalDate derivedFrom;
         final Path file;
         final long size;
         final Instant started;
@@ -225,10 +246,11 @@ public class ImportService {
         volatile ImportReport report;
         private final List<ImportItem.Event> batch = new ArrayList<>();
 
-        Run(String id, Datasets.Dataset dataset, LocalDate named, Path file, long size) {
+        Run(String id, Datasets.Dataset dataset, LocalDate named, LocalDate derivedFrom, Path file, long size) {
             this.id = id;
             this.dataset = dataset;
             this.named = named;
+            this.derivedFrom = derivedFrom;
             this.file = file;
             this.size = size;
             this.started = clock.instant();
@@ -236,7 +258,8 @@ public class ImportService {
 
         void execute() {
             try (InputStream in = new Counting(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-                report = importer.run(dataset, in, named, this::accept, view -> live = view, this::deadLetter);
+                report = importer.run(dataset, in, named, derivedFrom, this::accept, view -> live = view,
+                        this::deadLetter);
                 flush();
                 if (tooManyRejects()) {
                     throw new ImportException(shareMessage());
@@ -395,7 +418,7 @@ public class ImportService {
             }
             return new Status(id, dataset.id(), r != null && r.vintage() != null ? r.vintage() : named, state, rows,
                     rate, ended != null && "done".equals(state) ? Double.valueOf(100.0) : percent, eta,
-                    r == null ? List.of() : r.rejects(), ingestRejected, error, started, ended);
+                    r == null ? List.of() : r.rejects(), ingestRejected, error, started, ended, derivedFrom);
         }
 
         /** Counts the bytes read, for the percentage of the file done. */

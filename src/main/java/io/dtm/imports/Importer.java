@@ -67,7 +67,23 @@ public final class Importer {
      */
     public ImportReport run(Datasets.Dataset dataset, InputStream in, LocalDate vintage, Consumer<ImportItem> out,
             Consumer<java.util.function.Supplier<ImportReport>> live, Consumer<Reject> rejected) throws IOException {
-        Run run = new Run(dataset, vintage, out, rejected);
+        return run(dataset, in, vintage, null, out, live, rejected);
+    }
+
+    /**
+     * {@link #run(Datasets.Dataset, InputStream, LocalDate, Consumer, Consumer, Consumer)} of a file derived from a
+     * later release (a replay's cut of it): each event carries the extension {@code derivedfrom} (that release's
+     * vintage) and its id ends in {@code /derived-from-<that vintage>}, so that it is never taken for a figure the
+     * publisher released and every model snapshot it moves says so.
+     *
+     * @param derivedFrom the vintage of the release the file was cut from, after the file's; {@code null} for a
+     *                    release as published
+     * @throws ImportException as the other forms, and when {@code derivedFrom} is not after the file's vintage
+     */
+    public ImportReport run(Datasets.Dataset dataset, InputStream in, LocalDate vintage, LocalDate derivedFrom,
+            Consumer<ImportItem> out, Consumer<java.util.function.Supplier<ImportReport>> live,
+            Consumer<Reject> rejected) throws IOException {
+        Run run = new Run(dataset, vintage, derivedFrom, out, rejected);
         live.accept(run::report);
         Datasets.Format format = dataset.formatOf();
         if (vintage == null && format != Datasets.Format.WB_BULK_CSV && format != Datasets.Format.WB_API_JSON) {
@@ -161,6 +177,7 @@ public final class Importer {
         private final LocalDate named;
         private final Consumer<ImportItem> out;
         private final Consumer<Reject> rejectSink;
+        private final LocalDate derivedFrom;
         private volatile LocalDate vintage;
         private volatile long published;
         private volatile long retracted;
@@ -172,16 +189,23 @@ public final class Importer {
         private long total = -1;
         private final List<Reject> rejects = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        Run(Datasets.Dataset dataset, LocalDate named, Consumer<ImportItem> out) {
-            this(dataset, named, out, reject -> { });
-        }
-
-        Run(Datasets.Dataset dataset, LocalDate named, Consumer<ImportItem> out, Consumer<Reject> rejectSink) {
+        Run(Datasets.Dataset dataset, LocalDate named, LocalDate derivedFrom, Consumer<ImportItem> out,
+                Consumer<Reject> rejectSink) {
             this.rejectSink = rejectSink;
             this.dataset = dataset;
             this.named = named;
+            this.derivedFrom = derivedFrom;
             this.vintage = named;
             this.out = out;
+            checkDerived(named);
+        }
+
+        /** A cut is of a later release. */
+        private void checkDerived(LocalDate of) {
+            if (derivedFrom != null && of != null && !derivedFrom.isAfter(of)) {
+                throw new ImportException("a file derived from the release of " + derivedFrom + " has a vintage after "
+                        + "it (" + of + "): derivedFrom names a later release");
+            }
         }
 
         @Override
@@ -189,6 +213,7 @@ public final class Importer {
             if (named != null && !named.equals(fileVintage)) {
                 throw new ImportException("the file's vintage is " + fileVintage + ", the import names " + named);
             }
+            checkDerived(fileVintage);
             vintage = fileVintage;
         }
 
@@ -244,7 +269,8 @@ public final class Importer {
             };
             String key = String.join("|", feed.label(), reporter, partner, flow, category);
             String period = feed == Feed.POLICY ? lastDay(f.period()) : f.period();
-            String id = id(dataset.id() + "/" + key + "/" + period + "/" + vintage);
+            String id = id(dataset.id() + "/" + key + "/" + period + "/" + vintage
+                    + (derivedFrom == null ? "" : "/derived-from-" + derivedFrom));
             if (f.action() == Figure.Action.DELETE) {
                 retracted++;
                 out.accept(new ImportItem.Retraction(id, dataset.source(), feed, key, period, vintage));
@@ -271,6 +297,9 @@ public final class Importer {
                     .put("datacontenttype", "application/json");
             if (f.status() != null) {
                 event.put("obsstatus", f.status());
+            }
+            if (derivedFrom != null) {
+                event.put("derivedfrom", derivedFrom.toString());
             }
             event.set("data", data);
             try {

@@ -50,16 +50,20 @@ public class ImportsResource {
                     + "publisher codes when absent); vintage (YYYY-MM-DD) is required where the file carries none "
                     + "and must agree with the file's where it does. Each figure becomes one CloudEvent with an id "
                     + "from (dataset, series, period, vintage), so importing the same publication twice changes "
-                    + "nothing.")
+                    + "nothing. derivedFrom (YYYY-MM-DD) marks a file cut from the later release of that vintage "
+                    + "(a replay of earlier releases): its events carry the extension derivedfrom and ids ending "
+                    + "in /derived-from-<date>.")
     @APIResponse(responseCode = "202", description = "Queued; Location names its state")
     @APIResponse(responseCode = "400", description = "The dataset cannot be told, or no vintage is known")
     @APIResponse(responseCode = "413", description = "Larger than dtm.imports.max-file-bytes")
     public Response create(InputStream body, @QueryParam("dataset") String dataset,
-            @QueryParam("vintage") String vintage, @Context UriInfo uri) throws Exception {
+            @QueryParam("vintage") String vintage, @QueryParam("derivedFrom") String derivedFrom,
+            @Context UriInfo uri) throws Exception {
         if (!dtm.runs(Role.INGEST)) {
             return Problems.roleNotRunning("ingest", uri.getPath());
         }
         LocalDate named;
+        LocalDate cutFrom;
         try {
             named = vintage == null || vintage.isBlank() ? null : LocalDate.parse(vintage);
         } catch (DateTimeParseException e) {
@@ -67,7 +71,13 @@ public class ImportsResource {
                     java.util.List.of("vintage: a date YYYY-MM-DD; was " + Problems.echo(vintage)), uri.getPath());
         }
         try {
-            ImportService.Status status = imports.submit(body, dataset, named);
+            cutFrom = derivedFrom == null || derivedFrom.isBlank() ? null : LocalDate.parse(derivedFrom);
+        } catch (DateTimeParseException e) {
+            return Problems.invalid("invalid-import", "Invalid import", java.util.List.of(
+                    "derivedFrom: a date YYYY-MM-DD; was " + Problems.echo(derivedFrom)), uri.getPath());
+        }
+        try {
+            ImportService.Status status = imports.submit(body, dataset, named, cutFrom);
             return Response.accepted(status).location(URI.create("/api/v1/imports/" + status.id())).build();
         } catch (ImportService.Refused e) {
             return Problems.of(400, "invalid-import", "Invalid import", e.getMessage(), uri.getPath(), null);

@@ -102,7 +102,9 @@ public class Sources {
         this.scheduler = scheduler;
         this.dtm = dtm;
         this.clock = clock;
-        this.metrics = new SourceMetrics(registry, config.sources().keySet());
+        Map<String, java.time.Duration> staleAfter = new java.util.TreeMap<>();
+        config.sources().forEach((name, source) -> staleAfter.put(name, source.staleAfter()));
+        this.metrics = new SourceMetrics(registry, staleAfter);
         config.sources().forEach((name, source) -> {
             Datasets.Dataset dataset = imports.dataset(source.dataset()).orElseThrow(() -> new IllegalStateException(
                     "dtm.sources." + name + ".dataset: no dataset '" + source.dataset() + "' in datasets.yaml"));

@@ -58,5 +58,12 @@ public interface SourcesConfig {
         /** The longest wait between two retries. */
         @WithDefault("PT5M")
         Duration maxBackoff();
+
+        /**
+         * How long the source may go without a good fetch before the alert {@code DtmSourceStale} fires (exported as
+         * {@code dtm_source_stale_after_seconds{source}}, which the rule compares with).
+         */
+        @WithDefault("P2D")
+        Duration staleAfter();
     }
 }

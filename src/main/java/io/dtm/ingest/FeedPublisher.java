@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * Publishes HTTP-accepted events to their feed topics and HTTP rejects to the dead-letter topic: one Kafka
  * transaction per request (idempotent, acks=all), so a batch lands whole or not at all. A record too large for
- * Kafka is refused before anything is sent.
+ * Kafka is refused before anything is sent. A transaction may last three times {@code dtm.ingest.publish-timeout}
+ * (15 s), so one left open by a killed instance is aborted by the broker that soon.
  */
 @ApplicationScoped
 public class FeedPublisher {
@@ -100,6 +101,10 @@ public class FeedPublisher {
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, millis,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis * 2,
+                    // A transaction left open by an instance that died (kill -9, OOM) holds back every read_committed
+                    // reader of its partitions, the streams included, until the coordinator aborts it: after this
+                    // (the longest a publish can last: its sends, then the commit), not Kafka's default minute.
+                    ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, millis * 3,
                     ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_SIZE,
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));

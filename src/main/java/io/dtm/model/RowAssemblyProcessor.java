@@ -67,7 +67,7 @@ final class RowAssemblyProcessor implements Processor<String, ModelInput, String
         } else {
             years.add(RowBuilder.yearOf(obs.period()) + input.lagYears());
         }
-        ModelSnapshot.Trigger trigger = new ModelSnapshot.Trigger(obs.source(), obs.id(), obs.vintage(), entity, 0);
+        String series = obs.series().toString();
         RowBuilder.Inputs view = new RowBuilder.Inputs() {
             @Override
             public Observation get(int index, String period) {
@@ -95,8 +95,8 @@ final class RowAssemblyProcessor implements Processor<String, ModelInput, String
             } else {
                 rows.put(key, after);
             }
-            ModelSnapshot.Trigger t = new ModelSnapshot.Trigger(trigger.source(), trigger.id(), trigger.vintage(),
-                    entity, year);
+            ModelSnapshot.Trigger t = new ModelSnapshot.Trigger(obs.source(), obs.id(), obs.vintage(), entity, year,
+                    series);
             context.forward(record.withKey(spec.name()).withValue(new RowDelta(spec.name(), entity, year, before,
                     after, t)).withHeaders(new RecordHeaders()));
         }

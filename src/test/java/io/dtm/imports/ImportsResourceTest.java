@@ -109,6 +109,26 @@ class ImportsResourceTest {
     }
 
     @Test
+    void shouldMarkEveryEventOfAFileCutFromALaterRelease() {
+        String key = "trade|BRN|WLD|EXPORT|DDS|2011";
+        String cut = sdmx("I", "377.25").replace(",2013,", ",2011,");
+        try (var observations = new TopicReader<>("dtm.observations.v1", new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            JsonPath done = awaitDone(post(cut, "?dataset=unctad-dds&vintage=2012-12-18&derivedFrom=2025-12-18"));
+            assertEquals("done", done.getString("state"), done.prettify());
+            assertEquals("2025-12-18", done.getString("derivedFrom"));
+            var record = observations.await(r -> key.equals(r.key()) && r.value() != null, Duration.ofSeconds(60));
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            assertEquals(true, value.contains(
+                    "unctad-dds/trade|BRN|WLD|EXPORT|DDS/2011/2012-12-18/derived-from-2025-12-18"), value);
+        }
+        given().contentType("text/csv").body(cut).post("/api/v1/imports?dataset=unctad-dds&vintage=2025-12-18"
+                + "&derivedFrom=2025-12-18").then().statusCode(400).body("detail", containsString("after the vintage"));
+        given().contentType("text/csv").body(cut).post("/api/v1/imports?dataset=unctad-dds&vintage=2012-12-18"
+                + "&derivedFrom=soon").then().statusCode(400).body("errors.field", hasItem("derivedFrom"));
+    }
+
+    @Test
     void shouldDeadLetterARowThatCannotBeReadAndImportTheRest() {
         String withBadRow = WDI.replace("Lao PDR\",\"LAO", "Myanmar\",\"MMR").replace("Cambodia\",\"KHM",
                 "Brunei Darussalam\",\"BRN").replace("\"56.7\"", "\"fifty-six\"");

@@ -117,7 +117,7 @@ class SourcesTest {
             return Map.of("dtm.sources.wdi.dataset", "wdi-api", "dtm.sources.wdi.initial-delay", "PT1H",
                     "dtm.sources.wdi.initial-backoff", "PT0.1S", "dtm.sources.wdi.max-retries", "2",
                     "dtm.sources.wdi-bad.dataset", "wdi-api", "dtm.sources.wdi-bad.initial-delay", "PT1H",
-                    "dtm.sources.wdi-bad.initial-backoff", "PT0.1S");
+                    "dtm.sources.wdi-bad.initial-backoff", "PT0.1S", "dtm.sources.wdi-bad.stale-after", "PT36H");
         }
 
         @Override
@@ -138,6 +138,8 @@ class SourcesTest {
         assertEquals(0.0, metric("dtm_source_failures_total", "wdi"));
         assertEquals(0.0, metric("dtm_source_last_success_timestamp_seconds", "wdi"));
         assertEquals(0.0, metric("dtm_source_failures_total", "wdi-bad"));
+        assertEquals(2 * 86400.0, metric("dtm_source_stale_after_seconds", "wdi"), "the default stale-after");
+        assertEquals(36 * 3600.0, metric("dtm_source_stale_after_seconds", "wdi-bad"), "the configured one");
 
         // a 503, retried; both pages imported as one publication
         assertEquals(Sources.Outcome.IMPORTED, sources.fetch("wdi"));

@@ -289,6 +289,7 @@ class ModelTopologyTest {
             assertEquals("urn:revision", next.trigger().source());
             assertEquals("2026-01-01", next.trigger().vintage());
             assertEquals(2020, next.trigger().year());
+            assertEquals("macro|KOR|||GDP_USD", next.trigger().series(), "the series that moved the coefficients");
             ModelSnapshot.Term gdp = next.estimates().get(0).terms().get(0);
             ModelSnapshot.Term old = previous.estimates().get(0).terms().get(0);
             assertEquals(gdp.coefficient() - old.coefficient(), gdp.change(), 1e-12);
@@ -318,6 +319,7 @@ class ModelTopologyTest {
             ModelSnapshot withdrawn = afterWithdrawal.get(0);
             assertEquals("KOR", withdrawn.trigger().entity());
             assertEquals(2020, withdrawn.trigger().year());
+            assertEquals(dds.series().toString(), withdrawn.trigger().series(), "the withdrawn series");
             assertSameFit(PanelEstimator.estimate(PanelAccumulator.of(6, without), SPECS.get("drivers").termNames()),
                     withdrawn.estimates().get(0));
 

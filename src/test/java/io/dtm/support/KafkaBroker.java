@@ -29,6 +29,14 @@ public final class KafkaBroker {
         return cluster.bootstrapServers();
     }
 
+    /**
+     * A broker of its own on free ports of 127.0.0.1, apart from the shared one, for a test that compares two runs
+     * on empty topics; the caller closes it.
+     */
+    public static KafkaClusterTestKit startSeparate() {
+        return start();
+    }
+
     private static KafkaClusterTestKit start() {
         try {
             Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "kafka-testkit-");
