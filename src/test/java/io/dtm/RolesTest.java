@@ -30,7 +30,7 @@ class RolesTest {
     @Test
     void shouldAnswerTheEndpointsOfRolesItDoesNotRunWith404RoleNotRunning() {
         Map<String, String> roleOf = Map.of("/api/v1/indicators", "indicators", "/api/v1/models/drivers", "model",
-                "/api/v1/alerts", "alerts", "/api/v1/alert-rules", "alerts",
+                "/api/v1/models/drivers/windows", "model", "/api/v1/alerts", "alerts", "/api/v1/alert-rules", "alerts",
                 "/api/v1/alert-rules/china-dds-growth-low", "alerts");
         roleOf.forEach((path, role) -> given().get(path).then().statusCode(404)
                 .contentType(containsString("application/problem+json"))

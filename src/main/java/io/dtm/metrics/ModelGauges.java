@@ -33,7 +33,8 @@ import java.util.function.Predicate;
  * Nothing that was not computed is exported: a series is registered when its value appears and removed when it
  * disappears, so that a not-identified estimate exports its observations only (no R², coefficient or p-value), a
  * dropped term has no series, and the stability ratio is absent while the CUSUM cannot be computed. Never 0 or NaN
- * in place of a value. A model is exported by the instance whose task owns it.
+ * in place of a value. A model is exported by the instance whose task owns it. The estimates by window end year
+ * are exported by {@link #windows()}.
  */
 public final class ModelGauges {
 
@@ -48,9 +49,16 @@ public final class ModelGauges {
 
     private final MeterRegistry registry;
     private final Map<String, Holder> gauges = new ConcurrentHashMap<>();
+    private final ModelWindowGauges windows;
 
     public ModelGauges(MeterRegistry registry) {
         this.registry = registry;
+        this.windows = new ModelWindowGauges(registry);
+    }
+
+    /** The gauges of the estimates by window end year, on the same registry. */
+    public ModelWindowGauges windows() {
+        return windows;
     }
 
     /**
@@ -127,8 +135,9 @@ public final class ModelGauges {
         return at < 0 ? "" : key.substring(at + 6, key.indexOf(',', at + 6));
     }
 
-    /** Removes every series of a model. */
+    /** Removes every series of a model, its windows' included. */
     public void clearModel(String model) {
+        windows.clearModel(model);
         remove(h -> h.model.equals(model));
     }
 

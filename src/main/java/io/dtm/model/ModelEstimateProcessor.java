@@ -1,12 +1,15 @@
 package io.dtm.model;
 
 import io.dtm.events.ModelSnapshot;
+import io.dtm.events.ModelWindow;
 import io.dtm.events.RowDelta;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.ModelGauges;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -23,7 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code model-estimate} (keyed by model): applies each row delta to the model's panels, re-estimates both
  * estimates and emits a snapshot naming the triggering event and the change of each coefficient; the stability
  * tests run after a debounce on a wall-clock punctuation, which forwards the latest snapshot again with them. Panel rows are stored per (model, entity, year) and the
- * last snapshots per (model, sequence).
+ * last snapshots per (model, sequence). The rolling estimate of each window end year is stored per (model, end year)
+ * and exported when a row of its window changed, and written again from the panel rows at start.
  */
 final class ModelEstimateProcessor implements Processor<String, RowDelta, String, ModelSnapshot> {
 
@@ -32,16 +36,19 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
     private final Map<String, ModelSpec> specs;
     private final ModelGauges gauges;
     private final DtmMetrics metrics;
+    private final int maxWindows;
     private final Map<String, ModelState> states = new HashMap<>();
     private final Map<String, Long> dirtySince = new HashMap<>();
     private ProcessorContext<String, ModelSnapshot> context;
     private KeyValueStore<String, RowDelta.PanelRow> panel;
     private KeyValueStore<String, ModelSnapshot> snapshots;
+    private KeyValueStore<String, ModelWindow> windows;
 
-    ModelEstimateProcessor(Map<String, ModelSpec> specs, ModelGauges gauges, DtmMetrics metrics) {
+    ModelEstimateProcessor(Map<String, ModelSpec> specs, ModelGauges gauges, DtmMetrics metrics, int maxWindows) {
         this.specs = specs;
         this.gauges = gauges;
         this.metrics = metrics;
+        this.maxWindows = maxWindows;
     }
 
     @Override
@@ -49,9 +56,11 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
         this.context = context;
         this.panel = context.getStateStore(ModelTopology.PANEL_STORE);
         this.snapshots = context.getStateStore(ModelTopology.SNAPSHOT_STORE);
+        this.windows = context.getStateStore(ModelTopology.WINDOW_STORE);
         for (ModelSpec spec : specs.values()) {
             ModelSnapshot last = latest(spec.name());
-            ModelState state = new ModelState(spec, last);
+            ModelState state = new ModelState(spec, last, maxWindows);
+            forgetWindows(spec.name());
             boolean any = false;
             try (KeyValueIterator<String, RowDelta.PanelRow> it = panel.prefixScan(spec.name() + "|",
                     Serdes.String().serializer())) {
@@ -64,6 +73,8 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
             }
             if (any) {
                 state.rebuildRolling();
+                state.windowChanges();
+                state.windows().forEach(w -> window(spec.name(), w));
                 states.put(spec.name(), state);
                 if (last != null) {
                     export(last);
@@ -81,7 +92,7 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
         if (spec == null) {
             return;
         }
-        ModelState state = states.computeIfAbsent(spec.name(), n -> new ModelState(spec, latest(n)));
+        ModelState state = states.computeIfAbsent(spec.name(), n -> new ModelState(spec, latest(n), maxWindows));
         String key = delta.model() + "|" + delta.entity() + "|" + delta.year();
         if (delta.after() == null) {
             panel.delete(key);
@@ -94,6 +105,12 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
         ModelSnapshot snapshot = state.snapshot(delta.trigger(), context.currentSystemTimeMs());
         store(snapshot, spec.historySize());
         export(snapshot);
+        ModelState.WindowChanges changes = state.windowChanges();
+        changes.changed().forEach(w -> window(spec.name(), w));
+        for (int end : changes.removed()) {
+            windows.delete(windowKey(spec.name(), end));
+            gauges.windows().remove(spec.name(), end);
+        }
         dirtySince.putIfAbsent(spec.name(), context.currentSystemTimeMs());
         context.forward(record.withKey(spec.name()).withValue(snapshot).withHeaders(new RecordHeaders()));
     }
@@ -160,6 +177,26 @@ final class ModelEstimateProcessor implements Processor<String, RowDelta, String
             }
         }
         return last;
+    }
+
+    /** Deletes the stored windows of a model (at start, before they are written again from its rows). */
+    private void forgetWindows(String model) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, ModelWindow> it = windows.prefixScan(model + "|", Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(windows::delete);
+    }
+
+    /** Stores and exports the estimate of one window. */
+    private void window(String model, ModelWindow window) {
+        windows.put(windowKey(model, window.windowEnd()), window);
+        gauges.windows().window(model, window);
+    }
+
+    /** The key of a window in {@link ModelTopology#WINDOW_STORE}: {@code model|end year}. */
+    static String windowKey(String model, int end) {
+        return model + "|" + end;
     }
 
     static String snapshotKey(String model, long seq) {

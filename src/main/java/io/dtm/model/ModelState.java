@@ -1,6 +1,7 @@
 package io.dtm.model;
 
 import io.dtm.events.ModelSnapshot;
+import io.dtm.events.ModelWindow;
 import io.dtm.events.RowDelta;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,8 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The live state of one model: the panel of every year ({@code all}) and of the rolling window, updated row by
- * row; estimates them and turns the result into a {@link ModelSnapshot}. The coefficients of the last snapshot (the
+ * The live state of one model: the panel of every year ({@code all}) and of each rolling window by end year (the
+ * latest is the rolling window), updated row by row; estimates them and turns the result into a
+ * {@link ModelSnapshot} and {@link ModelWindow}s. The coefficients of the last snapshot (the
  * base of each term's change) start from the snapshot the model's store held, so they survive a restart. Pure: no
  * Kafka.
  */
@@ -25,7 +27,7 @@ final class ModelState {
 
     private final ModelSpec spec;
     private final PanelAccumulator all;
-    private PanelAccumulator rolling;
+    private final WindowEstimates windows;
     private Optional<RollingWindow> window = Optional.empty();
     private final Map<String, Map<String, Double>> lastBeta = new HashMap<>();
     private ModelSnapshot.Stability stability;
@@ -33,9 +35,14 @@ final class ModelState {
 
     /** A model's state after {@code last}, its latest stored snapshot ({@code null} for none). */
     ModelState(ModelSpec spec, ModelSnapshot last) {
+        this(spec, last, WindowEstimates.DEFAULT_MAX_WINDOWS);
+    }
+
+    /** The same, keeping the estimates of the latest {@code maxWindows} window end years. */
+    ModelState(ModelSpec spec, ModelSnapshot last, int maxWindows) {
         this.spec = spec;
         this.all = new PanelAccumulator(spec.terms().size());
-        this.rolling = new PanelAccumulator(spec.terms().size());
+        this.windows = new WindowEstimates(spec.termNames(), spec.windowYears(), maxWindows);
         this.seq = last == null ? 0 : last.seq();
         if (last != null) {
             for (ModelSnapshot.Estimate e : last.estimates()) {
@@ -57,8 +64,9 @@ final class ModelState {
     }
 
     /**
-     * Applies a delta: replaces the row of its entity and year by the new one (or removes it), and moves the rolling
-     * window when it should. The panel takes the new row even when the delta's old row is not the row it held.
+     * Applies a delta: replaces the row of its entity and year by the new one (or removes it) in every year's panel
+     * and in the windows that contain its year, and moves the windows when they should. The panel takes the new row
+     * even when the delta's old row is not the row it held.
      *
      * @return {@code false} when the delta's old row was not the row the panel held (a row to remove that is not
      *         there, or a row there that the delta did not know of)
@@ -68,13 +76,7 @@ final class ModelState {
         Row after = delta.after() == null ? null : row(delta.entity(), delta.year(), delta.after());
         Row held = all.row(delta.entity(), delta.year()).orElse(null);
         replace(all, held, after);
-        Optional<RollingWindow> next = RollingWindow.of(all.rowsPerYear(), all.entityCount(), spec.windowYears());
-        if (!next.equals(window)) {
-            window = next;
-            rebuildRolling();
-        } else if (window.isPresent() && window.get().contains(delta.year())) {
-            replace(rolling, rolling.row(delta.entity(), delta.year()).orElse(null), after);
-        }
+        window = windows.apply(delta.entity(), delta.year(), after, all);
         return Objects.equals(before, held);
     }
 
@@ -87,12 +89,9 @@ final class ModelState {
         }
     }
 
-    /** Rebuilds the rolling panel from {@code all} (when the window moves, and at start). */
+    /** Builds the windows again from {@code all} (at start, after {@link #load}). */
     void rebuildRolling() {
-        window = RollingWindow.of(all.rowsPerYear(), all.entityCount(), spec.windowYears());
-        List<Row> inWindow = new ArrayList<>();
-        window.ifPresent(w -> all.rows().stream().filter(r -> w.contains(r.year())).forEach(inWindow::add));
-        rolling = PanelAccumulator.of(spec.terms().size(), inWindow);
+        window = windows.rebuild(all);
     }
 
     /** The rows of every year, ordered by (year, entity). */
@@ -133,7 +132,7 @@ final class ModelState {
         seq++;
         List<ModelSnapshot.Estimate> estimates = List.of(
                 view("all", PanelEstimator.estimate(all, spec.termNames()), null),
-                view("rolling", PanelEstimator.estimate(rolling, spec.termNames()), window.orElse(null)));
+                view("rolling", windows.latestEstimate(), window.orElse(null)));
         return new ModelSnapshot(spec.name(), seq, now, trigger, estimates, stability);
     }
 
@@ -151,6 +150,34 @@ final class ModelState {
         return new ModelSnapshot.Estimate(name, e.status().name(), e.reason().isEmpty() ? null : e.reason(),
                 w == null ? null : w.first(), w == null ? null : w.last(), e.observations(), e.entities(),
                 e.residualDf(), e.rSquaredWithin(), terms, e.droppedTerms(), e.ranking());
+    }
+
+    /** The estimates of every window held, by end year ascending. */
+    List<ModelWindow> windows() {
+        return windows.ends().stream().map(this::window).toList();
+    }
+
+    /**
+     * The windows whose rows changed or that appeared since the last call, and the end years of those that went;
+     * forgets them.
+     */
+    WindowChanges windowChanges() {
+        WindowEstimates.Changes changes = windows.drain();
+        return new WindowChanges(changes.changed().stream().map(this::window).toList(), List.copyOf(changes.removed()));
+    }
+
+    /** Windows to show again, and the end years of the windows to take away. */
+    record WindowChanges(List<ModelWindow> changed, List<Integer> removed) {
+    }
+
+    private ModelWindow window(int end) {
+        Estimate e = windows.estimate(end);
+        List<ModelWindow.Term> terms = e.coefficients().stream().map(c -> new ModelWindow.Term(c.term(), c.estimate(),
+                c.standardised(), c.significance().name(), inference(c.classical(), CLASSICAL),
+                inference(c.clustered(), CLUSTERED))).toList();
+        return new ModelWindow(end, windows.window(end).first(), windows.rows(end), e.observations(), e.entities(),
+                e.residualDf(), e.status().name(), e.reason().isEmpty() ? null : e.reason(), e.rSquaredWithin(), terms,
+                e.droppedTerms());
     }
 
     private static ModelSnapshot.Inference inference(Inference i, String convention) {

@@ -1,6 +1,7 @@
 package io.dtm.model;
 
 import io.dtm.events.ModelSnapshot;
+import io.dtm.events.ModelWindow;
 import io.dtm.events.Observation;
 import io.dtm.events.SeriesKey;
 import io.dtm.events.RowDelta;
@@ -44,13 +45,24 @@ public class ModelTopology implements SubTopology {
     public static final String SNAPSHOT_STORE = "model-snapshot-store";
     /** The estimates as of each release, by (model, vintage): what was sent to {@code dtm.model-releases.v1}. */
     public static final String RELEASE_STORE = "model-release-store";
+    /**
+     * The rolling estimate of each window end year, by (model, end year): in memory and not logged, since the
+     * estimation builds it again from the panel rows whenever it starts.
+     */
+    public static final String WINDOW_STORE = "model-window-store";
 
     private final Map<String, ModelSpec> specs;
     private final DtmMetrics metrics;
     private final ModelGauges gauges;
+    private final int maxWindows;
 
     ModelTopology(ModelConfig config, DtmMetrics metrics, MeterRegistry registry) {
         this.specs = byName(ModelSpec.load(config.specs()));
+        if (config.maxWindows() < 1 || config.maxWindows() > 100) {
+            throw new IllegalArgumentException("dtm.model.max-windows must be 1 to 100 (got " + config.maxWindows()
+                    + ")");
+        }
+        this.maxWindows = config.maxWindows();
         this.metrics = metrics;
         this.gauges = new ModelGauges(registry);
         specs.keySet().forEach(metrics::registerModel);
@@ -68,7 +80,12 @@ public class ModelTopology implements SubTopology {
 
     @Override
     public void addTo(StreamsBuilder builder) {
-        build(builder, specs, metrics, gauges, Stores::persistentKeyValueStore);
+        build(builder, specs, metrics, gauges, Stores::persistentKeyValueStore, maxWindows);
+    }
+
+    /** How many window end years each model keeps a rolling estimate for. */
+    public int maxWindows() {
+        return maxWindows;
     }
 
     static Map<String, ModelSpec> byName(List<ModelSpec> list) {
@@ -84,6 +101,15 @@ public class ModelTopology implements SubTopology {
      */
     public static void build(StreamsBuilder builder, Map<String, ModelSpec> specs, DtmMetrics metrics,
             ModelGauges gauges, Function<String, KeyValueBytesStoreSupplier> stores) {
+        build(builder, specs, metrics, gauges, stores, WindowEstimates.DEFAULT_MAX_WINDOWS);
+    }
+
+    /**
+     * Adds the sub-topology to {@code builder}, keeping the estimates of the latest {@code maxWindows} window end
+     * years of each model.
+     */
+    public static void build(StreamsBuilder builder, Map<String, ModelSpec> specs, DtmMetrics metrics,
+            ModelGauges gauges, Function<String, KeyValueBytesStoreSupplier> stores, int maxWindows) {
         JsonSerde<RowDelta.PanelRow> rowSerde = JsonSerde.of(RowDelta.PanelRow.class);
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(INPUT_STORE), Serdes.String(),
                 JsonSerde.of(Observation.class)));
@@ -93,6 +119,8 @@ public class ModelTopology implements SubTopology {
                 JsonSerde.of(ModelSnapshot.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(RELEASE_STORE), Serdes.String(),
                 JsonSerde.of(ModelSnapshot.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WINDOW_STORE),
+                Serdes.String(), JsonSerde.of(ModelWindow.class)).withLoggingDisabled());
 
         KStream<String, RowDelta> deltas = builder
                 .stream(Topics.OBSERVATIONS.name(), Topics.OBSERVATIONS.consumed("model-read-observations"))
@@ -103,8 +131,8 @@ public class ModelTopology implements SubTopology {
                         INPUT_STORE, ROW_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(RowDelta.class))
                         .withName("model-by-model"));
-        deltas.process(() -> new ModelEstimateProcessor(specs, gauges, metrics), Named.as("model-estimate"),
-                PANEL_STORE, SNAPSHOT_STORE)
+        deltas.process(() -> new ModelEstimateProcessor(specs, gauges, metrics, maxWindows), Named.as("model-estimate"),
+                PANEL_STORE, SNAPSHOT_STORE, WINDOW_STORE)
                 .to(Topics.MODEL.name(), Topics.MODEL.produced("model-write"));
         deltas.process(() -> new ModelReleaseProcessor(specs), Named.as("model-estimate-releases"), PANEL_STORE,
                 RELEASE_STORE)

@@ -4,6 +4,7 @@ import io.dtm.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.dtm.api.Problems;
 import io.dtm.events.ModelSnapshot;
+import io.dtm.events.ModelWindow;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.Role;
 import jakarta.ws.rs.GET;
@@ -16,7 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -31,7 +34,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** {@code /api/v1/models}: the drivers models' latest snapshots and history, from the state stores. */
+/**
+ * {@code /api/v1/models}: the drivers models' latest snapshots and history, and their rolling estimates by window end
+ * year, from the state stores.
+ */
 @Path("/api/v1/models")
 @RolesAllowed(Roles.READER)
 @Tag(name = "models", description = "Drivers models: coefficients, uncertainty, stability, attribution")
@@ -96,36 +102,43 @@ public class ModelsResource {
         return answer(model, uri, true, limit == null ? 100 : Math.max(1, limit));
     }
 
+    /**
+     * The rolling estimates of a model by window end year.
+     *
+     * @param windowYears years in each window
+     * @param maxWindows  the most window end years kept ({@code dtm.model.max-windows})
+     * @param windows     by window end year, ascending
+     */
+    public record Windows(String model, int windowYears, int maxWindows, List<ModelWindow> windows) {
+    }
+
+    @GET
+    @Path("/{model}/windows")
+    @Operation(summary = "The rolling estimate of a model for every window end year",
+            description = "One estimate per window end year, oldest first: the windows of the model's `window` years "
+                    + "ending in each year from the end of the first window (which begins in the earliest year in "
+                    + "which at least half of the economies have a row) to the rolling window's end, the latest "
+                    + "`maxWindows` of them; the last one is the snapshot's rolling estimate. Each gives its years, "
+                    + "rows, N, entities and, per term, the coefficient with classical and clustered standard errors, "
+                    + "t, p and 95% intervals on the t quantile of each type's degrees of freedom (see `convention`). "
+                    + "A window that is not identified says why and has no terms. An empty list before the first "
+                    + "window.")
+    @APIResponse(responseCode = "200", description = "The windows")
+    @APIResponse(responseCode = "303", description = "The model lives on another instance")
+    @APIResponse(responseCode = "404", description = "No such model")
+    @APIResponse(responseCode = "503", description = "A state store is not ready")
+    public Response windows(@PathParam("model") String model, @Context UriInfo uri) {
+        return read(model, uri, ModelTopology.WINDOW_STORE, (List<ModelWindow> windows) -> Response.ok(new Windows(
+                model, models.specs().get(model).windowYears(), models.maxWindows(), windows.stream()
+                        .sorted(Comparator.comparingInt(ModelWindow::windowEnd)).toList())).build());
+    }
+
     private Response answer(String model, UriInfo uri, boolean history) {
         return answer(model, uri, history, 1);
     }
 
     private Response answer(String model, UriInfo uri, boolean history, int limit) {
-        if (!config.runs(Role.MODEL)) {
-            return notRunning(uri);
-        }
-        if (!models.specs().containsKey(model)) {
-            return Problems.of(404, "unknown-model", "Unknown model", "no model '" + Problems.echo(model) + "'; models: "
-                    + models.specs().keySet(), uri.getPath(), null);
-        }
-        try {
-            KeyQueryMetadata where = streams.queryMetadataForKey(ModelTopology.SNAPSHOT_STORE, model,
-                    Serdes.String().serializer());
-            if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-                throw new InvalidStateStoreException("the owner of model " + model + " is not known yet");
-            }
-            if (!where.activeHost().equals(self)) {
-                return Response.seeOther(uri.getRequestUriBuilder().host(where.activeHost().host())
-                        .port(where.activeHost().port()).build()).build();
-            }
-            ReadOnlyKeyValueStore<String, ModelSnapshot> store = streams.store(StoreQueryParameters
-                    .fromNameAndType(ModelTopology.SNAPSHOT_STORE, QueryableStoreTypes.<String, ModelSnapshot>keyValueStore())
-                    .withPartition(where.partition()));
-            List<ModelSnapshot> snapshots = new ArrayList<>();
-            try (KeyValueIterator<String, ModelSnapshot> it = store.prefixScan(model + "|",
-                    Serdes.String().serializer())) {
-                it.forEachRemaining(kv -> snapshots.add(kv.value));
-            }
+        return read(model, uri, ModelTopology.SNAPSHOT_STORE, (List<ModelSnapshot> snapshots) -> {
             if (snapshots.isEmpty()) {
                 return Problems.of(404, "no-snapshot", "No snapshot yet", "model '" + model
                         + "' has no complete panel row yet", uri.getPath(), null);
@@ -134,6 +147,39 @@ public class ModelsResource {
                 return Response.ok(snapshots.subList(Math.max(0, snapshots.size() - limit), snapshots.size())).build();
             }
             return Response.ok(snapshots.get(snapshots.size() - 1)).build();
+        });
+    }
+
+    /**
+     * The answer made of the values {@code store} holds for {@code model} (keys {@code model|…}, in key order), read
+     * on the instance that owns the model: 303 to the owner when it is another one, 404 for an unknown model, 503
+     * while the store is not ready.
+     */
+    private <V> Response read(String model, UriInfo uri, String storeName, Function<List<V>, Response> answer) {
+        if (!config.runs(Role.MODEL)) {
+            return notRunning(uri);
+        }
+        if (!models.specs().containsKey(model)) {
+            return Problems.of(404, "unknown-model", "Unknown model", "no model '" + Problems.echo(model) + "'; models: "
+                    + models.specs().keySet(), uri.getPath(), null);
+        }
+        try {
+            KeyQueryMetadata where = streams.queryMetadataForKey(storeName, model, Serdes.String().serializer());
+            if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+                throw new InvalidStateStoreException("the owner of model " + model + " is not known yet");
+            }
+            if (!where.activeHost().equals(self)) {
+                return Response.seeOther(uri.getRequestUriBuilder().host(where.activeHost().host())
+                        .port(where.activeHost().port()).build()).build();
+            }
+            ReadOnlyKeyValueStore<String, V> store = streams.store(StoreQueryParameters
+                    .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
+                    .withPartition(where.partition()));
+            List<V> values = new ArrayList<>();
+            try (KeyValueIterator<String, V> it = store.prefixScan(model + "|", Serdes.String().serializer())) {
+                it.forEachRemaining(kv -> values.add(kv.value));
+            }
+            return answer.apply(values);
         } catch (InvalidStateStoreException e) {
             return Problems.unavailable("store-not-ready", "State store not ready", e.getMessage(), uri.getPath(),
                     RETRY_AFTER_SECONDS);

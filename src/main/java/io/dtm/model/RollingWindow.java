@@ -3,6 +3,7 @@ package io.dtm.model;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 
 /**
  * A rolling estimation window of years [first, last]. Its end is the latest year in which at least half of the
@@ -23,9 +24,23 @@ public record RollingWindow(int first, int last) {
      * @param rowsByYear the number of rows (one per entity) in each year
      */
     public static OptionalInt end(Map<Integer, Integer> rowsByYear, int entityCount) {
+        return denseYears(rowsByYear, entityCount).max();
+    }
+
+    /**
+     * The earliest year in which at least half of {@code entityCount} entities have a row; empty when there is none.
+     * The windows by end year start with the window that begins there.
+     *
+     * @param rowsByYear the number of rows (one per entity) in each year
+     */
+    public static OptionalInt start(Map<Integer, Integer> rowsByYear, int entityCount) {
+        return denseYears(rowsByYear, entityCount).min();
+    }
+
+    private static IntStream denseYears(Map<Integer, Integer> rowsByYear, int entityCount) {
         return rowsByYear.entrySet().stream()
                 .filter(e -> entityCount > 0 && 2L * e.getValue() >= entityCount)
-                .mapToInt(Map.Entry::getKey).max();
+                .mapToInt(Map.Entry::getKey);
     }
 
     /** The window of {@code width} years ending at {@link #end}; empty when there is no end. */

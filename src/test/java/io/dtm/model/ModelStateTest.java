@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtm.events.ModelSnapshot;
+import io.dtm.events.ModelWindow;
 import io.dtm.events.RowDelta;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.commons.math3.distribution.TDistribution;
@@ -140,6 +142,37 @@ class ModelStateTest {
             assertTrue(clustered.convention().contains("arellano") && clustered.convention().contains("G − 1"));
             assertTrue(t.classical().convention().contains("N − E − K"));
         }
+    }
+
+    @Test
+    void theWindowsAfterARestartAreThoseBuiltRowByRowAndTheLastIsTheRollingEstimate() {
+        List<Row> rows = new ArrayList<>(Panels.random(67));
+        Collections.shuffle(rows, new Random(67));
+        ModelState live = new ModelState(SPEC, null, 4);
+        rows.forEach(r -> live.apply(delta(null, r)));
+        ModelSnapshot.Estimate rolling = live.snapshot(TRIGGER, 0).estimates().get(1);
+        List<ModelWindow> windows = live.windows();
+        assertEquals(4, windows.size(), "the cap");
+        ModelWindow last = windows.get(windows.size() - 1);
+        assertEquals(rolling.lastYear(), last.windowEnd());
+        assertEquals(rolling.firstYear(), last.firstYear());
+        assertEquals(rolling.observations(), last.observations());
+        assertEquals(rolling.rSquared(), last.rSquared());
+        assertEquals(rolling.terms().size(), last.terms().size());
+        for (int j = 0; j < last.terms().size(); j++) {
+            assertEquals(rolling.terms().get(j).coefficient(), last.terms().get(j).coefficient());
+            assertEquals(rolling.terms().get(j).clustered(), last.terms().get(j).clustered());
+            assertEquals(rolling.terms().get(j).classical(), last.terms().get(j).classical());
+        }
+        ModelState.WindowChanges first = live.windowChanges();
+        assertEquals(windows, first.changed(), "every window is new");
+        assertTrue(live.windowChanges().changed().isEmpty(), "and shown once");
+
+        ModelState restarted = new ModelState(SPEC, null, 4);
+        rows.forEach(restarted::load);
+        restarted.rebuildRolling();
+        assertEquals(windows, restarted.windows(), "the same windows from the stored rows");
+        assertTrue(loaded(rows, null).windows().size() > 4, "the default cap keeps more");
     }
 
     @Test

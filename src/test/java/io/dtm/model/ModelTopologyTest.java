@@ -1,10 +1,12 @@
 package io.dtm.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dtm.events.ModelSnapshot;
+import io.dtm.events.ModelWindow;
 import io.dtm.events.Observation;
 import io.dtm.events.RowDelta;
 import io.dtm.metrics.DtmMetrics;
@@ -26,6 +28,8 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,6 +198,77 @@ class ModelTopologyTest {
     }
 
     @Test
+    void shouldStoreAndExportTheEstimateOfEveryWindowEndYearAndOnlyThoseARevisionTouches() {
+        List<Observation> observations = panel(43);
+        List<String> terms = SPECS.get("drivers").termNames();
+        try (TopologyTestDriver driver = driver()) {
+            TestInputTopic<String, Observation> in = driver.createInputTopic(Topics.OBSERVATIONS.name(),
+                    Topics.OBSERVATIONS.keySerde().serializer(), Topics.OBSERVATIONS.valueSerde().serializer());
+            observations.forEach(o -> in.pipeInput(o.series().withPeriod(o.period()), o));
+            KeyValueStore<String, ModelWindow> store = driver.getKeyValueStore(ModelTopology.WINDOW_STORE);
+            Map<Integer, ModelWindow> before = windows(store);
+            assertEquals(List.of(2018, 2019, 2020, 2021, 2022, 2023), List.copyOf(before.keySet()),
+                    "windows of 5 years from 2014–2018 to 2019–2023");
+            for (ModelWindow w : before.values()) {
+                assertWindow(PanelEstimator.estimate(PanelAccumulator.of(6, rows(observations).stream()
+                        .filter(r -> r.year() > w.windowEnd() - 5 && r.year() <= w.windowEnd()).toList()), terms), w);
+            }
+
+            Observation revised = new Observation("macro", "KOR", "", "", "GDP_USD", "2020", 9e11, "USD",
+                    "2026-01-01", "urn:revision", "gdp-kor-2020-rev", null, null, null, null, false);
+            in.pipeInput(revised.series().withPeriod("2020"), revised);
+            List<Observation> after = observations.stream().map(o -> o.reporter().equals("KOR")
+                    && o.category().equals("GDP_USD") && o.period().equals("2020") ? revised : o).toList();
+            Map<Integer, ModelWindow> now = windows(store);
+            for (ModelWindow w : now.values()) {
+                if (w.windowEnd() < 2020) {
+                    assertEquals(before.get(w.windowEnd()), w, "window " + w.windowEnd() + " does not hold 2020");
+                } else {
+                    assertNotEquals(before.get(w.windowEnd()).terms().get(0).coefficient(),
+                            w.terms().get(0).coefficient(), "window " + w.windowEnd());
+                }
+                assertWindow(PanelEstimator.estimate(PanelAccumulator.of(6, rows(after).stream()
+                        .filter(r -> r.year() > w.windowEnd() - 5 && r.year() <= w.windowEnd()).toList()), terms), w);
+            }
+        }
+    }
+
+    private static Map<Integer, ModelWindow> windows(KeyValueStore<String, ModelWindow> store) {
+        Map<Integer, ModelWindow> windows = new java.util.TreeMap<>();
+        try (KeyValueIterator<String, ModelWindow> it = store.all()) {
+            it.forEachRemaining(kv -> {
+                assertEquals("drivers|" + kv.value.windowEnd(), kv.key);
+                windows.put(kv.value.windowEnd(), kv.value);
+            });
+        }
+        return windows;
+    }
+
+    /** A stored window against the batch estimate of its rows, and its gauges. */
+    private void assertWindow(Estimate expected, ModelWindow actual) {
+        String end = Integer.toString(actual.windowEnd());
+        assertEquals("OK", actual.status(), actual.reason());
+        assertEquals(actual.windowEnd() - 4, actual.firstYear());
+        assertEquals(expected.observations(), actual.observations(), end);
+        assertEquals(expected.entities(), actual.entities(), end);
+        assertEquals(expected.coefficients().size(), actual.terms().size(), end);
+        for (ModelWindow.Term t : actual.terms()) {
+            Coefficient c = expected.coefficient(t.term()).orElseThrow();
+            assertClose(c.estimate(), t.coefficient(), end + " " + t.term());
+            assertClose(c.clustered().lower95(), t.clustered().lower95(), end + " " + t.term());
+            assertClose(c.classical().upper95(), t.classical().upper95(), end + " " + t.term());
+            assertEquals(t.coefficient(), registry.get("dtm.model.window.coefficient")
+                    .tags("model", "drivers", "term", t.term(), "window_end", end).gauge().value());
+            assertEquals(t.clustered().lower95(), registry.get("dtm.model.window.ci.lower")
+                    .tags("model", "drivers", "term", t.term(), "window_end", end, "type", "clustered").gauge()
+                    .value());
+            assertEquals(t.classical().upper95(), registry.get("dtm.model.window.ci.upper")
+                    .tags("model", "drivers", "term", t.term(), "window_end", end, "type", "classical").gauge()
+                    .value());
+        }
+    }
+
+    @Test
     void shouldNameTheTriggeringEventAndTheChangeItCaused() {
         List<Observation> observations = panel(7);
         try (TopologyTestDriver driver = driver()) {
@@ -310,6 +385,10 @@ class ModelTopologyTest {
             ModelSnapshot.Estimate all = snapshots.get(snapshots.size() - 1).estimates().get(0);
             assertEquals("NOT_IDENTIFIED", all.status());
             assertEquals(null, all.rSquared());
+            ModelWindow window = driver.<String, ModelWindow>getKeyValueStore(ModelTopology.WINDOW_STORE)
+                    .get("drivers|2015");
+            assertEquals("NOT_IDENTIFIED", window.status(), "the window is served, with why it was not computed");
+            assertEquals(null, window.rSquared());
             driver.advanceWallClockTime(Duration.ofSeconds(3));
             ModelSnapshot.Stability stability = out.readValuesToList().get(0).stability();
             assertTrue(!"OK".equals(stability.status()), stability.status());
@@ -318,7 +397,8 @@ class ModelTopologyTest {
             assertTrue(registry.find("dtm.model.observations").tags("model", "drivers", "estimate", "all").gauge()
                     .value() > 0, "the rows are counted");
             for (String name : List.of("dtm.model.r.squared", "dtm.model.coefficient", "dtm.model.p.value",
-                    "dtm.model.ci.lower", "dtm.model.ci.upper", "dtm.model.stability.ratio")) {
+                    "dtm.model.ci.lower", "dtm.model.ci.upper", "dtm.model.stability.ratio",
+                    "dtm.model.window.coefficient", "dtm.model.window.ci.lower", "dtm.model.window.ci.upper")) {
                 assertTrue(registry.find(name).tag("model", "drivers").gauges().isEmpty(), name + " not exported");
             }
         }

@@ -2,6 +2,7 @@ package io.dtm.model;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.events.Feed;
+import io.dtm.events.ModelWindow;
 import io.dtm.events.Observation;
+import io.dtm.streams.JsonSerde;
 import io.dtm.support.Http;
 import io.dtm.support.KafkaResource;
 import io.dtm.support.ScrapedMetrics;
@@ -18,12 +21,16 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The drivers model end to end against the real broker: a panel over HTTP, the coefficients of a batch fit. */
+/**
+ * The drivers model end to end against the real broker: a panel over HTTP, the coefficients of a batch fit, in the
+ * snapshot and in every window end year's estimate.
+ */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 class ModelsResourceTest {
@@ -82,6 +89,53 @@ class ModelsResourceTest {
         });
         given().get("/api/v1/models/drivers/history?limit=3").then().statusCode(200);
         given().get("/api/v1/models/nope").then().statusCode(404);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                shouldServeAndExportTheEstimateOfEveryWindowEndYear(observations));
+    }
+
+    /** The windows ending 2018 to 2023 (5 years each, the panel's rows start in 2014), served and exported. */
+    private static void shouldServeAndExportTheEstimateOfEveryWindowEndYear(List<Observation> observations)
+            throws IOException {
+        List<String> terms = List.of("ln_gdp", "openness", "infra", "ln_ict_lag", "ln_compute", "rcep");
+        List<Row> rows = ModelTopologyTest.rows(observations, ENTITIES);
+        ModelsResource.Windows served = JsonSerde.MAPPER.readValue(given().get("/api/v1/models/drivers/windows")
+                .then().statusCode(200).extract().asByteArray(), ModelsResource.Windows.class);
+        assertEquals("drivers", served.model());
+        assertEquals(5, served.windowYears());
+        assertEquals(20, served.maxWindows());
+        assertEquals(List.of(2018, 2019, 2020, 2021, 2022, 2023),
+                served.windows().stream().map(ModelWindow::windowEnd).toList());
+        ScrapedMetrics metrics = ScrapedMetrics.scrape();
+        for (ModelWindow w : served.windows()) {
+            int end = w.windowEnd();
+            String year = Integer.toString(end);
+            Estimate expected = PanelEstimator.estimate(PanelAccumulator.of(6, rows.stream()
+                    .filter(r -> r.year() > end - 5 && r.year() <= end).toList()), terms);
+            assertEquals(end - 4, w.firstYear());
+            assertEquals(expected.observations(), w.rows(), "every entity has two or more rows");
+            assertEquals(expected.observations(), w.observations());
+            assertEquals(expected.entities(), w.entities());
+            assertEquals(expected.coefficients().stream().map(Coefficient::term).toList(),
+                    w.terms().stream().map(ModelWindow.Term::term).toList());
+            for (ModelWindow.Term t : w.terms()) {
+                Coefficient c = expected.coefficient(t.term()).orElseThrow();
+                String what = end + " " + t.term();
+                assertEquals(c.estimate(), t.coefficient(), 1e-8, what);
+                assertEquals(c.clustered().standardError(), t.clustered().standardError(), 1e-8, what);
+                assertEquals(c.clustered().upper95(), t.clustered().upper95(), 1e-8, what);
+                assertEquals(c.classical().t(), t.classical().t(), 1e-6, what);
+                assertEquals(c.classical().p(), t.classical().p(), 1e-8, what);
+                assertTrue(t.clustered().convention().contains("G − 1"), what);
+                assertEquals(c.estimate(), metrics.value("dtm_model_window_coefficient", "model", "drivers", "term",
+                        t.term(), "window_end", year), 1e-8, what);
+                assertEquals(c.clustered().lower95(), metrics.value("dtm_model_window_ci_lower", "model", "drivers",
+                        "term", t.term(), "window_end", year, "type", "clustered"), 1e-8, what);
+                assertEquals(c.classical().upper95(), metrics.value("dtm_model_window_ci_upper", "model", "drivers",
+                        "term", t.term(), "window_end", year, "type", "classical"), 1e-8, what);
+            }
+        }
+        given().get("/api/v1/models/nope/windows").then().statusCode(404)
+                .body("type", equalTo("urn:dtm:problem:unknown-model"));
     }
 
     private static ObjectNode data(Observation o) {

@@ -99,6 +99,7 @@ class SecurityTest {
                 new Call("GET", "/api/v1/models", null, null, reading),
                 new Call("GET", "/api/v1/models/drivers", null, null, reading),
                 new Call("GET", "/api/v1/models/drivers/history", null, null, reading),
+                new Call("GET", "/api/v1/models/drivers/windows", null, null, reading),
                 new Call("GET", "/api/v1/alerts", null, null, reading),
                 new Call("GET", "/api/v1/alert-rules", null, null, Set.of(Roles.READER, Roles.OPERATOR)),
                 new Call("GET", "/api/v1/alert-rules/consistency-gap", null, null,
