@@ -33,19 +33,11 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Winner> {
     private final boolean keepsObservations;
     private KeyValueStore<String, Object> observations;
     /**
-     * The observations of the store read or written last, by store key ({@code null}: none stands): every change
-     * of the store's winners comes through {@link #process} (the vintage step forwards each one, or this step
-     * writes its own store), which writes it here too, so an entry is what the store holds. Bounded: the periods a
-     * new one reads (a year and {@code years} earlier) are mostly those of the series' records shortly before.
+     * Observations read for the record in hand (its entries read the same periods), by store key; {@code null}: none
+     * stands. Cleared for each record: a cache kept across records was measured to cost more in garbage collection
+     * (its entries outlive the young generation) than the store reads it saves.
      */
-    private final Map<String, Observation> read = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Observation> eldest) {
-            return size() > READ_CACHE;
-        }
-    };
-    /** How many observations {@link #read} keeps (about 200 bytes of heap each). */
-    static final int READ_CACHE = 16_384;
+    private final Map<String, Observation> read = new HashMap<>();
     /** {@code series|} of the record in hand. */
     private String seriesPrefix;
 
@@ -71,7 +63,6 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Winner> {
     @Override
     void initInputs(ProcessorContext<String, IndicatorValue> context) {
         this.observations = context.getStateStore(observationStore);
-        read.clear(); // a task that starts again (after a failure) restores its store: what was read may be gone
     }
 
     @Override
@@ -146,6 +137,7 @@ final class SeriesIndicatorProcessor extends IndicatorEngine<Winner> {
     /** Makes {@code obs}, stored under {@code key} ({@code series|period}), the record in hand. */
     private void hold(String key, Observation obs) {
         seriesPrefix = key.substring(0, key.lastIndexOf('|') + 1);
+        read.clear();
         read.put(key, obs); // no need to read it back
     }
 
