@@ -57,7 +57,8 @@ def cell(e, term):
 def span(e):
     if e is None:
         return "n/a"
-    years = f"{e['firstYear']}–{e['lastYear']}" if e.get("firstYear") is not None else "every year"
+    last = e.get("lastYear", e.get("windowEnd"))
+    years = f"{e['firstYear']}–{last}" if e.get("firstYear") is not None else "every year"
     return f"{years}, N = {e.get('observations')}, G = {e.get('entities')}"
 
 models = wanted or [m["model"] for m in (get("/api/v1/models") or [])]
