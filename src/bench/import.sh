@@ -41,16 +41,8 @@ KEEP=0
 TIMEOUT="${DTM_BENCH_TIMEOUT:-7200}"
 SERVICE_OPTS="${DTM_BENCH_SERVICE_OPTS:--Xmx512m}"
 
-die() {
-  echo "bench: error: $*" >&2
-  exit 1
-}
-info() { echo "bench: $*" >&2; }
-
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
-  exit 2
-}
+# shellcheck source=src/bench/lib.sh
+source "$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)/lib.sh"
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -74,39 +66,9 @@ done
 ROWS="${ROWS//_/}"
 [[ "$ROWS" =~ ^[0-9]+$ ]] && ((ROWS >= 10)) || die "the number of rows must be an integer >= 10 (got '$ROWS')"
 
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-  JAVA="$JAVA_HOME/bin/java"
-  JCMD="$JAVA_HOME/bin/jcmd"
-else
-  JAVA="java"
-  JCMD="jcmd"
-fi
 command -v curl >/dev/null 2>&1 || die "curl is needed"
 
-# --- a free port of 127.0.0.1: nothing listens on it and it is not already chosen -----------------------
 
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-  if command -v ss >/dev/null 2>&1; then
-    [[ -n "$(ss -Htan "sport = :$1" 2>/dev/null)" ]] && return 0
-  fi
-  return 1
-}
-
-free_port() {
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 30000))
-    [[ " $* " == *" $p "* ]] && continue
-    port_in_use "$p" || {
-      echo "$p"
-      return 0
-    }
-  done
-  die "no free port found on 127.0.0.1"
-}
-
-load_average() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load average[s]*: //'; }
 
 # --- cleanup: runs on every exit ----------------------------------------------------------------------
 

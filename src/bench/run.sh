@@ -53,16 +53,8 @@ COMMIT_INTERVAL=100
 THREADS=1
 JVM_EXTRA=()
 
-die() {
-  echo "bench: error: $*" >&2
-  exit 1
-}
-info() { echo "bench: $*" >&2; }
-
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
-  exit 2
-}
+# shellcheck source=src/bench/lib.sh
+source "$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)/lib.sh"
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -125,39 +117,12 @@ WARMUP="${WARMUP//_/}"
   || die "--commit-interval is 1 to 60000 ms (got '$COMMIT_INTERVAL')"
 [[ "$THREADS" =~ ^[0-9]+$ ]] && ((THREADS >= 1 && THREADS <= 6)) || die "--threads is 1 to 6 (got '$THREADS')"
 
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-  JAVA="$JAVA_HOME/bin/java"
-else
-  JAVA="java"
-fi
 if [[ -x "$REPO_ROOT/mvnw" ]]; then
   MVN="$REPO_ROOT/mvnw"
 else
   MVN="mvn"
 fi
 
-# --- a free port of 127.0.0.1: nothing listens on it and it is not already chosen -----------------------
-
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-  if command -v ss >/dev/null 2>&1; then
-    [[ -n "$(ss -Htan "sport = :$1" 2>/dev/null)" ]] && return 0
-  fi
-  return 1
-}
-
-free_port() {
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 30000))
-    [[ " $* " == *" $p "* ]] && continue
-    port_in_use "$p" || {
-      echo "$p"
-      return 0
-    }
-  done
-  die "no free port found on 127.0.0.1"
-}
 
 # --- cleanup: runs on every exit ----------------------------------------------------------------------
 
