@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** {@code /api/v1/alert-rules} against the real broker: the compacted topic is the system of record. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class AlertRulesResourceTest {
+class AlertRulesResourceIT {
 
     private static final String RULE = """
             {"source": "indicator", "severity": "info", "entry": "trade-yoy-growth", "reporter": "MMR",

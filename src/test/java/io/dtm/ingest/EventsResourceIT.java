@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** {@code POST /api/v1/events} against the real broker: answers, problem details, and what reaches Kafka. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class EventsResourceTest {
+class EventsResourceIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private final String source = "urn:test:http:" + UUID.randomUUID();

@@ -50,8 +50,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-@TestProfile(NotificationDeliveryTest.FastRetries.class)
-class NotificationDeliveryTest {
+@TestProfile(NotificationDeliveryIT.FastRetries.class)
+class NotificationDeliveryIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "delivery-test-secret-0123456789";

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class NotificationLaneTest {
+class NotificationLaneIT {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final NotificationMetrics metrics = new NotificationMetrics(registry);

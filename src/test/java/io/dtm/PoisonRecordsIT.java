@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class PoisonRecordsTest {
+class PoisonRecordsIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final byte[] NOT_JSON = "{not json".getBytes(StandardCharsets.UTF_8);
