@@ -153,8 +153,9 @@ class NotificationDeliveryIT {
                     Duration.ofSeconds(60)).get(0);
             assertTrue(Notifications.verify(resolved.header(Notifications.SIGNATURE_HEADER),
                     resolved.body().getBytes(StandardCharsets.UTF_8), SECRET));
-            Thread.sleep(2000); // nothing more arrives
-            assertEquals(2, ok.requests().size(), "one firing and one resolved notification: " + ok.requests());
+            // nothing more arrives
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertEquals(2,
+                    ok.requests().size(), "one firing and one resolved notification: " + ok.requests()));
             assertFalse(ok.requests().get(0).header(Notifications.IDEMPOTENCY_HEADER)
                     .equals(resolved.header(Notifications.IDEMPOTENCY_HEADER)));
             given().get("/q/metrics").then().statusCode(200)
@@ -187,11 +188,12 @@ class NotificationDeliveryIT {
             assertEquals("active", pushed.get("status").get("state").asText());
             assertEquals("LAO", pushed.get("labels").get("reporter").asText());
             assertEquals("warning", pushed.get("labels").get("severity").asText());
-            // re-sent every 2 s with endsAt 8 s ahead: still active after the first lease has run out
-            Thread.sleep(10_000);
-            JsonNode later = find(alertmanager, rule);
-            assertNotNull(later, "Alertmanager kept the alert while it was firing");
-            assertTrue(Instant.parse(later.get("endsAt").asText()).isAfter(Instant.now()));
+            // re-sent every 2 s with endsAt 8 s ahead: still active all through, past the first lease
+            await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12)).untilAsserted(() -> {
+                JsonNode later = find(alertmanager, rule);
+                assertNotNull(later, "Alertmanager kept the alert while it was firing");
+                assertTrue(Instant.parse(later.get("endsAt").asText()).isAfter(Instant.now()));
+            });
 
             publish(source, "c", "LAO", "SGP", "2024", 110, "2025-06-01");
             await().atMost(Duration.ofSeconds(60)).until(() -> find(alertmanager, rule) == null);
