@@ -1,5 +1,6 @@
 package io.dtm;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ class TopologyWiringTest {
         StreamsBuilder builder = bothRoles();
 
         Set<String> sources = sourceTopics(builder);
-        assertTrue(!sources.contains(Topics.OBSERVATIONS.name()), "observations not read back: " + sources);
+        assertFalse(sources.contains(Topics.OBSERVATIONS.name()), "observations not read back: " + sources);
         assertEquals(Set.of("ingest-vintage-repartition",
                 "indicators-by-group-repartition"), repartitions(sources));
         assertTrue(sinkTopics(builder).contains(Topics.OBSERVATIONS.name()), "observations still written");

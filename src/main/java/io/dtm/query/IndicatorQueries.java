@@ -104,12 +104,6 @@ public class IndicatorQueries {
         return self;
     }
 
-    /** The other instances of the application, as Kafka Streams knows them. */
-    public List<HostInfo> others() {
-        return streams.metadataForAllStreamsClients().stream().map(m -> m.hostInfo()).filter(h -> !h.equals(self))
-                .distinct().toList();
-    }
-
     /**
      * The latest value of each series held by this instance that matches {@code filter}.
      *

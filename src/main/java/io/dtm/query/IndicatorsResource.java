@@ -4,6 +4,7 @@ import io.dtm.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.dtm.api.Problems;
 import io.dtm.streams.DtmConfig;
+import io.dtm.streams.Peers;
 import io.dtm.streams.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -15,16 +16,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -43,9 +38,10 @@ public class IndicatorsResource {
 
     private final IndicatorQueries queries;
     private final DtmConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Peers peers;
 
-    IndicatorsResource(IndicatorQueries queries, DtmConfig config) {
+    IndicatorsResource(IndicatorQueries queries, DtmConfig config, Peers peers) {
+        this.peers = peers;
         this.queries = queries;
         this.config = config;
     }
@@ -74,13 +70,11 @@ public class IndicatorsResource {
             return notReady(e.getMessage(), uri);
         }
         if (!local) {
-            for (HostInfo other : queries.others()) {
-                try {
-                    items.addAll(fetch(other, uri, authorization));
-                } catch (Exception e) {
-                    LOG.warnf("instance %s did not answer: %s", other, e.getMessage());
-                    return notReady("instance " + other + " did not answer", uri);
-                }
+            try {
+                items.addAll(peers.gather(uri.getRequestUri(), authorization, IndicatorQueries.Item[].class));
+            } catch (Peers.PeerUnavailable e) {
+                LOG.warn(e.getMessage());
+                return notReady(e.getMessage(), uri);
             }
             items.sort(Comparator.comparing(IndicatorQueries.Item::id));
         }
@@ -127,20 +121,5 @@ public class IndicatorsResource {
     private static Response notReady(String detail, UriInfo uri) {
         return Problems.unavailable("store-not-ready", "State store not ready", detail, uri.getPath(),
                 RETRY_AFTER_SECONDS);
-    }
-
-    /** The other instance's own series, asked with the caller's credentials (it checks them as this one did). */
-    private List<IndicatorQueries.Item> fetch(HostInfo host, UriInfo uri, String authorization) throws Exception {
-        URI target = uri.getRequestUriBuilder().host(host.host()).port(host.port()).replaceQueryParam("local", "true")
-                .build();
-        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5)).GET();
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("HTTP " + response.statusCode());
-        }
-        return List.of(io.dtm.streams.JsonSerde.MAPPER.readValue(response.body(), IndicatorQueries.Item[].class));
     }
 }

@@ -1,5 +1,6 @@
 package io.dtm.api;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,6 @@ class ProblemsTest {
         assertEquals("a; b", Problems.summary(List.of("a", "b")));
         String summary = Problems.summary(IntStream.range(0, 1000).mapToObj(i -> "e" + i).toList());
         assertTrue(summary.contains("e99; …and 900 more (1000 in all)"), summary);
-        assertTrue(!summary.contains("e100"), summary);
+        assertFalse(summary.contains("e100"), summary);
     }
 }

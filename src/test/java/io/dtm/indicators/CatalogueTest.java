@@ -1,5 +1,6 @@
 package io.dtm.indicators;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ class CatalogueTest {
         Catalogue catalogue = Catalogue.load("classpath:indicators.yaml");
         for (Catalogue.Entry entry : catalogue.entries()) {
             String definition = catalogue.definition(entry.id());
-            assertTrue(!definition.contains("\n"), "one line: " + definition);
+            assertFalse(definition.contains("\n"), "one line: " + definition);
             Catalogue back = Catalogue.ofDefinitions(List.of(definition), "test");
             assertEquals(List.of(entry), back.entries());
             assertEquals(catalogue.fingerprints().get(entry.id()), back.fingerprints().get(entry.id()));

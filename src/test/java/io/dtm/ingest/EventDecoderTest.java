@@ -1,5 +1,6 @@
 package io.dtm.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -438,7 +439,7 @@ class EventDecoderTest {
                 () -> assertEquals(reason, rejected.reason(), rejected::detail),
                 () -> assertEquals(mode, rejected.mode()),
                 () -> assertEquals(topicFeed.label(), rejected.feed()),
-                () -> assertTrue(!rejected.errors().isEmpty(), "a reject names at least one error"));
+                () -> assertFalse(rejected.errors().isEmpty(), "a reject names at least one error"));
     }
 
     @Test
@@ -885,7 +886,7 @@ class EventDecoderTest {
         assertTrue(errorNames(bad).contains("event"), bad.errors().toString());
         EventDecoder.Rejected binary = rejected(event(Feed.TRADE).attr("source", "not a uri")
                 .decodeBinary(Feed.TRADE));
-        assertTrue(!binary.errors().isEmpty(), binary.errors().toString());
+        assertFalse(binary.errors().isEmpty(), binary.errors().toString());
     }
 
     // ---------------------------------------------------------------- plausibility (today: TestClock.TODAY)
@@ -1024,7 +1025,8 @@ class EventDecoderTest {
         assertEquals(502, rejected.errors().size());
         String detail = rejected.detail();
         assertTrue(detail.endsWith("…and 402 more (502 in all)"), detail.substring(detail.length() - 60));
-        assertTrue(!detail.contains("R".repeat(257)) && !detail.contains("x".repeat(257)), "bounded echo");
+        assertFalse(detail.contains("R".repeat(257)), "bounded echo");
+        assertFalse(detail.contains("x".repeat(257)), "bounded echo");
         assertTrue(detail.length() < 100 * 300, detail.length() + " characters");
     }
 

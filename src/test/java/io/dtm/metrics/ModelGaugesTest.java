@@ -1,5 +1,6 @@
 package io.dtm.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +73,7 @@ class ModelGaugesTest {
                 "dtm.model.ci.lower", "dtm.model.ci.upper", "dtm.model.standardized.coefficient",
                 "dtm.model.driver.rank")) {
             assertTrue(registry.find(name).tags("estimate", "all").gauges().isEmpty(), name);
-            assertTrue(!registry.find(name).tags("estimate", "rolling").gauges().isEmpty(), name);
+            assertFalse(registry.find(name).tags("estimate", "rolling").gauges().isEmpty(), name);
         }
         assertEquals(0.5, gauge("dtm.model.r.squared", "model", "drivers", "estimate", "rolling").value());
 

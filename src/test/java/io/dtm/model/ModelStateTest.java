@@ -122,7 +122,7 @@ class ModelStateTest {
         assertNull(all.rSquared());
         assertTrue(all.terms().isEmpty());
         ModelSnapshot.Stability stability = state.stability();
-        assertTrue(!stability.status().equals("OK"), stability.status());
+        assertFalse(stability.status().equals("OK"), stability.status());
         assertNull(stability.ratio());
     }
 

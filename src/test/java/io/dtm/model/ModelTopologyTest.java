@@ -1,5 +1,6 @@
 package io.dtm.model;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -391,7 +392,7 @@ class ModelTopologyTest {
             assertEquals(null, window.rSquared());
             driver.advanceWallClockTime(Duration.ofSeconds(3));
             ModelSnapshot.Stability stability = out.readValuesToList().get(0).stability();
-            assertTrue(!"OK".equals(stability.status()), stability.status());
+            assertFalse("OK".equals(stability.status()), stability.status());
             assertEquals(null, stability.ratio());
 
             assertTrue(registry.find("dtm.model.observations").tags("model", "drivers", "estimate", "all").gauge()

@@ -3,6 +3,7 @@ package io.dtm.model;
 import static io.dtm.model.Panels.ALL_TERMS;
 import static io.dtm.model.Panels.K;
 import static io.dtm.model.Panels.TERMS;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -160,7 +161,7 @@ class PanelEstimatorTest {
         Estimate estimate = estimate(rows);
         assertEquals(List.of("infra"), estimate.droppedTerms());
         assertTrue(estimate.coefficient("infra").isEmpty());
-        assertTrue(!estimate.ranking().contains("infra"));
+        assertFalse(estimate.ranking().contains("infra"));
         List<String> kept = List.of("ln_gdp", "openness", "ln_ict_lag", "ln_compute", "rcep");
         Close.assertMatches(DummyRegression.fit(rows, new int[] {0, 1, 3, 4, 5}), estimate, kept);
         assertEquals(estimate.observations() - estimate.entities() - kept.size(), estimate.residualDf());

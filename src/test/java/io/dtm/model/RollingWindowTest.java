@@ -2,6 +2,7 @@ package io.dtm.model;
 
 import static io.dtm.model.Panels.K;
 import static io.dtm.model.Panels.TERMS;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +42,8 @@ class RollingWindowTest {
     void containsIsInclusiveAtBothEnds() {
         RollingWindow window = new RollingWindow(2019, 2023);
         assertTrue(window.contains(2019) && window.contains(2023));
-        assertTrue(!window.contains(2018) && !window.contains(2024));
+        assertFalse(window.contains(2018));
+        assertFalse(window.contains(2024));
     }
 
     /** Rows arrive roughly year by year with some late ones; the rolling accumulator follows the window. */

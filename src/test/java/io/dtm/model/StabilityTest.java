@@ -103,7 +103,7 @@ class StabilityTest {
         CusumResult result = Stability.cusum(rows);
         assertEquals(Status.NOT_ENOUGH_DATA, result.status());
         assertEquals(0, result.ratio());
-        assertTrue(Stability.cusum(List.of()).status() == Status.NOT_ENOUGH_DATA);
+        assertEquals(Status.NOT_ENOUGH_DATA, Stability.cusum(List.of()).status());
     }
 
     @Test

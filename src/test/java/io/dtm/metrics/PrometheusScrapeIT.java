@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class PrometheusScrapeTest {
+class PrometheusScrapeIT {
 
     @TestHTTPResource("/")
     URL service;

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 /** The whole service against a real broker: feed topics and HTTP in, observations, indicators and metrics out. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class KafkaPipelineTest {
+class KafkaPipelineIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static KafkaProducer<byte[], byte[]> producer;

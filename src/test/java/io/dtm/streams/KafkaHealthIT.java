@@ -12,7 +12,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse.Status;
 import org.junit.jupiter.api.Test;
 
 /** The Kafka health checks answer within their bound whether the broker is there or not. */
-class KafkaHealthTest {
+class KafkaHealthIT {
 
     @Test
     void shouldReadDownWithinTheProbeBoundWhenNoBrokerAnswers() throws Exception {

@@ -68,7 +68,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * observations and the store of its repartition by series) and with the ingest role in the same application
  * (history from the vintage store).
  */
-class CatalogueChangeTest {
+class CatalogueChangeIT {
 
     private static final String BEFORE = """
             indicators:

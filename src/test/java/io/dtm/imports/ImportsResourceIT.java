@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class ImportsResourceTest {
+class ImportsResourceIT {
 
     /** Two members' rows of the World Bank's internet users file, as the World Bank writes it (one year missing). */
     private static final String WDI = "\uFEFF\"Data Source\",\"World Development Indicators\",\n\n"

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /** {@code POST /api/v1/events} against the real broker: answers, problem details, and what reaches Kafka. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class EventsResourceTest {
+class EventsResourceIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private final String source = "urn:test:http:" + UUID.randomUUID();
@@ -262,12 +263,12 @@ class EventsResourceTest {
         data.put("reporter", "R".repeat(20_000));
         String answer = Http.postEvent(event).statusCode(400).body("errors.size()", equalTo(100))
                 .body("errorCount", equalTo(301)).extract().asString();
-        assertTrue(!answer.contains("R".repeat(257)), "the answer echoes at most 256 characters of a value");
+        assertFalse(answer.contains("R".repeat(257)), "the answer echoes at most 256 characters of a value");
         try (var dlq = feedReaderOf(Topics.DLQ.name())) {
             ConsumerRecord<byte[], byte[]> dead = dlq.await(r -> text(r.value()).contains("noisy")
                     && text(r.value()).contains(source), PATIENCE);
             String detail = header(dead, "dtm.error.detail");
-            assertTrue(!detail.contains("R".repeat(257)), "the dead letter echoes at most 256 characters");
+            assertFalse(detail.contains("R".repeat(257)), "the dead letter echoes at most 256 characters");
             assertTrue(detail.contains("…and 201 more (301 in all)"), detail.substring(detail.length() - 40));
         }
     }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /** {@code dtm.security.anonymous-read=true}: the GETs answer without credentials, nothing else does. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-@TestProfile(AnonymousReadTest.Profile.class)
-class AnonymousReadTest {
+@TestProfile(AnonymousReadIT.Profile.class)
+class AnonymousReadIT {
 
     /** The test profile's settings plus anonymous reads. */
     public static class Profile implements QuarkusTestProfile {

@@ -81,7 +81,7 @@ import org.junit.jupiter.api.Test;
  * Streams sub-topology and its own clients under its own principal, and a feed publisher may write to the feed
  * topics and nothing else.
  */
-class KafkaUserAclsTest {
+class KafkaUserAclsIT {
 
     private static final Path USERS = Path.of("k8s/base/kafkausers.yaml");
     private static final Path TOPICS = Path.of("k8s/base/kafkatopics.yaml");
@@ -118,7 +118,7 @@ class KafkaUserAclsTest {
                     new AccessControlEntryFilter("User:" + user.getKey(), null, AclOperation.ANY,
                             AclPermissionType.ANY));
             Set<String> onBroker = admin.describeAcls(ofPrincipal).values().get().stream()
-                    .map(KafkaUserAclsTest::describe).collect(Collectors.toCollection(TreeSet::new));
+                    .map(KafkaUserAclsIT::describe).collect(Collectors.toCollection(TreeSet::new));
             assertEquals(user.getValue(), onBroker, "ACLs of " + user.getKey());
         }
     }

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class NotificationDispatcherTest {
+class NotificationDispatcherIT {
 
     private static final int SUBSCRIPTIONS = 40;
     private static final int WORKERS = 2;

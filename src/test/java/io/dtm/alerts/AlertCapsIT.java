@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-@TestProfile(AlertCapsTest.SmallCaps.class)
-class AlertCapsTest {
+@TestProfile(AlertCapsIT.SmallCaps.class)
+class AlertCapsIT {
 
     static final int MAX_RULES = 12;
     static final int MAX_SUBSCRIPTIONS = 4;

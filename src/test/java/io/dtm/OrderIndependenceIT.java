@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class OrderIndependenceTest {
+class OrderIndependenceIT {
 
     /** Two sets of reporters no other test uses: the same data is published once under each. */
     private static final List<String> FIRST = List.of("ISL", "NOR", "CHE");

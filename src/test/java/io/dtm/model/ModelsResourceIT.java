@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class ModelsResourceTest {
+class ModelsResourceIT {
 
     /** Economies no other test publishes, so that the panel is exactly this one. */
     private static final List<String> ENTITIES = List.of("BRA", "ARG", "CHL", "PER", "COL", "MEX", "URY", "PRY",

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** {@code /api/v1/alert-rules} against the real broker: the compacted topic is the system of record. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class AlertRulesResourceTest {
+class AlertRulesResourceIT {
 
     private static final String RULE = """
             {"source": "indicator", "severity": "info", "entry": "trade-yoy-growth", "reporter": "MMR",
@@ -138,6 +139,6 @@ class AlertRulesResourceTest {
                 .put("/api/v1/alert-rules/" + id).then().statusCode(400).body("errors.field", hasItems("id", "severity"))
                 .extract().asString();
         assertTrue(answer.length() < 3_000, answer.length() + " characters: " + answer.substring(0, 300));
-        assertTrue(!answer.contains("A".repeat(257)), "echoes at most 256 characters of a bad value");
+        assertFalse(answer.contains("A".repeat(257)), "echoes at most 256 characters of a bad value");
     }
 }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class SecurityTest {
+class SecurityIT {
 
     private static final String ISSUER = "https://issuer.dtm.test";
     private static final String RULE = """

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /** An instance of the ingest role alone answers the other roles' endpoints with a problem naming the role. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-@TestProfile(RolesTest.IngestOnly.class)
-class RolesTest {
+@TestProfile(RolesIT.IngestOnly.class)
+class RolesIT {
 
     /** {@code dtm.roles=ingest}. */
     public static class IngestOnly implements QuarkusTestProfile {

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link ModelAlertsOrderTest} replay. The application runs against a broker of its own, as it uses the service's
  * topic names.
  */
-class ModelAlertsRestartTest {
+class ModelAlertsRestartIT {
 
     /** Generous: a loaded machine (two cores shared with other builds) once needed more than four minutes. */
     private static final Duration PATIENCE = Duration.ofMinutes(6);

@@ -4,6 +4,7 @@ import static io.dtm.support.TestEvents.structured;
 import static io.dtm.support.TestEvents.tradeData;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class PoisonRecordsTest {
+class PoisonRecordsIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final byte[] NOT_JSON = "{not json".getBytes(StandardCharsets.UTF_8);
@@ -156,7 +157,7 @@ class PoisonRecordsTest {
                 String what = b.topic() + " " + b.key();
                 assertArrayEquals(b.value(), dead.value(), what);
                 assertEquals(b.reason(), header(dead, DeadLetters.REASON_HEADER), what);
-                assertTrue(!header(dead, DeadLetters.DETAIL_HEADER).isBlank(), what);
+                assertFalse(header(dead, DeadLetters.DETAIL_HEADER).isBlank(), what);
             }
 
             ScrapedMetrics after = ScrapedMetrics.scrape();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** {@code /api/v1/indicators} served from the state stores of the running service (real broker). */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class IndicatorsResourceTest {
+class IndicatorsResourceIT {
 
     private static final String SOURCE = "urn:test:query:" + UUID.randomUUID();
     private static final String NZL_DDS = "trade-yoy-growth:NZL:WLD:EXPORT:DDS";

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class HostileInputTest {
+class HostileInputIT {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
@@ -69,7 +69,7 @@ class HostileInputTest {
     }
 
     private static JsonNode corpus() throws Exception {
-        try (InputStream in = HostileInputTest.class.getResourceAsStream("/hostile/cases.yaml")) {
+        try (InputStream in = HostileInputIT.class.getResourceAsStream("/hostile/cases.yaml")) {
             return YAML.readTree(in);
         }
     }

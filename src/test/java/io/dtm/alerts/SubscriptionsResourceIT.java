@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /** {@code /api/v1/subscriptions} against the real broker: the compacted topic is the system of record. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-class SubscriptionsResourceTest {
+class SubscriptionsResourceIT {
 
     @Inject
     SubscriptionStore store;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /** With no broker listening, a valid event is answered 503 with Retry-After, never lost silently. */
 @QuarkusTest
-@TestProfile(KafkaDownTest.NoBroker.class)
-class KafkaDownTest {
+@TestProfile(KafkaDownIT.NoBroker.class)
+class KafkaDownIT {
 
     /** Points the service at a port of 127.0.0.1 where nothing listens. */
     public static class NoBroker implements QuarkusTestProfile {

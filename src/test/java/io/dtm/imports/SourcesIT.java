@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-@TestProfile(SourcesTest.Profile.class)
-class SourcesTest {
+@TestProfile(SourcesIT.Profile.class)
+class SourcesIT {
 
     /** One page of the World Bank API v2 answer for IT.NET.USER.ZS in 2021. */
     static String page(int page, String lastUpdated, String iso3, String value) {
