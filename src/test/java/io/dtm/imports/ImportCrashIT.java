@@ -220,7 +220,7 @@ class ImportCrashIT {
         }
 
         static Service start(String name, String bootstrap, Path dir) throws IOException {
-            Path jar = Path.of(System.getProperty("dtm.it.app-jar", "target/quarkus-app/quarkus-run.jar"));
+            Path jar = Path.of(System.getProperty("it.app-jar", "target/quarkus-app/quarkus-run.jar"));
             assertTrue(Files.isRegularFile(jar), jar + " is missing: the integration tests run after package");
             Files.createDirectories(dir.resolve("spool"));
             Path datasets = dir.resolve("datasets.yaml");
