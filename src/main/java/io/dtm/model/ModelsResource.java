@@ -6,6 +6,7 @@ import io.dtm.api.Problems;
 import io.dtm.events.ModelSnapshot;
 import io.dtm.events.ModelWindow;
 import io.dtm.streams.DtmConfig;
+import io.dtm.streams.Peers;
 import io.dtm.streams.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,15 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,17 +39,14 @@ public class ModelsResource {
 
     private static final int RETRY_AFTER_SECONDS = 2;
 
-    private final KafkaStreams streams;
+    private final Peers peers;
     private final ModelTopology models;
     private final DtmConfig config;
-    private final HostInfo self;
 
-    ModelsResource(KafkaStreams streams, ModelTopology models, DtmConfig config,
-            @ConfigProperty(name = "quarkus.kafka-streams.application-server") String applicationServer) {
-        this.streams = streams;
+    ModelsResource(Peers peers, ModelTopology models, DtmConfig config) {
+        this.peers = peers;
         this.models = models;
         this.config = config;
-        this.self = HostInfo.buildFromEndpoint(applicationServer);
     }
 
     /** One model in the list: its name and where its latest snapshot is. */
@@ -164,21 +154,14 @@ public class ModelsResource {
                     + models.specs().keySet(), uri.getPath(), null);
         }
         try {
-            KeyQueryMetadata where = streams.queryMetadataForKey(storeName, model, Serdes.String().serializer());
-            if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-                throw new InvalidStateStoreException("the owner of model " + model + " is not known yet");
+            Peers.Owner owner = peers.owner(storeName, model, Serdes.String().serializer(), null, "model " + model);
+            if (owner instanceof Peers.Elsewhere elsewhere) {
+                return Response.seeOther(uri.getRequestUriBuilder().host(elsewhere.host().host())
+                        .port(elsewhere.host().port()).build()).build();
             }
-            if (!where.activeHost().equals(self)) {
-                return Response.seeOther(uri.getRequestUriBuilder().host(where.activeHost().host())
-                        .port(where.activeHost().port()).build()).build();
-            }
-            ReadOnlyKeyValueStore<String, V> store = streams.store(StoreQueryParameters
-                    .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
-                    .withPartition(where.partition()));
             List<V> values = new ArrayList<>();
-            try (KeyValueIterator<String, V> it = store.prefixScan(model + "|", Serdes.String().serializer())) {
-                it.forEachRemaining(kv -> values.add(kv.value));
-            }
+            peers.<V>prefixScan(storeName, ((Peers.Here) owner).partition(), model + "|")
+                    .forEach(kv -> values.add(kv.value));
             return answer.apply(values);
         } catch (InvalidStateStoreException e) {
             return Problems.unavailable("store-not-ready", "State store not ready", e.getMessage(), uri.getPath(),

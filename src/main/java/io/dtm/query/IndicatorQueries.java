@@ -5,6 +5,7 @@ import io.dtm.api.Problems;
 import io.dtm.events.IndicatorValue;
 import io.dtm.indicators.IndicatorKind;
 import io.dtm.indicators.IndicatorsTopology;
+import io.dtm.streams.Peers;
 import io.dtm.streams.SeriesPartitioner;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -16,14 +17,13 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Interactive queries over the indicator value stores: the latest value of every series this instance holds, and
@@ -38,13 +38,12 @@ public class IndicatorQueries {
 
     private final KafkaStreams streams;
     private final IndicatorsTopology indicators;
-    private final HostInfo self;
+    private final Peers peers;
 
-    IndicatorQueries(KafkaStreams streams, IndicatorsTopology indicators,
-            @ConfigProperty(name = "quarkus.kafka-streams.application-server") String applicationServer) {
+    IndicatorQueries(KafkaStreams streams, IndicatorsTopology indicators, Peers peers) {
         this.streams = streams;
         this.indicators = indicators;
-        this.self = HostInfo.buildFromEndpoint(applicationServer);
+        this.peers = peers;
     }
 
     /** One indicator series with its latest period; {@code id} names it in {@code /api/v1/indicators/{id}/history}. */
@@ -99,11 +98,6 @@ public class IndicatorQueries {
         return String.join(":", v.id(), v.reporter(), v.partner(), v.flow(), v.category());
     }
 
-    /** This instance's address for interactive queries ({@code application.server}). */
-    public HostInfo self() {
-        return self;
-    }
-
     /**
      * The latest value of each series held by this instance that matches {@code filter}.
      *
@@ -140,25 +134,20 @@ public class IndicatorQueries {
         }
         String group = kind.groupOf(parts[1], parts[2], parts[3], parts[4]);
         String storeName = kind.bySeries() ? IndicatorsTopology.SERIES_VALUE_STORE : IndicatorsTopology.VALUE_STORE;
-        KeyQueryMetadata where = kind.bySeries()
-                ? streams.queryMetadataForKey(storeName, kind.inputSeries(parts[1], parts[2], parts[3], parts[4]) + "|",
-                        new SeriesPartitioner<>())
-                : streams.queryMetadataForKey(storeName, group, Serdes.String().serializer());
-        if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            throw new InvalidStateStoreException("the owner of " + itemId + " is not known yet");
-        }
-        if (!where.activeHost().equals(self)) {
-            return new Elsewhere(where.activeHost());
+        Peers.Owner owner = kind.bySeries()
+                ? peers.owner(storeName, kind.inputSeries(parts[1], parts[2], parts[3], parts[4]) + "|", null,
+                        new SeriesPartitioner<>(), itemId)
+                : peers.owner(storeName, group, Serdes.String().serializer(), null, itemId);
+        if (owner instanceof Peers.Elsewhere elsewhere) {
+            return new Elsewhere(elsewhere.host());
         }
         String seriesKey = String.join("|", parts);
         List<IndicatorValue> values = new ArrayList<>();
-        try (KeyValueIterator<String, IndicatorValue> it = store(storeName, where.partition())
-                .prefixScan(group + "#", Serdes.String().serializer())) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.seriesKey().equals(seriesKey)) {
-                    values.add(kv.value);
-                }
-            });
+        for (KeyValue<String, IndicatorValue> kv : peers.<IndicatorValue>prefixScan(storeName,
+                ((Peers.Here) owner).partition(), group + "#")) {
+            if (kv.value.seriesKey().equals(seriesKey)) {
+                values.add(kv.value);
+            }
         }
         if (values.isEmpty()) {
             return new Here(Optional.empty());

@@ -8,15 +8,32 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The other instances of this application, as Kafka Streams knows them ({@code application.server} of each), and
- * the one way a list endpoint gathers what they hold: the same request with {@code local=true}, with the caller's
- * credentials (each instance checks them as the first one did), its JSON array appended. Used by
- * {@code GET /api/v1/indicators} and {@code GET /api/v1/alerts}, so that every instance gives the same answer.
+ * Interactive queries across the instances of this application, in one place for every feature:
+ * <ul>
+ * <li>{@link #owner}: where a key's partition of a store is active — here (with the partition) or on another
+ * instance, which an endpoint answers with 303 — or {@link InvalidStateStoreException} (503) while that is not
+ * known;</li>
+ * <li>{@link #prefixScan}: the values under a key prefix in one partition of a store of this instance;</li>
+ * <li>{@link #gather}: what the other instances hold, for a list endpoint: the same request with
+ * {@code local=true}, with the caller's credentials (each instance checks them as the first one did), its JSON
+ * array appended. Used by {@code GET /api/v1/indicators} and {@code GET /api/v1/alerts}, so that every instance
+ * gives the same answer.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class Peers {
@@ -37,6 +54,50 @@ public class Peers {
     /** This instance's address for interactive queries. */
     public HostInfo self() {
         return self;
+    }
+
+    /** Where a key's partition of a store is active. */
+    public sealed interface Owner permits Here, Elsewhere {
+    }
+
+    /** On this instance, in this partition of the store. */
+    public record Here(int partition) implements Owner {
+    }
+
+    /** On another instance. */
+    public record Elsewhere(HostInfo host) implements Owner {
+    }
+
+    /**
+     * Where {@code key}'s partition of {@code store} is active, the key placed by {@code keySerializer} (the default
+     * partitioner) or {@code partitioner}, exactly one of them non-null.
+     *
+     * @param what the key as a reader knows it, for the error
+     * @throws InvalidStateStoreException while the owner is not known (the application is starting or rebalancing)
+     */
+    public <K> Owner owner(String store, K key, Serializer<K> keySerializer, StreamPartitioner<? super K, ?> partitioner,
+            String what) {
+        KeyQueryMetadata where = keySerializer != null ? streams.queryMetadataForKey(store, key, keySerializer)
+                : streams.queryMetadataForKey(store, key, partitioner);
+        if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new InvalidStateStoreException("the owner of " + what + " is not known yet");
+        }
+        return where.activeHost().equals(self) ? new Here(where.partition()) : new Elsewhere(where.activeHost());
+    }
+
+    /**
+     * The entries under {@code prefix} in one partition of a key-value store of this instance, in key order.
+     *
+     * @throws InvalidStateStoreException while the store is not ready
+     */
+    public <V> List<KeyValue<String, V>> prefixScan(String store, int partition, String prefix) {
+        ReadOnlyKeyValueStore<String, V> kv = streams.store(StoreQueryParameters
+                .fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition));
+        List<KeyValue<String, V>> found = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = kv.prefixScan(prefix, Serdes.String().serializer())) {
+            it.forEachRemaining(found::add);
+        }
+        return found;
     }
 
     /** The other instances of the application. */
