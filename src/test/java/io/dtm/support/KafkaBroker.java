@@ -1,7 +1,20 @@
 package io.dtm.support;
 
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.awaitility.Awaitility;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -66,6 +79,52 @@ public final class KafkaBroker {
                 .setConfigProp("transaction.state.log.num.partitions", "3")
                 .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
                 .setConfigProp("share.coordinator.state.topic.min.isr", "1");
+    }
+
+    /**
+     * Creates {@code topics} and waits until the broker leads every partition of them, so that the first records
+     * sent to a new topic are not refused ({@code NOT_LEADER_OR_FOLLOWER}) while its leadership is being set up:
+     * a producer's retries of such a first batch can end in {@code OUT_OF_ORDER_SEQUENCE_NUMBER} until the batch
+     * expires, and the records are lost.
+     */
+    public static void createTopics(String bootstrap, Collection<NewTopic> topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+            List<String> names = topics.stream().map(NewTopic::name).toList();
+            Awaitility.await("a leader for every partition of " + names).atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()
+                            .stream().flatMap(d -> d.partitions().stream())
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        }
+        try (KafkaProducer<byte[], byte[]> probe = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (NewTopic topic : topics) {
+                Awaitility.await("the producer's metadata of " + topic.name()).atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                        .until(() -> probe.partitionsFor(topic.name()).stream().allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty()));
+            }
+        }
+    }
+
+    /** Sends {@code records} in order and fails, naming the first, if the broker did not take every one. */
+    public static void sendAll(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records)
+            throws InterruptedException {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            sent.add(producer.send(r));
+        }
+        producer.flush();
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                sent.get(i).get();
+            } catch (ExecutionException e) {
+                throw new AssertionError("record " + (i + 1) + " of " + sent.size() + " (to "
+                        + records.get(i).topic() + ") was not written: " + e.getCause(), e.getCause());
+            }
+        }
     }
 
     /** A producer of raw records to the shared broker, waiting for every replica (close it). */
