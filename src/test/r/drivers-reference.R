@@ -2,8 +2,14 @@
 #
 # Rebuilds each model's panel from the publishers' files in src/main/resources/demo/ — read here, with R, not from
 # anything the service produced — fits it with plm's within estimator (entity fixed effects) and writes the
-# coefficients with classical and entity-clustered standard errors to src/test/resources/reference/<model>.csv.
+# coefficients with classical and entity-clustered standard errors and their 95 % intervals to
+# src/test/resources/reference/<model>.csv, and the same for the rows of every five-year window (the rolling
+# estimates by window end year) to src/test/resources/reference/<model>-windows.csv.
 # DriversReferenceTest feeds the same files through the importer, ingest and the model topology and compares.
+#
+# The intervals use the t quantile of each convention's degrees of freedom: classical, plm's residual degrees of
+# freedom N - E - K; clustered, vcovHC(method = "arellano", type = "sss", cluster = "group") with G - 1 (G the
+# number of entities, the clusters), as lmtest::coefci(df = G - 1) gives them.
 #
 # Run from the repository root:   Rscript src/test/r/drivers-reference.R
 # Needs R with the plm package.
@@ -136,31 +142,76 @@ models <- list(
   "drivers-compute" = c("ln_gdp", "infra", "ln_ict_lag", "rcep", "ln1p_compute"))
 positive <- c("dds", "gdp", "ict_lag")
 
+# One within fit: per kept term the coefficient, classical and clustered standard errors, degrees of freedom and
+# 95 % intervals (t quantiles), or NULL when no term can be estimated.
+fit_rows <- function(rows, terms) {
+  # an entity with a single row carries no within variation: it changes no coefficient, but it would count as a
+  # cluster in the small-sample factor and in G - 1; the service leaves such entities out of N and G (as reghdfe
+  # does), so the reference fits the rows of entities with two or more rows
+  counts <- table(rows$country)
+  rows <- rows[rows$country %in% names(counts)[counts >= 2], ]
+  pdata <- pdata.frame(rows, index = c("country", "year"))
+  fit <- plm(as.formula(paste("y ~", paste(terms, collapse = " + "))), data = pdata, model = "within")
+  kept <- names(coef(fit))[!is.na(coef(fit))]
+  if (length(kept) == 0) return(NULL)
+  g <- length(unique(rows$country))
+  df_classical <- df.residual(fit)
+  df_clustered <- g - 1
+  classical <- sqrt(diag(vcov(fit)))[kept]
+  cov_clustered <- vcovHC(fit, method = "arellano", type = "sss", cluster = "group")
+  clustered <- sqrt(diag(cov_clustered))[kept]
+  ci_classical <- coefci(fit, level = 0.95, df = df_classical)[kept, , drop = FALSE]
+  ci_clustered <- coefci(fit, vcov. = cov_clustered, level = 0.95, df = df_clustered)[kept, , drop = FALSE]
+  f <- function(x) sprintf("%.17g", unname(x))
+  list(fit = fit, cov = cov_clustered, table = data.frame(term = kept, coefficient = f(coef(fit)[kept]),
+    se_classical = f(classical), se_clustered = f(clustered),
+    df_classical = df_classical, df_clustered = df_clustered,
+    ci_classical_lower = f(ci_classical[, 1]), ci_classical_upper = f(ci_classical[, 2]),
+    ci_clustered_lower = f(ci_clustered[, 1]), ci_clustered_upper = f(ci_clustered[, 2]),
+    observations = nrow(rows), entities = g, first_year = min(rows$year), last_year = max(rows$year)))
+}
+
+write_reference <- function(file, header, result) {
+  writeLines(header, file)
+  suppressWarnings(write.table(result, file, sep = ",", row.names = FALSE, quote = FALSE, append = TRUE))
+}
+
+width <- 5  # years in a rolling window (models.yaml: window: 5)
 for (name in names(models)) {
   terms <- models[[name]]
   needed <- c("y", terms, positive)
   rows <- panel[complete.cases(panel[, needed]) & panel$dds > 0 & panel$gdp > 0 & panel$ict_lag > 0, ]
   rows <- rows[order(rows$country, rows$year), ]
-  pdata <- pdata.frame(rows, index = c("country", "year"))
-  fit <- plm(as.formula(paste("y ~", paste(terms, collapse = " + "))), data = pdata, model = "within")
-  kept <- names(coef(fit))
-  classical <- sqrt(diag(vcov(fit)))
-  clustered <- sqrt(diag(vcovHC(fit, method = "arellano", type = "sss", cluster = "group")))
-  result <- data.frame(model = name, estimate = "all", term = kept,
-                       coefficient = sprintf("%.17g", unname(coef(fit))),
-                       se_classical = sprintf("%.17g", unname(classical[kept])),
-                       se_clustered = sprintf("%.17g", unname(clustered[kept])),
-                       observations = nrow(rows), entities = length(unique(rows$country)),
-                       first_year = min(rows$year), last_year = max(rows$year))
-  file <- file.path(out_dir, paste0(name, ".csv"))
-  header <- c(
-    paste0("# ", name, ": plm within (entity fixed effects) on the demo publications, written by ",
-           "src/test/r/drivers-reference.R (R ", getRversion(), ", plm ", packageVersion("plm"), ")."),
-    paste0("# members: ", paste(sort(unique(rows$country)), collapse = " "),
-           "; clustered = vcovHC(method = arellano, type = sss, cluster = group)"))
-  writeLines(header, file)
-  suppressWarnings(write.table(result, file, sep = ",", row.names = FALSE, quote = FALSE, append = TRUE))
-  cat(name, ": ", nrow(rows), " rows, ", length(unique(rows$country)), " members (",
-      paste(sort(unique(rows$country)), collapse = " "), "), ", min(rows$year), "-", max(rows$year), "\n", sep = "")
-  print(round(coeftest(fit, vcov. = vcovHC(fit, method = "arellano", type = "sss", cluster = "group")), 4))
+  members <- paste(sort(unique(rows$country)), collapse = " ")
+  provenance <- paste0("written by src/test/r/drivers-reference.R (R ", getRversion(), ", plm ",
+                       packageVersion("plm"), ").")
+  convention <- paste0("clustered = vcovHC(method = arellano, type = sss, cluster = group) with t on G - 1; ",
+                       "classical t on N - E - K")
+  all <- fit_rows(rows, terms)
+  write_reference(file.path(out_dir, paste0(name, ".csv")),
+                  c(paste0("# ", name, ": plm within (entity fixed effects) on the demo publications, ", provenance),
+                    paste0("# members: ", members, "; ", convention)),
+                  cbind(data.frame(model = name, estimate = "all"), all$table))
+  cat(name, ": ", nrow(rows), " rows, ", length(unique(rows$country)), " members (", members, "), ",
+      min(rows$year), "-", max(rows$year), "\n", sep = "")
+  print(round(coeftest(all$fit, vcov. = all$cov, df = length(unique(rows$country)) - 1), 4))
+
+  # every window of `width` years that ends in a year of the panel (the service shows those whose start has rows
+  # of at least half of the entities: the test looks its windows up here by end year)
+  windows <- list()
+  for (end in seq(min(rows$year) + width - 1, max(rows$year))) {
+    w <- rows[rows$year >= end - width + 1 & rows$year <= end, ]
+    singletons <- sum(table(w$country) == 1)
+    fitted <- tryCatch(fit_rows(w, terms), error = function(e) NULL)
+    if (is.null(fitted)) next
+    # rows: every row of the window's years, single-row entities included (the service's window "rows")
+    windows[[length(windows) + 1]] <- cbind(data.frame(model = name, window_end = end, rows = nrow(w),
+                                                       singletons = singletons), fitted$table)
+  }
+  write_reference(file.path(out_dir, paste0(name, "-windows.csv")),
+                  c(paste0("# ", name, ": plm within on the rows of each ", width, "-year window (years ",
+                           "window_end - ", width - 1, " to window_end) of the demo publications, ", provenance),
+                    paste0("# members: ", members, "; ", convention)),
+                  do.call(rbind, windows))
+  cat(name, ": ", length(windows), " windows\n", sep = "")
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dtm.events.Feed;
 import io.dtm.events.ModelSnapshot;
+import io.dtm.events.ModelWindow;
 import io.dtm.imports.ImportItem;
 import io.dtm.ingest.IngestTopology;
 import io.dtm.metrics.DtmMetrics;
@@ -30,12 +31,15 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +62,8 @@ class DriversReferenceTest {
     static final String SHIPPED_MODELS = "classpath:models.yaml";
 
     private final Map<String, ModelSnapshot> last = new LinkedHashMap<>();
+    /** The rolling estimates by window end year, per model, as the model topology holds them at the end. */
+    private final Map<String, Map<Integer, ModelWindow>> windows = new LinkedHashMap<>();
 
     @BeforeAll
     void feedTheDemoPublicationsThroughThePipeline(@org.junit.jupiter.api.io.TempDir Path stateDir) {
@@ -92,6 +98,11 @@ class DriversReferenceTest {
                         event.toString().getBytes(StandardCharsets.UTF_8), TestEvents.structuredHeaders()));
             }
             out.readValuesToList().forEach(snapshot -> last.put(snapshot.model(), snapshot));
+            KeyValueStore<String, ModelWindow> held = driver.getKeyValueStore(ModelTopology.WINDOW_STORE);
+            try (KeyValueIterator<String, ModelWindow> it = held.all()) {
+                it.forEachRemaining(kv -> windows.computeIfAbsent(kv.key.substring(0, kv.key.lastIndexOf('|')),
+                        m -> new TreeMap<>()).put(kv.value.windowEnd(), kv.value));
+            }
         }
     }
 
@@ -115,6 +126,62 @@ class DriversReferenceTest {
             assertEquals(r.coefficient(), coefficients.get(r.term()), 1e-8, model + " " + r.term());
         }
         assertFalse(all.terms().stream().anyMatch(t -> !Double.isFinite(t.clustered().standardError())));
+        for (ModelSnapshot.Term term : all.terms()) {
+            Reference r = reference.stream().filter(x -> x.term().equals(term.term())).findFirst().orElseThrow();
+            assertInference(model + " all " + term.term(), r, term.classical(), term.clustered());
+        }
+    }
+
+    /**
+     * Every window the service estimates equals plm's within fit of the rows of the window's years, with classical
+     * and clustered standard errors, degrees of freedom and 95 % intervals on t quantiles (N - E - K and G - 1), to
+     * 1e-8; the latest window is the snapshot's {@code rolling} estimate. An entity with a single row in a window
+     * (two windows of the shipped {@code drivers} model have one) is out of N and G, in the service as in the
+     * reference.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"drivers", "drivers-openness", "drivers-compute"})
+    void everyWindowEqualsPlmWithinOnTheRowsOfItsYearsWithTIntervals(String model) {
+        Map<Integer, List<Reference>> reference = reference(model + "-windows").stream()
+                .collect(Collectors.groupingBy(Reference::windowEnd, TreeMap::new, Collectors.toList()));
+        Map<Integer, ModelWindow> held = windows.get(model);
+        assertNotNull(held, "no windows of " + model + "; models: " + windows.keySet());
+        assertTrue(held.size() >= 2, model + " windows: " + held.keySet());
+        for (ModelWindow w : held.values()) {
+            List<Reference> r = reference.get(w.windowEnd());
+            assertNotNull(r, model + ": no reference window ending in " + w.windowEnd() + "; reference: "
+                    + reference.keySet());
+            assertEquals("OK", w.status(), model + " " + w.windowEnd() + ": " + w.reason());
+            assertEquals(r.get(0).rows(), w.rows(), model + " " + w.windowEnd() + " rows");
+            assertEquals(r.get(0).observations(), w.observations(), model + " " + w.windowEnd() + " N");
+            assertEquals(r.get(0).entities(), w.entities(), model + " " + w.windowEnd() + " G");
+            assertEquals(w.windowEnd() - 4, w.firstYear(), model + " " + w.windowEnd() + " first year");
+            assertEquals(r.stream().map(Reference::term).sorted().toList(),
+                    w.terms().stream().map(ModelWindow.Term::term).sorted().toList(),
+                    model + " " + w.windowEnd() + " terms");
+            for (ModelWindow.Term t : w.terms()) {
+                Reference ref = r.stream().filter(x -> x.term().equals(t.term())).findFirst().orElseThrow();
+                String what = model + " window " + w.windowEnd() + " " + t.term();
+                assertEquals(ref.coefficient(), t.coefficient(), 1e-8, what);
+                assertInference(what, ref, t.classical(), t.clustered());
+            }
+        }
+        ModelSnapshot.Estimate rolling = last.get(model).estimates().stream()
+                .filter(e -> e.estimate().equals("rolling")).findFirst().orElseThrow();
+        assertEquals(((java.util.NavigableMap<Integer, ModelWindow>) held).lastKey(), rolling.lastYear(),
+                "the latest window is the rolling estimate");
+    }
+
+    private static void assertInference(String what, Reference r, ModelSnapshot.Inference classical,
+            ModelSnapshot.Inference clustered) {
+        assertEquals(r.seClassical(), classical.standardError(), 1e-8, what + " classical SE");
+        assertEquals(r.seClustered(), clustered.standardError(), 1e-8, what + " clustered SE");
+        assertEquals(r.dfClassical(), classical.df(), what + " classical df (N - E - K)");
+        assertEquals(r.dfClustered(), clustered.df(), what + " clustered df (G - 1)");
+        assertEquals(r.classicalLower(), classical.lower95(), 1e-8, what + " classical 95 % lower");
+        assertEquals(r.classicalUpper(), classical.upper95(), 1e-8, what + " classical 95 % upper");
+        assertEquals(r.clusteredLower(), clustered.lower95(), 1e-8, what + " clustered 95 % lower");
+        assertEquals(r.clusteredUpper(), clustered.upper95(), 1e-8, what + " clustered 95 % upper");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -127,17 +194,32 @@ class DriversReferenceTest {
         assertTrue(rolling.observations() > 0, rolling.toString());
     }
 
-    /** One row of a reference file. */
-    record Reference(String term, double coefficient, int observations, int entities) {
+    /** One row of a reference file (a window's: {@code windowEnd} set; the all-years estimate's: 0). */
+    record Reference(int windowEnd, String term, double coefficient, double seClassical, double seClustered,
+            int dfClassical, int dfClustered, double classicalLower, double classicalUpper, double clusteredLower,
+            double clusteredUpper, int rows, int observations, int entities) {
     }
 
-    static List<Reference> reference(String model) {
-        Path file = Path.of("src/test/resources/reference", model + ".csv");
+    /** The rows of {@code src/test/resources/reference/<name>.csv}, read by its header's column names. */
+    static List<Reference> reference(String name) {
+        Path file = Path.of("src/test/resources/reference", name + ".csv");
         try {
-            return Files.readAllLines(file).stream().filter(l -> !l.startsWith("#") && !l.startsWith("model,"))
-                    .filter(l -> !l.isBlank()).map(l -> l.split(",")).map(c -> new Reference(c[2],
-                            Double.parseDouble(c[3]), Integer.parseInt(c[6]), Integer.parseInt(c[7])))
-                    .toList();
+            List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.startsWith("#"))
+                    .filter(l -> !l.isBlank()).toList();
+            List<String> header = List.of(lines.get(0).split(","));
+            return lines.stream().skip(1).map(l -> l.split(",")).map(c -> {
+                java.util.function.Function<String, String> col = n -> c[header.indexOf(n)];
+                return new Reference(header.contains("window_end") ? Integer.parseInt(col.apply("window_end")) : 0,
+                        col.apply("term"), Double.parseDouble(col.apply("coefficient")),
+                        Double.parseDouble(col.apply("se_classical")), Double.parseDouble(col.apply("se_clustered")),
+                        Integer.parseInt(col.apply("df_classical")), Integer.parseInt(col.apply("df_clustered")),
+                        Double.parseDouble(col.apply("ci_classical_lower")),
+                        Double.parseDouble(col.apply("ci_classical_upper")),
+                        Double.parseDouble(col.apply("ci_clustered_lower")),
+                        Double.parseDouble(col.apply("ci_clustered_upper")),
+                        Integer.parseInt(col.apply(header.contains("rows") ? "rows" : "observations")),
+                        Integer.parseInt(col.apply("observations")), Integer.parseInt(col.apply("entities")));
+            }).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
