@@ -29,8 +29,10 @@
 #      controller port and its own DTM_KAFKA_DIR, target/bench-kafka-XXXX;
 #   3. runs io.dtm.bench.ThroughputBenchmark, which publishes the events and measures, on the same records,
 #      (a) a raw KafkaConsumer, (b) a pass-through exactly_once_v2 topology on byte[], (c) the real pipeline,
-#      (d) the contract's records without the work and (e) the ingest part alone (see the class comment for
-#      the settings and the end condition), and prints the figures;
+#      (d) the contract's records without the work, (e) the ingest part alone and (f) the ingest part with one
+#      output record per observation (one class each in src/bench/java/io/dtm/bench, which says what it
+#      measures; the settings in ThroughputBenchmark's comment, the end condition in StreamsRun's), and prints
+#      the figures (ThroughputReport);
 #   4. on exit, whatever happens (error, Ctrl-C, SIGTERM), stops the benchmark JVM and the broker, and deletes
 #      the working directory unless --keep.
 #

@@ -15,8 +15,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +57,6 @@ import org.apache.kafka.streams.state.Stores;
 final class SoakBenchmark {
 
     static final int SERIES = 10_000;
-    private static final int PARTITIONS = 3;
-    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
     private static final List<String> REPORTERS = List.of("WLD", "RCEP", "NON_RCEP", "AUS", "BRN", "KHM", "CHN",
             "IDN", "JPN", "LAO", "MYS", "MMR", "NZL", "PHL", "SGP", "KOR", "THA", "VNM", "USA", "IND");
     private static final List<String> PARTNERS = List.of("WLD", "RCEP", "NON_RCEP", "USA", "CHN", "DEU", "FRA",
@@ -85,7 +81,7 @@ final class SoakBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        ThroughputBenchmark.configureLogging();
+        BenchKafka.configureLogging();
         String bootstrap = null;
         int events = 5_000_000;
         Path stateDir = Path.of("target/bench-state");
@@ -120,8 +116,8 @@ final class SoakBenchmark {
         Catalogue.KINDS.forEach(metrics::registerIndicatorKind);
         String appId = "dtm-bench-soak-" + runId;
         StreamsBuilder builder = TopologyProducer.newBuilder(appId);
-        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, PARTITIONS,
-                Stores::persistentKeyValueStore, Clock.systemUTC());
+        var winners = IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64,
+                BenchKafka.PARTITIONS, Stores::persistentKeyValueStore, Clock.systemUTC());
         IndicatorsTopology.build(builder, Optional.of(winners), Catalogue.load("classpath:indicators.yaml"),
                 KafkaConnection.of(bootstrap), metrics, gauges, Stores::persistentKeyValueStore);
         Counter received = registry.get("dtm.events.received").tag("feed", "trade").counter();
@@ -131,7 +127,7 @@ final class SoakBenchmark {
         long emptyHeap = heapAfterFullGc();
         Path dir = stateDir.resolve(appId);
         Files.createDirectories(dir);
-        String loadBefore = ThroughputBenchmark.loadAverage();
+        String loadBefore = Machine.loadAverage();
         List<String> tenths = new ArrayList<>();
         long[] at = new long[11]; // nanoTime when tenth k of the events had been received (0: the first event)
         long heapAtTenth = -1;
@@ -165,8 +161,8 @@ final class SoakBenchmark {
                     if (next > 0) {
                         double seconds = (at[next] - at[next - 1]) / 1e9;
                         String line = String.format(Locale.ROOT, "%n  tenth %2d  %8.0f events/s  heap after last GC"
-                                + " %4d MiB  load %s", next, events / 10.0 / seconds, heapAfterLastGc() >> 20,
-                                ThroughputBenchmark.loadAverage());
+                                + " %4d MiB  load %s", next, events / 10.0 / seconds, Machine.heapAfterGc() >> 20,
+                                Machine.loadAverage());
                         tenths.add(line);
                         System.err.print("bench: soak:" + line.substring(1) + "\n");
                     }
@@ -232,7 +228,7 @@ final class SoakBenchmark {
                         : String.format(Locale.ROOT, "%.1f MiB", brokerBytes / 1048576.0)));
         out.append(String.format(Locale.ROOT, "exported series    %d (cap 10 000)%n", exportedSeries));
         out.append(String.format(Locale.ROOT, "load average       %s before, %s at the end%n", loadBefore,
-                ThroughputBenchmark.loadAverage()));
+                Machine.loadAverage()));
         System.out.print(out);
         System.out.flush();
         return accepted.count() >= events ? 0 : 1;
@@ -259,22 +255,15 @@ final class SoakBenchmark {
     private static long heapAfterFullGc() {
         System.gc();
         System.gc();
-        return MEMORY.getHeapMemoryUsage().getUsed();
-    }
-
-    /** Heap used after the last collection, as the collector saw it. */
-    private static long heapAfterLastGc() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getCollectionUsage() != null)
-                .mapToLong(p -> p.getCollectionUsage().getUsed()).sum();
+        return Machine.heapUsed();
     }
 
     private Properties streamsConfig(String appId, Path dir) {
-        return ThroughputBenchmark.streamsProperties(appId, bootstrap, dir, 100, 1);
+        return BenchKafka.streamsProperties(appId, bootstrap, dir, 100, 1);
     }
 
     private void createTopics() throws Exception {
-        List<NewTopic> topics = ThroughputBenchmark.pipelineTopics();
+        List<NewTopic> topics = BenchKafka.pipelineTopics();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(topics).all().get();
         }
@@ -282,7 +271,7 @@ final class SoakBenchmark {
 
     /** The events, generated as they are sent (none kept): period by period, every series in each. */
     private void publish() {
-        Properties props = ThroughputBenchmark.feedProducer(bootstrap);
+        Properties props = BenchKafka.feedProducer(bootstrap);
         Random random = new Random(42);
         double[] level = new double[SERIES];
         double[] trend = new double[SERIES];
