@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dtm.events.Feed;
+import io.dtm.events.Unit;
 import io.dtm.streams.ConfigFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -133,8 +134,6 @@ public final class Datasets {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
     private static final Pattern AREA = Pattern.compile("[A-Z]{3}|RCEP|NON_RCEP");
-    private static final Set<String> UNITS = Set.of("USD", "USD_MN", "USD_BN", "USD_100MN", "PCT", "INDEX",
-            "EFLOPS_FP16", "COUNT", "PER_100", "PER_MN");
     private static final Set<String> FLOWS = Set.of("EXPORT", "IMPORT", "TOTAL");
     private static final Set<String> DIRECTIONS = Set.of("LIBERALISING", "RESTRICTIVE", "NEUTRAL");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -267,8 +266,8 @@ public final class Datasets {
                 }
                 default -> throw new IllegalStateException(feed.get().name());
             }
-            if (feed.get() != Feed.POLICY && (m.unit() == null || !UNITS.contains(m.unit()))) {
-                bad.add(where + "unit must be one of " + UNITS + ", was " + m.unit());
+            if (feed.get() != Feed.POLICY && Unit.of(m.unit()).isEmpty()) {
+                bad.add(where + "unit must be one of " + Unit.known() + ", was " + m.unit());
             }
             if (m.scale() != null && m.scale().signum() <= 0) {
                 bad.add(where + "scale must be positive, was " + m.scale());

@@ -5,6 +5,7 @@ import io.dtm.api.Problems;
 import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.events.Period;
+import io.dtm.events.Unit;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -163,7 +164,7 @@ final class DataValidator {
         String period = f.period("period");
         Unit unit = f.unit(true);
         if (unit != null && !unit.monetary()) {
-            f.error("unit", "trade values are money: USD, USD_MN, USD_BN or USD_100MN, not " + unit);
+            f.error("unit", "trade values are money: " + Unit.monetaryUnits() + ", not " + unit);
         }
         Double value = f.number("value", true, true);
         Double growth = f.number("reportedGrowthPct", false, false);
