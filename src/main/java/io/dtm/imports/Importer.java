@@ -3,6 +3,7 @@ package io.dtm.imports;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.events.Feed;
+import io.dtm.events.Period;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -268,7 +268,9 @@ public final class Importer {
                 case MACRO -> mapping.indicator();
             };
             String key = String.join("|", feed.label(), reporter, partner, flow, category);
-            String period = feed == Feed.POLICY ? lastDay(f.period()) : f.period();
+            // a policy change takes effect at the end of the year, quarter or month it is of
+            String period = feed == Feed.POLICY ? Period.lastDay(f.period()).map(LocalDate::toString)
+                    .orElseThrow(() -> new ImportException("not a period: " + f.period())) : f.period();
             String id = id(dataset.id() + "/" + key + "/" + period + "/" + vintage
                     + (derivedFrom == null ? "" : "/derived-from-" + derivedFrom));
             if (f.action() == Figure.Action.DELETE) {
@@ -323,18 +325,6 @@ public final class Importer {
             return new ImportReport(dataset.id(), vintage, read, published, retracted, missing, skipped, rejected,
                     List.copyOf(rejects), page, pages, total);
         }
-    }
-
-    /** The day a period ends (policy changes take effect at the end of the year, quarter or month they are of). */
-    static String lastDay(String period) {
-        if (period.length() == 4) {
-            return period + "-12-31";
-        }
-        if (period.contains("-Q")) {
-            int quarter = period.charAt(period.length() - 1) - '0';
-            return YearMonth.of(Integer.parseInt(period.substring(0, 4)), quarter * 3).atEndOfMonth().toString();
-        }
-        return YearMonth.parse(period).atEndOfMonth().toString();
     }
 
     /** The id as written when it fits in an event's id, else a name-based UUID of it (still deterministic). */

@@ -322,7 +322,7 @@ final class DataValidator {
             if (text == null) {
                 return null;
             }
-            int year = Integer.parseInt(text.substring(0, 4));
+            int year = Period.year(text);
             int last = today.getYear() + YEARS_AHEAD;
             if (year < FIRST_YEAR || year > last) {
                 error(name, "must lie in the years " + FIRST_YEAR + " to " + last + " (ten years from now), was '"

@@ -3,6 +3,7 @@ package io.dtm.model;
 import io.dtm.events.ModelSnapshot;
 import io.dtm.events.ModelWindow;
 import io.dtm.events.Observation;
+import io.dtm.events.Period;
 import io.dtm.events.SeriesKey;
 import io.dtm.events.RowDelta;
 import io.dtm.metrics.DtmMetrics;
@@ -151,7 +152,7 @@ public class ModelTopology implements SubTopology {
         if (obs == null || obs.reporter().length() != 3 || obs.reporter().equals("WLD")) {
             return out;
         }
-        boolean annual = obs.period().length() == 4;
+        boolean annual = Period.isYear(obs.period());
         for (ModelSpec spec : specs.values()) {
             if (!spec.covers(obs.reporter())) {
                 continue;
