@@ -1,6 +1,9 @@
 package io.dtm.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One validated observation of a series for a period, as carried on {@code dtm.observations.v1}: the
@@ -45,5 +48,21 @@ public record Observation(
         }
         int bySource = source.compareTo(other.source);
         return bySource != 0 ? bySource > 0 : id.compareTo(other.id) > 0;
+    }
+
+    /**
+     * The value in force at the end of {@code year}: of {@code byEffectiveDate} (events in the order of the dates
+     * they take effect, their {@code period}), the last with a value that took effect on or before 31 December of
+     * that year; empty when none did.
+     */
+    public static Optional<Observation> inForceAtYearEnd(List<Observation> byEffectiveDate, int year) {
+        String yearEnd = String.format(Locale.ROOT, "%04d-12-31", year);
+        Observation inForce = null;
+        for (Observation o : byEffectiveDate) {
+            if (o.value() != null && o.period().compareTo(yearEnd) <= 0) {
+                inForce = o;
+            }
+        }
+        return Optional.ofNullable(inForce);
     }
 }
