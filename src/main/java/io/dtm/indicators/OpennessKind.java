@@ -1,5 +1,6 @@
 package io.dtm.indicators;
 
+import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
 import io.dtm.events.Period;
@@ -26,7 +27,7 @@ final class OpennessKind implements IndicatorKind {
 
     @Override
     public List<Placement> place(Observation obs) {
-        if (obs.value() == null || !"policy".equals(obs.feed()) || !measure.equals(obs.category())) {
+        if (obs.value() == null || !Feed.POLICY.label().equals(obs.feed()) || !measure.equals(obs.category())) {
             return List.of();
         }
         return List.of(new Placement(groupOf(obs.reporter(), "", "", measure), obs.period(), null));
