@@ -51,6 +51,27 @@ public record Observation(
     }
 
     /**
+     * An observation that carries only the series and period of {@code key} ({@code series|period}, as
+     * {@code dtm.observations.v1} keys its records, a tombstone included) and {@code value}; empty when the key is
+     * not of that form.
+     */
+    public static Optional<Observation> ofKey(String key, Double value) {
+        int cut = key == null ? -1 : key.lastIndexOf('|');
+        if (cut < 0) {
+            return Optional.empty();
+        }
+        SeriesKey series;
+        try {
+            series = SeriesKey.parse(key.substring(0, cut));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new Observation(series.feed(), series.reporter(), series.partner(), series.flow(),
+                series.category(), key.substring(cut + 1), value, null, null, null, null, null, null, null, null,
+                false));
+    }
+
+    /**
      * The value in force at the end of {@code year}: of {@code byEffectiveDate} (events in the order of the dates
      * they take effect, their {@code period}), the last with a value that took effect on or before 31 December of
      * that year; empty when none did.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.events.Feed;
 import io.dtm.events.Period;
+import io.dtm.events.SeriesKey;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -267,7 +268,8 @@ public final class Importer {
                 case POLICY -> mapping.measure();
                 case MACRO -> mapping.indicator();
             };
-            String key = String.join("|", feed.label(), reporter, partner, flow, category);
+            SeriesKey series = new SeriesKey(feed.label(), reporter, partner, flow, category);
+            String key = series.toString();
             // a policy change takes effect at the end of the year, quarter or month it is of
             String period = feed == Feed.POLICY ? Period.lastDay(f.period()).map(LocalDate::toString)
                     .orElseThrow(() -> new ImportException("not a period: " + f.period())) : f.period();
@@ -280,18 +282,13 @@ public final class Importer {
             }
             double value = f.value().multiply(mapping.scaleOrOne()).doubleValue();
             ObjectNode data = JSON.createObjectNode();
-            switch (feed) {
-                case TRADE -> data.put("reporter", reporter).put("partner", partner).put("flow", flow)
-                        .put("category", category).put("period", period).put("value", value)
-                        .put("unit", mapping.unit());
-                case COMPUTE -> data.put("region", reporter).put("metric", category).put("period", period)
-                        .put("value", value).put("unit", mapping.unit());
-                case MACRO -> data.put("country", reporter).put("indicator", category).put("period", period)
-                        .put("value", value).put("unit", mapping.unit());
-                case POLICY -> data.put("country", reporter).put("measure", category).put("effective", period)
+            feed.seriesFields(series).forEach(data::put);
+            if (feed == Feed.POLICY) {
+                data.put("effective", period)
                         .put("direction", mapping.direction() == null ? "NEUTRAL" : mapping.direction())
                         .put("indexValue", value);
-                default -> throw new IllegalStateException(feed.name());
+            } else {
+                data.put("period", period).put("value", value).put("unit", mapping.unit());
             }
             data.put("vintage", vintage.toString());
             ObjectNode event = JSON.createObjectNode().put("specversion", "1.0").put("id", id)

@@ -33,4 +33,20 @@ class ObservationTest {
         assertEquals(Optional.empty(), Observation.inForceAtYearEnd(CHANGES, 2018));
         assertEquals(Optional.empty(), Observation.inForceAtYearEnd(List.of(), 2020));
     }
+
+    @Test
+    void shouldReadTheSeriesAndPeriodOfAnObservationKey() {
+        Observation o = Observation.ofKey("trade|NZL|WLD|EXPORT|DDS|2023", 0.0).orElseThrow();
+        assertEquals(new SeriesKey("trade", "NZL", "WLD", "EXPORT", "DDS"), o.series());
+        assertEquals("2023", o.period());
+        assertEquals(0.0, o.value());
+        assertEquals("2021-06-30", Observation.ofKey("policy|JPN|||DSTRI|2021-06-30", null).orElseThrow().period());
+    }
+
+    @Test
+    void shouldReadNothingFromAnotherKey() {
+        assertEquals(Optional.empty(), Observation.ofKey("trade|NZL|2023", null));
+        assertEquals(Optional.empty(), Observation.ofKey("no-bar", null));
+        assertEquals(Optional.empty(), Observation.ofKey(null, null));
+    }
 }
