@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.Topics;
 import io.dtm.support.Http;
 import io.dtm.support.KafkaBroker;
@@ -102,12 +103,12 @@ class KafkaPipelineIT {
             await().atMost(PATIENCE).until(() -> dlq.readFor(Duration.ofMillis(200), r -> isMarked(r, marker))
                     .size() == 3);
             List<String> reasons = dlq.readFor(Duration.ZERO, r -> isMarked(r, marker)).stream()
-                    .map(r -> header(r, "dtm.error.reason")).sorted().toList();
+                    .map(r -> header(r, DeadLetters.REASON_HEADER)).sorted().toList();
             assertEquals(List.of("malformed", "unknown-unit", "wrong-topic"), reasons);
             ConsumerRecord<byte[], byte[]> malformed = dlq.readFor(Duration.ZERO, r -> isMarked(r, marker)
-                    && header(r, "dtm.error.reason").equals("malformed")).get(0);
+                    && header(r, DeadLetters.REASON_HEADER).equals("malformed")).get(0);
             assertEquals("{not json", new String(malformed.value(), StandardCharsets.UTF_8));
-            assertEquals("dtm.compute.v1", header(malformed, "dtm.source.topic"));
+            assertEquals("dtm.compute.v1", header(malformed, DeadLetters.SOURCE_TOPIC_HEADER));
         }
         await().atMost(PATIENCE).untilAsserted(() -> {
             ScrapedMetrics after = ScrapedMetrics.scrape();

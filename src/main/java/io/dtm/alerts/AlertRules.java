@@ -1,10 +1,6 @@
 package io.dtm.alerts;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dtm.streams.ConfigFiles;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,9 +9,6 @@ import java.util.Map;
 
 /** A validated set of alert rules by id, loaded from YAML ({@code rules: [ … ]}). */
 public final class AlertRules {
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     record File(List<AlertRule> rules) {
     }
@@ -36,13 +29,7 @@ public final class AlertRules {
     }
 
     static AlertRules parse(byte[] yaml, String origin) {
-        File file;
-        try {
-            file = YAML.readValue(yaml, File.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("alert rules " + origin + " are invalid: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        File file = ConfigFiles.parse(yaml, origin, "alert rules", File.class);
         List<String> problems = new ArrayList<>();
         Map<String, AlertRule> rules = new LinkedHashMap<>();
         for (AlertRule rule : file == null || file.rules() == null ? List.<AlertRule>of() : file.rules()) {

@@ -1,6 +1,9 @@
 package io.dtm.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One validated observation of a series for a period, as carried on {@code dtm.observations.v1}: the
@@ -45,5 +48,42 @@ public record Observation(
         }
         int bySource = source.compareTo(other.source);
         return bySource != 0 ? bySource > 0 : id.compareTo(other.id) > 0;
+    }
+
+    /**
+     * An observation that carries only the series and period of {@code key} ({@code series|period}, as
+     * {@code dtm.observations.v1} keys its records, a tombstone included) and {@code value}; empty when the key is
+     * not of that form.
+     */
+    public static Optional<Observation> ofKey(String key, Double value) {
+        int cut = key == null ? -1 : key.lastIndexOf('|');
+        if (cut < 0) {
+            return Optional.empty();
+        }
+        SeriesKey series;
+        try {
+            series = SeriesKey.parse(key.substring(0, cut));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new Observation(series.feed(), series.reporter(), series.partner(), series.flow(),
+                series.category(), key.substring(cut + 1), value, null, null, null, null, null, null, null, null,
+                false));
+    }
+
+    /**
+     * The value in force at the end of {@code year}: of {@code byEffectiveDate} (events in the order of the dates
+     * they take effect, their {@code period}), the last with a value that took effect on or before 31 December of
+     * that year; empty when none did.
+     */
+    public static Optional<Observation> inForceAtYearEnd(List<Observation> byEffectiveDate, int year) {
+        String yearEnd = String.format(Locale.ROOT, "%04d-12-31", year);
+        Observation inForce = null;
+        for (Observation o : byEffectiveDate) {
+            if (o.value() != null && o.period().compareTo(yearEnd) <= 0) {
+                inForce = o;
+            }
+        }
+        return Optional.ofNullable(inForce);
     }
 }

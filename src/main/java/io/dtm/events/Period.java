@@ -1,10 +1,20 @@
 package io.dtm.events;
 
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Observation periods: {@code YYYY}, {@code YYYY-Qn}, {@code YYYY-MM}, and (policy events) a date {@code YYYY-MM-DD}. */
+/**
+ * Observation periods: {@code YYYY}, {@code YYYY-Qn}, {@code YYYY-MM}, and (policy events) a date {@code YYYY-MM-DD}.
+ * The one place periods are read: their form, their year, the day they end, and the forms publishers write them in.
+ */
 public final class Period {
+
+    private static final Pattern PUBLISHED_YEAR = Pattern.compile("(\\d{4})");
+    private static final Pattern PUBLISHED_QUARTER = Pattern.compile("(\\d{4})-?Q([1-4])");
+    private static final Pattern PUBLISHED_MONTH = Pattern.compile("(\\d{4})-M?(0[1-9]|1[0-2])");
 
     private Period() {
     }
@@ -12,6 +22,61 @@ public final class Period {
     /** Whether {@code text} is a year, quarter or month period. */
     public static boolean isValid(String text) {
         return text != null && validLength(text) > 0;
+    }
+
+    /** Whether {@code text} is a year period {@code YYYY}. */
+    public static boolean isYear(String text) {
+        return text != null && text.length() == 4 && validLength(text) == 4;
+    }
+
+    /**
+     * The year of a period or date: its first four digits.
+     *
+     * @throws IllegalArgumentException when it does not start with four ASCII digits
+     */
+    public static int year(String periodOrDate) {
+        int year = periodOrDate == null || periodOrDate.length() < 4 ? -1 : digits(periodOrDate, 0, 4);
+        if (year < 0) {
+            throw new IllegalArgumentException("not a period or date: " + periodOrDate);
+        }
+        return year;
+    }
+
+    /**
+     * The day {@code period} ends: 31 December of a year, the last day of a quarter's third month or of a month;
+     * empty for anything else.
+     */
+    public static Optional<LocalDate> lastDay(String period) {
+        if (!isValid(period)) {
+            return Optional.empty();
+        }
+        int year = year(period);
+        if (period.length() == 4) {
+            return Optional.of(LocalDate.of(year, 12, 31));
+        }
+        int month = period.charAt(5) == 'Q' ? (period.charAt(6) - '0') * 3 : digits(period, 5, 7);
+        return Optional.of(YearMonth.of(year, month).atEndOfMonth());
+    }
+
+    /**
+     * A period as the events write it, from the forms publishers use ({@code 2024}, {@code 2024-Q1} or
+     * {@code 2024Q1}, {@code 2024-03} or {@code 2024-M03}; blanks around it ignored); empty for anything else.
+     */
+    public static Optional<String> fromPublished(String text) {
+        String t = text == null ? "" : text.trim();
+        Matcher m = PUBLISHED_YEAR.matcher(t);
+        if (m.matches()) {
+            return Optional.of(t);
+        }
+        m = PUBLISHED_QUARTER.matcher(t);
+        if (m.matches()) {
+            return Optional.of(m.group(1) + "-Q" + m.group(2));
+        }
+        m = PUBLISHED_MONTH.matcher(t);
+        if (m.matches()) {
+            return Optional.of(m.group(1) + "-" + m.group(2));
+        }
+        return Optional.empty();
     }
 
     /** Whether {@code text} is an ISO date {@code YYYY-MM-DD} that exists in the calendar. */
@@ -47,9 +112,7 @@ public final class Period {
         if (period == null || validLength(period) == 0) {
             return Optional.empty();
         }
-        int year = (period.charAt(0) - '0') * 1000 + (period.charAt(1) - '0') * 100 + (period.charAt(2) - '0') * 10
-                + (period.charAt(3) - '0');
-        return inRange(year + years, period.substring(4));
+        return inRange(year(period) + years, period.substring(4));
     }
 
     /**

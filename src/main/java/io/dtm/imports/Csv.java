@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** What the CSV readers share: UTF-8 with or without a BOM, rows with their line numbers, missing-value tokens. */
 final class Csv {
@@ -30,9 +28,6 @@ final class Csv {
     /** The tokens publishers write for a missing value (compared case-insensitively, trimmed). */
     static final Set<String> MISSING = Set.of("", "..", "nan", "#n/a", "null", "n/a");
     private static final CsvMapper MAPPER = new CsvMapper();
-    private static final Pattern YEAR = Pattern.compile("(\\d{4})");
-    private static final Pattern QUARTER = Pattern.compile("(\\d{4})-?Q([1-4])");
-    private static final Pattern MONTH = Pattern.compile("(\\d{4})-M?(0[1-9]|1[0-2])");
     private static final DateTimeFormatter US_DATE = DateTimeFormatter.ofPattern("M/d/uuuu");
 
     private Csv() {
@@ -156,24 +151,6 @@ final class Csv {
             return null;
         }
         return new BigDecimal(cell.trim());
-    }
-
-    /** A period as the events take it (YYYY, YYYY-Qn, YYYY-MM), or {@code null} when it is none of those forms. */
-    static String period(String text) {
-        String t = text == null ? "" : text.trim();
-        Matcher m = YEAR.matcher(t);
-        if (m.matches()) {
-            return t;
-        }
-        m = QUARTER.matcher(t);
-        if (m.matches()) {
-            return m.group(1) + "-Q" + m.group(2);
-        }
-        m = MONTH.matcher(t);
-        if (m.matches()) {
-            return m.group(1) + "-" + m.group(2);
-        }
-        return null;
     }
 
     /** A release date written ISO ({@code 2026-02-24}) or US style ({@code 7/13/2026}), or {@code null}. */

@@ -1,12 +1,8 @@
 package io.dtm.imports;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dtm.events.Feed;
+import io.dtm.events.Unit;
 import io.dtm.streams.ConfigFiles;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
@@ -133,12 +129,9 @@ public final class Datasets {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
     private static final Pattern AREA = Pattern.compile("[A-Z]{3}|RCEP|NON_RCEP");
-    private static final Set<String> UNITS = Set.of("USD", "USD_MN", "USD_BN", "USD_100MN", "PCT", "INDEX",
-            "EFLOPS_FP16", "COUNT", "PER_100", "PER_MN");
     private static final Set<String> FLOWS = Set.of("EXPORT", "IMPORT", "TOTAL");
     private static final Set<String> DIRECTIONS = Set.of("LIBERALISING", "RESTRICTIVE", "NEUTRAL");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final String WHAT = "datasets file";
 
     private final Set<String> aggregates;
     private final Map<String, String> countryNames;
@@ -152,23 +145,14 @@ public final class Datasets {
 
     /** Loads {@code classpath:name} or a file path. */
     public static Datasets load(String location) {
-        return parse(ConfigFiles.read(location, "datasets file"), location);
+        return parse(ConfigFiles.read(location, WHAT), location);
     }
 
     /** Parses and validates; every problem is named in one exception. */
     public static Datasets parse(byte[] yaml, String origin) {
-        File file;
-        try {
-            file = YAML.readValue(yaml, File.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException("datasets file " + origin + ": unknown field '" + e.getPropertyName()
-                    + "' at " + e.getPathReference(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("datasets file " + origin + " is not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        File file = ConfigFiles.parse(yaml, origin, WHAT, File.class);
         if (file == null || file.datasets() == null || file.datasets().isEmpty()) {
-            throw new IllegalArgumentException("datasets file " + origin + " has no 'datasets' entries");
+            throw new IllegalArgumentException(WHAT + " " + origin + " has no 'datasets' entries");
         }
         List<String> problems = new ArrayList<>();
         Set<String> aggregates = new HashSet<>(file.aggregates() == null ? List.of() : file.aggregates());
@@ -193,10 +177,7 @@ public final class Datasets {
                 bad.forEach(b -> problems.add(where + ": " + b));
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("datasets file " + origin + " is invalid:\n  "
-                    + String.join("\n  ", problems));
-        }
+        ConfigFiles.check(problems, origin, WHAT);
         return new Datasets(aggregates, names, byId);
     }
 
@@ -267,8 +248,8 @@ public final class Datasets {
                 }
                 default -> throw new IllegalStateException(feed.get().name());
             }
-            if (feed.get() != Feed.POLICY && (m.unit() == null || !UNITS.contains(m.unit()))) {
-                bad.add(where + "unit must be one of " + UNITS + ", was " + m.unit());
+            if (feed.get() != Feed.POLICY && Unit.of(m.unit()).isEmpty()) {
+                bad.add(where + "unit must be one of " + Unit.known() + ", was " + m.unit());
             }
             if (m.scale() != null && m.scale().signum() <= 0) {
                 bad.add(where + "scale must be positive, was " + m.scale());

@@ -2,6 +2,7 @@ package io.dtm.imports;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dtm.events.SeriesKey;
 import io.dtm.ingest.EventDecoder;
 import io.dtm.ingest.EventTooLargeException;
 import io.dtm.ingest.IngestService;
@@ -303,16 +304,8 @@ public class ImportService {
          * of that figure's event.
          */
         private ImportItem.Event retraction(ImportItem.Retraction r) {
-            String[] series = r.key().split("\\|", -1);
             ObjectNode data = JSON.createObjectNode().put("feed", r.feed().label());
-            switch (r.feed()) {
-                case TRADE -> data.put("reporter", series[1]).put("partner", series[2]).put("flow", series[3])
-                        .put("category", series[4]);
-                case COMPUTE -> data.put("region", series[1]).put("metric", series[4]);
-                case POLICY -> data.put("country", series[1]).put("measure", series[4]);
-                case MACRO -> data.put("country", series[1]).put("indicator", series[4]);
-                default -> throw new IllegalStateException(r.feed().name());
-            }
+            r.feed().seriesFields(SeriesKey.parse(r.key())).forEach(data::put);
             data.put("period", r.period()).put("vintage", r.vintage().toString());
             String id = r.id() + "/retracted";
             ObjectNode event = JSON.createObjectNode().put("specversion", "1.0").put("id", id)

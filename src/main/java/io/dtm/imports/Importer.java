@@ -3,6 +3,8 @@ package io.dtm.imports;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.events.Feed;
+import io.dtm.events.Period;
+import io.dtm.events.SeriesKey;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,7 +12,6 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -267,8 +268,11 @@ public final class Importer {
                 case POLICY -> mapping.measure();
                 case MACRO -> mapping.indicator();
             };
-            String key = String.join("|", feed.label(), reporter, partner, flow, category);
-            String period = feed == Feed.POLICY ? lastDay(f.period()) : f.period();
+            SeriesKey series = new SeriesKey(feed.label(), reporter, partner, flow, category);
+            String key = series.toString();
+            // a policy change takes effect at the end of the year, quarter or month it is of
+            String period = feed == Feed.POLICY ? Period.lastDay(f.period()).map(LocalDate::toString)
+                    .orElseThrow(() -> new ImportException("not a period: " + f.period())) : f.period();
             String id = id(dataset.id() + "/" + key + "/" + period + "/" + vintage
                     + (derivedFrom == null ? "" : "/derived-from-" + derivedFrom));
             if (f.action() == Figure.Action.DELETE) {
@@ -278,18 +282,13 @@ public final class Importer {
             }
             double value = f.value().multiply(mapping.scaleOrOne()).doubleValue();
             ObjectNode data = JSON.createObjectNode();
-            switch (feed) {
-                case TRADE -> data.put("reporter", reporter).put("partner", partner).put("flow", flow)
-                        .put("category", category).put("period", period).put("value", value)
-                        .put("unit", mapping.unit());
-                case COMPUTE -> data.put("region", reporter).put("metric", category).put("period", period)
-                        .put("value", value).put("unit", mapping.unit());
-                case MACRO -> data.put("country", reporter).put("indicator", category).put("period", period)
-                        .put("value", value).put("unit", mapping.unit());
-                case POLICY -> data.put("country", reporter).put("measure", category).put("effective", period)
+            feed.seriesFields(series).forEach(data::put);
+            if (feed == Feed.POLICY) {
+                data.put("effective", period)
                         .put("direction", mapping.direction() == null ? "NEUTRAL" : mapping.direction())
                         .put("indexValue", value);
-                default -> throw new IllegalStateException(feed.name());
+            } else {
+                data.put("period", period).put("value", value).put("unit", mapping.unit());
             }
             data.put("vintage", vintage.toString());
             ObjectNode event = JSON.createObjectNode().put("specversion", "1.0").put("id", id)
@@ -323,18 +322,6 @@ public final class Importer {
             return new ImportReport(dataset.id(), vintage, read, published, retracted, missing, skipped, rejected,
                     List.copyOf(rejects), page, pages, total);
         }
-    }
-
-    /** The day a period ends (policy changes take effect at the end of the year, quarter or month they are of). */
-    static String lastDay(String period) {
-        if (period.length() == 4) {
-            return period + "-12-31";
-        }
-        if (period.contains("-Q")) {
-            int quarter = period.charAt(period.length() - 1) - '0';
-            return YearMonth.of(Integer.parseInt(period.substring(0, 4)), quarter * 3).atEndOfMonth().toString();
-        }
-        return YearMonth.parse(period).atEndOfMonth().toString();
     }
 
     /** The id as written when it fits in an event's id, else a name-based UUID of it (still deterministic). */

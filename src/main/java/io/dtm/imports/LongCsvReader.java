@@ -1,5 +1,6 @@
 package io.dtm.imports;
 
+import io.dtm.events.Period;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ final class LongCsvReader implements FigureReader {
                     continue;
                 }
                 String raw = row.raw(separator);
-                String time = Csv.period(row.cell(period));
+                String time = Period.fromPublished(row.cell(period)).orElse(null);
                 if (time == null) {
                     sink.reject(new Reject(row.line(), raw, columns.period() + " '" + Csv.clip(row.cell(period))
                             + "' is not YYYY, YYYY-Qn or YYYY-MM"));

@@ -3,9 +3,7 @@ package io.dtm.indicators;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dtm.streams.ConfigFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +28,7 @@ public final class Catalogue {
             "growth_differential_pp", "rca", "market_share_pct", "balance", "hub_share_pct", "openness_index",
             "growth_consistency_gap_pp");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final String WHAT = "indicator catalogue";
     /** Definitions as a task keeps them: one entry as JSON, nulls left out. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -86,8 +83,8 @@ public final class Catalogue {
      * @throws IllegalArgumentException naming the definitions that do not parse or validate
      */
     public static Catalogue ofDefinitions(List<String> definitions, String origin) {
-        return parse(JSON, ("{\"indicators\":[" + String.join(",", definitions) + "]}")
-                .getBytes(StandardCharsets.UTF_8), origin, "JSON");
+        return parse(("{\"indicators\":[" + String.join(",", definitions) + "]}")
+                .getBytes(StandardCharsets.UTF_8), origin);
     }
 
     /** Entry id → its kind, in file order. */
@@ -97,27 +94,14 @@ public final class Catalogue {
 
     /** Loads {@code classpath:name} or a file path. */
     public static Catalogue load(String location) {
-        return parse(ConfigFiles.read(location, "indicator catalogue"), location);
+        return parse(ConfigFiles.read(location, WHAT), location);
     }
 
-    /** Parses and validates a catalogue; every problem is named in one exception. */
-    public static Catalogue parse(byte[] yaml, String origin) {
-        return parse(YAML, yaml, origin, "YAML");
-    }
-
-    private static Catalogue parse(ObjectMapper mapper, byte[] text, String origin, String format) {
-        File file;
-        try {
-            file = mapper.readValue(text, File.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException("indicator catalogue " + origin + ": unknown field '"
-                    + e.getPropertyName() + "' at " + e.getPathReference(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("indicator catalogue " + origin + " is not valid " + format + ": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+    /** Parses and validates a catalogue (YAML, or JSON); every problem is named in one exception. */
+    public static Catalogue parse(byte[] text, String origin) {
+        File file = ConfigFiles.parse(text, origin, WHAT, File.class);
         if (file == null || file.indicators() == null || file.indicators().isEmpty()) {
-            throw new IllegalArgumentException("indicator catalogue " + origin + " has no 'indicators' entries");
+            throw new IllegalArgumentException(WHAT + " " + origin + " has no 'indicators' entries");
         }
         List<String> problems = new ArrayList<>();
         Map<String, IndicatorKind> kinds = new LinkedHashMap<>();
@@ -138,10 +122,7 @@ public final class Catalogue {
                 bad.forEach(b -> problems.add(where + ": " + b));
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("indicator catalogue " + origin + " is invalid:\n  "
-                    + String.join("\n  ", problems));
-        }
+        ConfigFiles.check(problems, origin, WHAT);
         return new Catalogue(file.indicators(), kinds);
     }
 

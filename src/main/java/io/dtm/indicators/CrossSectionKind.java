@@ -1,5 +1,6 @@
 package io.dtm.indicators;
 
+import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
 import io.dtm.events.Period;
@@ -30,7 +31,7 @@ final class CrossSectionKind implements IndicatorKind {
             String totalCategory) {
         this.id = id;
         this.kind = kind;
-        this.feed = "trade";
+        this.feed = Feed.TRADE.label();
         this.flow = flow;
         this.partner = partner;
         this.world = world;

@@ -1,5 +1,6 @@
 package io.dtm.indicators;
 
+import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
 import io.dtm.events.Period;
@@ -26,7 +27,7 @@ final class HubShareKind implements IndicatorKind {
 
     @Override
     public List<Placement> place(Observation obs) {
-        if (obs.value() == null || !"compute".equals(obs.feed()) || !metric.equals(obs.category())
+        if (obs.value() == null || !Feed.COMPUTE.label().equals(obs.feed()) || !metric.equals(obs.category())
                 || !Period.isValid(obs.period())) {
             return List.of();
         }

@@ -2,7 +2,6 @@ package io.dtm.indicators;
 
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
-import io.dtm.events.SeriesKey;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.IndicatorGauges;
 import io.dtm.streams.KafkaConnection;
@@ -202,20 +201,6 @@ public class IndicatorsTopology implements SubTopology {
      * when the key is not of that form.
      */
     static Observation withdrawn(String key) {
-        if (key == null) {
-            return null;
-        }
-        int cut = key.lastIndexOf('|');
-        SeriesKey series;
-        try {
-            series = cut < 0 ? null : SeriesKey.parse(key.substring(0, cut));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        if (series == null) {
-            return null;
-        }
-        return new Observation(series.feed(), series.reporter(), series.partner(), series.flow(), series.category(),
-                key.substring(cut + 1), 0.0, null, null, null, null, null, null, null, null, false);
+        return Observation.ofKey(key, 0.0).orElse(null);
     }
 }

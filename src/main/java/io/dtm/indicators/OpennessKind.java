@@ -1,7 +1,9 @@
 package io.dtm.indicators;
 
+import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.Observation;
+import io.dtm.events.Period;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,7 +27,7 @@ final class OpennessKind implements IndicatorKind {
 
     @Override
     public List<Placement> place(Observation obs) {
-        if (obs.value() == null || !"policy".equals(obs.feed()) || !measure.equals(obs.category())) {
+        if (obs.value() == null || !Feed.POLICY.label().equals(obs.feed()) || !measure.equals(obs.category())) {
             return List.of();
         }
         return List.of(new Placement(groupOf(obs.reporter(), "", "", measure), obs.period(), null));
@@ -43,8 +45,8 @@ final class OpennessKind implements IndicatorKind {
         if (all.isEmpty()) {
             return years;
         }
-        int first = year(all.get(0));
-        int last = Math.max(until, year(all.get(all.size() - 1)));
+        int first = Period.year(all.get(0).period());
+        int last = Math.max(until, Period.year(all.get(all.size() - 1).period()));
         for (int y = first; y <= last; y++) {
             years.add(Integer.toString(y));
         }
@@ -53,21 +55,9 @@ final class OpennessKind implements IndicatorKind {
 
     @Override
     public List<IndicatorValue> compute(String group, String period, Inputs inputs) {
-        String yearEnd = period + "-12-31";
-        Observation inForce = null;
-        for (Observation obs : inputs.scan("")) {
-            if (obs.period().compareTo(yearEnd) <= 0) {
-                inForce = obs;
-            }
-        }
-        if (inForce == null) {
-            return List.of();
-        }
-        return List.of(IndicatorValue.of(id, "openness_index", inForce.reporter(), "", "", measure, period,
-                Formulas.openness(inForce.value()), List.of(inForce)));
-    }
-
-    private static int year(Observation obs) {
-        return Integer.parseInt(obs.period().substring(0, 4));
+        return Observation.inForceAtYearEnd(inputs.scan(""), Period.year(period))
+                .map(inForce -> List.of(IndicatorValue.of(id, "openness_index", inForce.reporter(), "", "", measure,
+                        period, Formulas.openness(inForce.value()), List.of(inForce))))
+                .orElse(List.of());
     }
 }

@@ -5,6 +5,7 @@ import io.dtm.api.Problems;
 import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.events.Period;
+import io.dtm.events.Unit;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -117,20 +118,20 @@ final class DataValidator {
             return new Result(Optional.empty(), f.errors);
         }
         Observation obs = switch (feed) {
-            case TRADE -> new Observation("trade", f.code("reporter", COUNTRIES::contains, COUNTRY),
+            case TRADE -> new Observation(Feed.TRADE.label(), f.code("reporter", COUNTRIES::contains, COUNTRY),
                     f.code("partner", COUNTRIES::contains, COUNTRY), f.code("flow", FLOWS::contains, "EXPORT, IMPORT or TOTAL"),
                     f.code("category", c -> TRADE_CATEGORIES.contains(c) || Ebops2010.CODES.containsKey(c),
                             "GOODS, SERVICES, DDS, ICT or an EBOPS 2010 code such as SI (MSITS 2010)"),
                     f.period("period"), null, null, f.vintage(), source, id, null, null, null, null, false);
-            case COMPUTE -> new Observation("compute", f.code("region", DataValidator::region,
+            case COMPUTE -> new Observation(Feed.COMPUTE.label(), f.code("region", DataValidator::region,
                     "an ISO 3166 alpha-3 code or a hub id under one, such as CHN-GUIZHOU"), "", "",
                     f.code("metric", m -> CODE.matcher(m).matches(), "an upper-case code such as INTERNET_USERS_PCT"),
                     f.period("period"), null, null, f.vintage(), source, id, null, null, null, null, false);
-            case POLICY -> new Observation("policy", f.code("country", COUNTRIES::contains, COUNTRY), "", "",
+            case POLICY -> new Observation(Feed.POLICY.label(), f.code("country", COUNTRIES::contains, COUNTRY), "", "",
                     f.code("measure", m -> CODE.matcher(m).matches(), "an upper-case code such as DSTRI"),
                     f.inYears("period", f.date("period")), null, null, f.vintage(), source, id, null, null, null,
                     null, false);
-            case MACRO -> new Observation("macro", f.code("country", COUNTRIES::contains, COUNTRY), "", "",
+            case MACRO -> new Observation(Feed.MACRO.label(), f.code("country", COUNTRIES::contains, COUNTRY), "", "",
                     f.code("indicator", i -> CODE.matcher(i).matches(), "an upper-case code such as GDP_USD"),
                     f.period("period"), null, null, f.vintage(), source, id, null, null, null, null, false);
         };
@@ -163,11 +164,11 @@ final class DataValidator {
         String period = f.period("period");
         Unit unit = f.unit(true);
         if (unit != null && !unit.monetary()) {
-            f.error("unit", "trade values are money: USD, USD_MN, USD_BN or USD_100MN, not " + unit);
+            f.error("unit", "trade values are money: " + Unit.monetaryUnits() + ", not " + unit);
         }
         Double value = f.number("value", true, true);
         Double growth = f.number("reportedGrowthPct", false, false);
-        return new Observation("trade", reporter, partner, flow, category, period, normalise(f, value, unit),
+        return new Observation(Feed.TRADE.label(), reporter, partner, flow, category, period, normalise(f, value, unit),
                 unit == null ? null : unit.normalised().name(), f.vintage(), source, id, growth, null, null, null,
                 f.synthetic());
     }
@@ -180,7 +181,7 @@ final class DataValidator {
         Unit unit = f.unit(true);
         Double value = f.number("value", true, true);
         String hubGroup = f.optionalCode("hubGroup", g -> CODE.matcher(g).matches(), "an upper-case code");
-        return new Observation("compute", region, "", "", metric, period, normalise(f, value, unit),
+        return new Observation(Feed.COMPUTE.label(), region, "", "", metric, period, normalise(f, value, unit),
                 unit == null ? null : unit.normalised().name(), f.vintage(), source, id, null, null, null, hubGroup,
                 f.synthetic());
     }
@@ -196,7 +197,7 @@ final class DataValidator {
             f.error("indexValue", "must be between 0 (open) and 1 (closed), was " + indexValue);
         }
         String description = f.optionalText("description", MAX_DESCRIPTION);
-        return new Observation("policy", country, "", "", measure, effective, indexValue,
+        return new Observation(Feed.POLICY.label(), country, "", "", measure, effective, indexValue,
                 indexValue == null ? null : Unit.INDEX.name(), f.vintage(), source, id, null, direction, description,
                 null, f.synthetic());
     }
@@ -207,7 +208,7 @@ final class DataValidator {
         String period = f.period("period");
         Unit unit = f.unit(true);
         Double value = f.number("value", true, indicator != null && NON_NEGATIVE_MACRO.contains(indicator));
-        return new Observation("macro", country, "", "", indicator, period, normalise(f, value, unit),
+        return new Observation(Feed.MACRO.label(), country, "", "", indicator, period, normalise(f, value, unit),
                 unit == null ? null : unit.normalised().name(), f.vintage(), source, id, null, null, null, null,
                 f.synthetic());
     }
@@ -321,7 +322,7 @@ final class DataValidator {
             if (text == null) {
                 return null;
             }
-            int year = Integer.parseInt(text.substring(0, 4));
+            int year = Period.year(text);
             int last = today.getYear() + YEARS_AHEAD;
             if (year < FIRST_YEAR || year > last) {
                 error(name, "must lie in the years " + FIRST_YEAR + " to " + last + " (ten years from now), was '"

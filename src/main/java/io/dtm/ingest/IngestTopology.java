@@ -1,6 +1,5 @@
 package io.dtm.ingest;
 
-import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.DtmConfig;
@@ -8,13 +7,11 @@ import io.dtm.streams.Role;
 import io.dtm.streams.SeriesPartitioner;
 import io.dtm.streams.SharedStreams;
 import io.dtm.streams.SubTopology;
+import io.dtm.streams.Topic;
 import io.dtm.streams.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -97,12 +94,9 @@ public class IngestTopology implements SubTopology {
         // One source and one parse step for the four feeds. An event already on its series' partition (a feed
         // keyed by the series, as the HTTP ingest does) goes on to the vintage step in the same task; the others go
         // through the repartition to that partition, which this same sub-topology reads.
-        Map<String, Feed> feedOfTopic = new LinkedHashMap<>();
-        for (Feed feed : Feed.values()) {
-            feedOfTopic.put(Topics.of(feed).name(), feed);
-        }
-        var routes = builder.stream(List.copyOf(feedOfTopic.keySet()), Topics.TRADE.consumed("ingest-read-feeds"))
-                .process(() -> new ParseProcessor(feedOfTopic, partitions, metrics, clock), Named.as("ingest-parse"))
+        var routes = builder.stream(Topics.feeds().stream().map(Topic::name).toList(),
+                        Topics.TRADE.consumed("ingest-read-feeds"))
+                .process(() -> new ParseProcessor(partitions, metrics, clock), Named.as("ingest-parse"))
                 .split(Named.as("ingest-route-"))
                 .branch((key, parsed) -> parsed.rejected(), Branched.as("rejected"))
                 .branch((key, parsed) -> parsed.here(), Branched.as("here"))

@@ -7,10 +7,10 @@ import io.dtm.events.RejectReason;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.streams.DeadLetters;
 import io.dtm.streams.SeriesPartitioner;
+import io.dtm.streams.Topics;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -40,19 +40,16 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], ParsePro
         }
     }
 
-    private final Map<String, Feed> feedOfTopic;
     private final int partitions;
     private final DtmMetrics metrics;
     private final Clock clock;
     private ProcessorContext<byte[], Parsed> context;
 
     /**
-     * @param feedOfTopic the feed of each topic read
      * @param partitions  the partitions of the repartition to the series' partition
      * @param clock       today's date, against which periods and vintages must be plausible
      */
-    ParseProcessor(Map<String, Feed> feedOfTopic, int partitions, DtmMetrics metrics, Clock clock) {
-        this.feedOfTopic = Map.copyOf(feedOfTopic);
+    ParseProcessor(int partitions, DtmMetrics metrics, Clock clock) {
         this.partitions = partitions;
         this.metrics = metrics;
         this.clock = clock;
@@ -66,10 +63,8 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], ParsePro
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        Feed feed = feedOfTopic.get(source.topic());
-        if (feed == null) {
-            throw new IllegalStateException("not a feed topic: " + source.topic());
-        }
+        Feed feed = Topics.feedOf(source.topic())
+                .orElseThrow(() -> new IllegalStateException("not a feed topic: " + source.topic()));
         metrics.received(feed.label());
         EventDecoder.Decoded decoded = decodeSafely(record, feed, LocalDate.now(clock));
         if (decoded instanceof EventDecoder.Accepted accepted) {

@@ -1,11 +1,7 @@
 package io.dtm.model;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dtm.events.Observation;
 import io.dtm.streams.ConfigFiles;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -103,8 +99,7 @@ public record ModelSpec(String name, Input y, List<Input> terms, List<String> en
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     private static final Pattern ISO3 = Pattern.compile("[A-Z]{3}");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final String WHAT = "model specification";
 
     /** The file: {@code models: [ … ]}. */
     record File(List<ModelSpec> models) {
@@ -112,19 +107,13 @@ public record ModelSpec(String name, Input y, List<Input> terms, List<String> en
 
     /** Loads and validates {@code classpath:name} or a file path; every problem is named in one exception. */
     public static List<ModelSpec> load(String location) {
-        return parse(ConfigFiles.read(location, "model specification"), location);
+        return parse(ConfigFiles.read(location, WHAT), location);
     }
 
     public static List<ModelSpec> parse(byte[] yaml, String origin) {
-        File file;
-        try {
-            file = YAML.readValue(yaml, File.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("model specification " + origin + " is invalid: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        File file = ConfigFiles.parse(yaml, origin, WHAT, File.class);
         if (file == null || file.models() == null || file.models().isEmpty()) {
-            throw new IllegalArgumentException("model specification " + origin + " has no 'models'");
+            throw new IllegalArgumentException(WHAT + " " + origin + " has no 'models'");
         }
         List<String> problems = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -160,10 +149,7 @@ public record ModelSpec(String name, Input y, List<Input> terms, List<String> en
                 problems.add(where + ": window must be 2 to 50 years");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("model specification " + origin + " is invalid:\n  "
-                    + String.join("\n  ", problems));
-        }
+        ConfigFiles.check(problems, origin, WHAT);
         return file.models();
     }
 }

@@ -3,7 +3,7 @@ package io.dtm.model;
 import io.dtm.events.ModelSnapshot;
 import io.dtm.events.ModelWindow;
 import io.dtm.events.Observation;
-import io.dtm.events.SeriesKey;
+import io.dtm.events.Period;
 import io.dtm.events.RowDelta;
 import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.ModelGauges;
@@ -147,11 +147,11 @@ public class ModelTopology implements SubTopology {
             Observation value) {
         List<KeyValue<String, ModelInput>> out = new ArrayList<>();
         boolean withdrawn = value == null;
-        Observation obs = withdrawn ? withdrawn(key) : value;
+        Observation obs = withdrawn ? Observation.ofKey(key, null).orElse(null) : value;
         if (obs == null || obs.reporter().length() != 3 || obs.reporter().equals("WLD")) {
             return out;
         }
-        boolean annual = obs.period().length() == 4;
+        boolean annual = Period.isYear(obs.period());
         for (ModelSpec spec : specs.values()) {
             if (!spec.covers(obs.reporter())) {
                 continue;
@@ -166,21 +166,5 @@ public class ModelTopology implements SubTopology {
             }
         }
         return out;
-    }
-
-    /** The series and period a tombstone keyed {@code series|period} withdraws; {@code null} for another key. */
-    static Observation withdrawn(String key) {
-        int cut = key == null ? -1 : key.lastIndexOf('|');
-        if (cut < 0) {
-            return null;
-        }
-        SeriesKey series;
-        try {
-            series = SeriesKey.parse(key.substring(0, cut));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        return new Observation(series.feed(), series.reporter(), series.partner(), series.flow(), series.category(),
-                key.substring(cut + 1), null, null, null, null, null, null, null, null, null, false);
     }
 }

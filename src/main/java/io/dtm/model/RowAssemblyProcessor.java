@@ -2,6 +2,7 @@ package io.dtm.model;
 
 import io.dtm.events.ModelSnapshot;
 import io.dtm.events.Observation;
+import io.dtm.events.Period;
 import io.dtm.events.RowDelta;
 import io.dtm.events.RowDelta.PanelRow;
 import io.dtm.metrics.DtmMetrics;
@@ -63,9 +64,9 @@ final class RowAssemblyProcessor implements Processor<String, ModelInput, String
         ModelSpec.Input input = spec.inputs().get(in.index());
         TreeSet<Integer> years = new TreeSet<>();
         if (input.asOf()) {
-            all(prefix, 0).forEach(y -> years.add(RowBuilder.yearOf(y.period())));
+            all(prefix, 0).forEach(y -> years.add(Period.year(y.period())));
         } else {
-            years.add(RowBuilder.yearOf(obs.period()) + input.lagYears());
+            years.add(Period.year(obs.period()) + input.lagYears());
         }
         String series = obs.series().toString();
         RowBuilder.Inputs view = new RowBuilder.Inputs() {

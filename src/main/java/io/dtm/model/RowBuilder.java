@@ -1,6 +1,7 @@
 package io.dtm.model;
 
 import io.dtm.events.Observation;
+import io.dtm.events.Period;
 import io.dtm.events.RowDelta.PanelRow;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,9 +41,9 @@ public final class RowBuilder {
         for (int i = 0; i < all.size(); i++) {
             ModelSpec.Input input = all.get(i);
             Observation read = switch (input.transform()) {
-                case ONE_MINUS_AS_OF -> inForce(inputs.all(i), year);
+                case ONE_MINUS_AS_OF -> Observation.inForceAtYearEnd(inputs.all(i), year).orElse(null);
                 // the value is 1 from the first release of an event that took effect by then
-                case EFFECTIVE_SINCE -> inputs.all(i).stream().filter(o -> yearOf(o.period()) <= year)
+                case EFFECTIVE_SINCE -> inputs.all(i).stream().filter(o -> Period.year(o.period()) <= year)
                         .min(RELEASE_ORDER).orElse(null);
                 default -> inputs.get(i, Integer.toString(year - input.lagYears()));
             };
@@ -78,21 +79,5 @@ public final class RowBuilder {
         }
         return new Outcome(Optional.of(latest == null ? new PanelRow(values[0], x)
                 : new PanelRow(values[0], x, latest.vintage(), latest.source(), latest.id())), null);
-    }
-
-    /** The latest event with a value effective on or before 31 December of {@code year}; {@code null} when none. */
-    private static Observation inForce(List<Observation> events, int year) {
-        String yearEnd = year + "-12-31";
-        Observation inForce = null;
-        for (Observation o : events) {
-            if (o.value() != null && o.period().compareTo(yearEnd) <= 0) {
-                inForce = o;
-            }
-        }
-        return inForce;
-    }
-
-    static int yearOf(String period) {
-        return Integer.parseInt(period.substring(0, 4));
     }
 }

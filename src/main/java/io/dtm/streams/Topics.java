@@ -5,8 +5,10 @@ import io.dtm.events.Feed;
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.ModelSnapshot;
 import io.dtm.events.Observation;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** The registry of the topics the service reads and writes (DESIGN §3, §6). */
@@ -58,6 +60,7 @@ public final class Topics {
     /** Rejected input: the original bytes and headers plus {@code dtm.error.*} headers. */
     public static final Topic<byte[], byte[]> DLQ = feedTopic("dtm.dlq.v1");
 
+    /** The one place a feed and its topic are paired. */
     private static final Map<Feed, Topic<byte[], byte[]>> BY_FEED =
             Map.of(Feed.TRADE, TRADE, Feed.COMPUTE, COMPUTE, Feed.POLICY, POLICY, Feed.MACRO, MACRO);
 
@@ -69,9 +72,14 @@ public final class Topics {
         return BY_FEED.get(feed);
     }
 
+    /** The feed whose topic is named {@code topic}; empty for any other topic. */
+    public static Optional<Feed> feedOf(String topic) {
+        return Arrays.stream(Feed.values()).filter(f -> BY_FEED.get(f).name().equals(topic)).findFirst();
+    }
+
     /** Every feed topic, in {@link Feed} order. */
     public static List<Topic<byte[], byte[]>> feeds() {
-        return List.of(TRADE, COMPUTE, POLICY, MACRO);
+        return Arrays.stream(Feed.values()).map(BY_FEED::get).toList();
     }
 
     /**

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dtm.events.Feed;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.Topics;
 import io.dtm.support.AlertmanagerServer;
 import io.dtm.support.Http;
@@ -129,11 +130,11 @@ class NotificationDeliveryIT {
                 assertEquals(rule + "-dead", value.get("subscription").asText());
                 assertEquals(4, value.get("attempts").asInt());
                 assertEquals("firing", value.get("transition").get("status").asText());
-                assertNotNull(dead.headers().lastHeader("dtm.error.reason"));
+                assertNotNull(dead.headers().lastHeader(DeadLetters.REASON_HEADER));
                 assertTrue(value.get("target").asText().endsWith("/hook?token=***"), value.toString());
                 assertFalse(new String(dead.value(), StandardCharsets.UTF_8).contains("dead-t0k3n"),
                         "the target's token is redacted in the dead letter");
-                assertFalse(new String(dead.headers().lastHeader("dtm.error.detail").value(), StandardCharsets.UTF_8)
+                assertFalse(new String(dead.headers().lastHeader(DeadLetters.DETAIL_HEADER).value(), StandardCharsets.UTF_8)
                         .contains("dead-t0k3n"), "and in its detail header");
             }
 

@@ -2,8 +2,10 @@ package io.dtm.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.LocalDate;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,5 +84,51 @@ class PeriodTest {
     @ValueSource(strings = {"2024-07-01", "2024-13", "2024-Q5", "24", "FY2024", ""})
     void shouldGiveEmptyWhenShiftingAnUnknownFormat(String period) {
         assertEquals(Optional.empty(), Period.shiftYears(period, -1));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2024, 2024-12-31", "2024-Q1, 2024-03-31", "2023-Q4, 2023-12-31", "2024-02, 2024-02-29",
+            "2023-02, 2023-02-28", "2024-11, 2024-11-30"})
+    void shouldKnowTheDayAPeriodEnds(String period, String lastDay) {
+        assertEquals(Optional.of(LocalDate.parse(lastDay)), Period.lastDay(period));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2024-13", "2024-Q5", "2024-02-01", "FY2024", ""})
+    void shouldGiveNoLastDayForAnythingElse(String text) {
+        assertEquals(Optional.empty(), Period.lastDay(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2024, 2024", "2024-Q3, 2024", "2024-07, 2024", "2024-07-15, 2024", "0999, 999"})
+    void shouldReadTheYearOfAPeriodOrDate(String text, int year) {
+        assertEquals(year, Period.year(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "202", "FY24", "２０２４"})
+    void shouldRefuseAYearOfATextWithoutFourDigits(String text) {
+        assertThrows(IllegalArgumentException.class, () -> Period.year(text));
+    }
+
+    @Test
+    void shouldTellYearsFromOtherPeriods() {
+        assertTrue(Period.isYear("2024"));
+        assertFalse(Period.isYear("2024-Q1"));
+        assertFalse(Period.isYear("20a4"));
+        assertFalse(Period.isYear(null));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2024, 2024", "' 2024 ', 2024", "2024Q2, 2024-Q2", "2024-Q2, 2024-Q2", "2024-03, 2024-03",
+            "2024-M03, 2024-03"})
+    void shouldReadThePeriodFormsPublishersWrite(String published, String period) {
+        assertEquals(Optional.of(period), Period.fromPublished(published));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2024M03", "2024-Q5", "2024-13", "FY2024", "2024-03-01", "24"})
+    void shouldReadNoPeriodFromOtherForms(String published) {
+        assertEquals(Optional.empty(), Period.fromPublished(published));
     }
 }

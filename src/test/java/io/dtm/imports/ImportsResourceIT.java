@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dtm.streams.DeadLetters;
 import io.dtm.support.KafkaResource;
 import io.dtm.support.ScrapedMetrics;
 import io.dtm.support.TestAuth;
@@ -137,11 +138,11 @@ class ImportsResourceIT {
         assertEquals(1, done.getLong("rows.rejected"), done.prettify());
         assertEquals(true, done.getString("rejects[0].reason").contains("fifty-six"), done.prettify());
         try (var dlq = new TopicReader<>("dtm.dlq.v1", new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var dead = dlq.await(r -> r.headers().lastHeader("dtm.source.topic") != null
-                    && "import:wdi-bulk".equals(new String(r.headers().lastHeader("dtm.source.topic").value(),
+            var dead = dlq.await(r -> r.headers().lastHeader(DeadLetters.SOURCE_TOPIC_HEADER) != null
+                    && "import:wdi-bulk".equals(new String(r.headers().lastHeader(DeadLetters.SOURCE_TOPIC_HEADER).value(),
                             StandardCharsets.UTF_8)), Duration.ofSeconds(60));
             assertEquals(true, new String(dead.value(), StandardCharsets.UTF_8).contains("Brunei"));
-            assertEquals("rejected-row", new String(dead.headers().lastHeader("dtm.error.reason").value(),
+            assertEquals("rejected-row", new String(dead.headers().lastHeader(DeadLetters.REASON_HEADER).value(),
                     StandardCharsets.UTF_8));
         }
     }

@@ -218,8 +218,6 @@ class ReaderQuirksTest {
         assertEquals("2024-12-31", data.get("effective").asText());
         assertEquals(0.08, data.get("indexValue").asDouble());
         assertNull(data.get("period"));
-        assertEquals("2024-03-31", Importer.lastDay("2024-Q1"));
-        assertEquals("2024-02-29", Importer.lastDay("2024-02"));
     }
 
     // --- detection

@@ -17,6 +17,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.dtm.demo.DemoDataSet;
 import io.dtm.events.Feed;
+import io.dtm.events.Unit;
 import io.dtm.support.TestClock;
 import java.io.IOException;
 import java.io.InputStream;

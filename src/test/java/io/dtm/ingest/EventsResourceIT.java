@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.events.Feed;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.Topics;
 import io.dtm.support.Http;
 import io.dtm.support.KafkaResource;
@@ -88,8 +89,8 @@ class EventsResourceIT {
 
         try (var dlq = feedReaderOf(Topics.DLQ.name())) {
             ConsumerRecord<byte[], byte[]> dead = dlq.await(r -> text(r.value()).contains("batch-bad"), PATIENCE);
-            assertEquals("http", header(dead, "dtm.source.topic"));
-            assertEquals("unknown-unit", header(dead, "dtm.error.reason"));
+            assertEquals("http", header(dead, DeadLetters.SOURCE_TOPIC_HEADER));
+            assertEquals("unknown-unit", header(dead, DeadLetters.REASON_HEADER));
         }
         try (var trade = feedReader(Feed.TRADE)) {
             assertTrue(trade.readFor(Duration.ofSeconds(2), r -> text(r.value()).contains(source)).isEmpty(),
@@ -267,7 +268,7 @@ class EventsResourceIT {
         try (var dlq = feedReaderOf(Topics.DLQ.name())) {
             ConsumerRecord<byte[], byte[]> dead = dlq.await(r -> text(r.value()).contains("noisy")
                     && text(r.value()).contains(source), PATIENCE);
-            String detail = header(dead, "dtm.error.detail");
+            String detail = header(dead, DeadLetters.DETAIL_HEADER);
             assertFalse(detail.contains("R".repeat(257)), "the dead letter echoes at most 256 characters");
             assertTrue(detail.contains("…and 201 more (301 in all)"), detail.substring(detail.length() - 40));
         }

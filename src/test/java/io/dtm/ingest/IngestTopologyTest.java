@@ -15,6 +15,7 @@ import io.dtm.events.Feed;
 import io.dtm.events.Observation;
 import io.dtm.events.RejectReason;
 import io.dtm.metrics.DtmMetrics;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.dtm.support.Drivers;
@@ -127,11 +128,11 @@ class IngestTopologyTest {
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertArrayEquals(original, dead.value());
         assertArrayEquals(bytes("key1"), dead.key());
-        assertEquals("invalid-field", header(dead.headers(), "dtm.error.reason"));
-        String detail = header(dead.headers(), "dtm.error.detail");
+        assertEquals("invalid-field", header(dead.headers(), DeadLetters.REASON_HEADER));
+        String detail = header(dead.headers(), DeadLetters.DETAIL_HEADER);
         assertTrue(detail.contains("data.period") && detail.contains("data.value") && detail.contains("data.unit"),
                 detail);
-        assertEquals("dtm.trade.v1", header(dead.headers(), "dtm.source.topic"));
+        assertEquals("dtm.trade.v1", header(dead.headers(), DeadLetters.SOURCE_TOPIC_HEADER));
         assertEquals("00-abc-def-01", header(dead.headers(), "traceparent"));
         assertEquals(1, count("dtm.events.rejected", "feed", "trade", "reason", "invalid-field"));
     }
@@ -152,7 +153,7 @@ class IngestTopologyTest {
         send(Feed.POLICY, structuredHeaders(), structured(Feed.TRADE, "urn:test", "wt",
                 tradeData("CHN", "WLD", "EXPORT", "DDS", "2023", 1, "USD", "2024-01-01")));
 
-        assertEquals("wrong-topic", header(dlq.readRecord().headers(), "dtm.error.reason"));
+        assertEquals("wrong-topic", header(dlq.readRecord().headers(), DeadLetters.REASON_HEADER));
         assertEquals(1, count("dtm.events.rejected", "feed", "policy", "reason", "wrong-topic"));
     }
 
@@ -267,7 +268,7 @@ class IngestTopologyTest {
         assertEquals(List.of("trade|CHN|WLD|EXPORT|DDS|2023"),
                 observations.readKeyValuesToList().stream().map(kv -> kv.key).toList());
         List<String> reasons = dlq.readRecordsToList().stream()
-                .map(r -> header(r.headers(), io.dtm.streams.DeadLetters.REASON_HEADER)).toList();
+                .map(r -> header(r.headers(), DeadLetters.REASON_HEADER)).toList();
         assertEquals(List.of("invalid-field", "malformed", "malformed"), reasons);
         double rejected = registry.find("dtm.events.rejected").tag("feed", "trade").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
@@ -334,8 +335,8 @@ class IngestTopologyTest {
         assertTrue(observations.isEmpty());
         List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
         assertEquals(List.of("wrong-topic", "invalid-field"), dead.stream()
-                .map(r -> header(r.headers(), io.dtm.streams.DeadLetters.REASON_HEADER)).toList());
-        String detail = header(dead.get(1).headers(), "dtm.error.detail");
+                .map(r -> header(r.headers(), DeadLetters.REASON_HEADER)).toList());
+        String detail = header(dead.get(1).headers(), DeadLetters.DETAIL_HEADER);
         assertTrue(detail.contains("data.value") && detail.contains("data.vintage"), detail);
         assertEquals(1, count("dtm.events.rejected", "feed", "macro", "reason", "wrong-topic"));
         for (Feed feed : Feed.values()) {

@@ -20,7 +20,6 @@ import io.dtm.support.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,8 +29,7 @@ class ParseProcessorTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MockProcessorContext<byte[], ParseProcessor.Parsed> context = new MockProcessorContext<>();
-    private final ParseProcessor parse = new ParseProcessor(Map.of(Topics.TRADE.name(), Feed.TRADE,
-            Topics.MACRO.name(), Feed.MACRO), 3, new DtmMetrics(registry), TestClock.FIXED);
+    private final ParseProcessor parse = new ParseProcessor(3, new DtmMetrics(registry), TestClock.FIXED);
 
     ParseProcessorTest() {
         parse.init(context);

@@ -1,10 +1,8 @@
-package io.dtm.query;
+package io.dtm.indicators;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dtm.api.Problems;
 import io.dtm.events.IndicatorValue;
-import io.dtm.indicators.IndicatorKind;
-import io.dtm.indicators.IndicatorsTopology;
 import io.dtm.streams.Peers;
 import io.dtm.streams.SeriesPartitioner;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +28,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * the history of one series from the instance whose task owns it.
  */
 @ApplicationScoped
-public class IndicatorQueries {
+class IndicatorQueries {
 
     /** The value stores: entries over one series, and the others. */
     private static final List<String> STORES = List.of(IndicatorsTopology.SERIES_VALUE_STORE,
@@ -94,7 +92,7 @@ public class IndicatorQueries {
     }
 
     /** {@code entry:reporter:partner:flow:category}. */
-    public static String itemId(IndicatorValue v) {
+    static String itemId(IndicatorValue v) {
         return String.join(":", v.id(), v.reporter(), v.partner(), v.flow(), v.category());
     }
 

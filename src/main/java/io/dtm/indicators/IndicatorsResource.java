@@ -1,4 +1,4 @@
-package io.dtm.query;
+package io.dtm.indicators;
 
 import io.dtm.security.Roles;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,4 +1,4 @@
-package io.dtm.query;
+package io.dtm.indicators;
 
 import static io.dtm.support.TestEvents.structured;
 import static io.dtm.support.TestEvents.tradeData;
