@@ -4,13 +4,13 @@ import io.dtm.events.AlertTransition;
 import io.dtm.metrics.AlertGauges;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -39,48 +39,74 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
 
     private static final Duration TICK = Duration.ofSeconds(1);
 
-    private final Supplier<Map<String, AlertRule>> rules;
     private final AlertGauges gauges;
     private ProcessorContext<String, AlertTransition> context;
+    private KeyValueStore<String, RuleVersion> rules;
     private KeyValueStore<String, Double> series;
     private KeyValueStore<String, AlertInput> releases;
     private KeyValueStore<String, AlertRecord> states;
-    /** The rules of the previous tick: what a deleted rule's resolved notification is made of. */
-    private Map<String, AlertRule> lastSeen = Map.of();
 
-    AlertProcessor(Supplier<Map<String, AlertRule>> rules, AlertGauges gauges) {
-        this.rules = rules;
+    AlertProcessor(AlertGauges gauges) {
         this.gauges = gauges;
     }
 
     @Override
     public void init(ProcessorContext<String, AlertTransition> context) {
         this.context = context;
+        this.rules = context.getStateStore(AlertsTopology.EVALUATED_RULE_STORE);
         this.series = context.getStateStore(AlertsTopology.SERIES_STORE);
         this.releases = context.getStateStore(AlertsTopology.RELEASE_STORE);
         this.states = context.getStateStore(AlertsTopology.STATE_STORE);
-        forEachState((key, state) -> {
-            AlertRule rule = rules.get().get(state.rule());
-            if (rule != null && state.status() == AlertStatus.FIRING) {
-                gauges.adjust(rule.id(), rule.severity(), 1);
-            }
-        });
+        forEachFiring(rule -> gauges.adjust(rule.id(), rule.severity(), 1));
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
+    /**
+     * Evaluates the alert with the latest version of its rule seen here, the input's or an earlier input's (a task
+     * of the matching that has not read a rule change yet may still send what the version before matched); ends it
+     * once that version is a deletion.
+     */
     @Override
     public void process(Record<String, AlertInput> record) {
         AlertInput in = record.value();
-        AlertRule rule = rules.get().get(in.rule());
-        if (rule == null) {
-            return;
+        RuleVersion known = rules.get(in.rule());
+        RuleVersion latest = in.ruleVersion().latest(known);
+        if (latest != known) {
+            rules.put(in.rule(), latest);
         }
         String key = record.key();
+        if (latest.deleted()) {
+            end(key, latest.rule());
+            return;
+        }
+        AlertRule rule = latest.rule();
         AlertRecord before = states.get(key);
         long now = context.currentSystemTimeMs();
         AlertRecord after = rule.onIndicators() ? byPeriod(rule, key, in, before)
                 : rule.onReleases() ? byRelease(rule, key, in, before, now) : byModelRelease(rule, key, in);
         update(key, rule, before, after);
+    }
+
+    /**
+     * Ends an alert of a deleted rule: its inputs and state go, and a firing one resolves. The rule's gauges go too
+     * (they are registered again if the rule comes back).
+     */
+    private void end(String key, AlertRule last) {
+        for (KeyValueStore<String, ?> store : List.of(series, releases)) {
+            List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, ?> it = store.prefixScan(key + "#", Serdes.String().serializer())) {
+                it.forEachRemaining(kv -> keys.add(kv.key));
+            }
+            keys.forEach(store::delete);
+        }
+        AlertRecord state = states.get(key);
+        if (state != null) {
+            states.delete(key);
+            if (state.status() == AlertStatus.FIRING && last != null) {
+                forward(key, last, state, resolvedFrom(state));
+            }
+            gauges.remove(state.rule());
+        }
     }
 
     /** Stores the input's period value (or its withdrawal) and returns the alert's values by period. */
@@ -167,7 +193,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         if (in.value() == null) {
             releases.delete(releaseKey);
         } else {
-            releases.put(releaseKey, in);
+            releases.put(releaseKey, in.by(null));
         }
         NavigableMap<String, AlertInput> inputs = new TreeMap<>();
         try (KeyValueIterator<String, AlertInput> it = releases.prefixScan(key + "#", Serdes.String().serializer())) {
@@ -190,38 +216,30 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
                 at.vintage());
     }
 
-    /**
-     * Fires missing-release alerts that became overdue, and ends the alerts of deleted rules (a firing one
-     * resolves).
-     */
+    /** Fires missing-release alerts that became overdue. */
     private void tick(long now) {
-        Map<String, AlertRule> inForce = rules.get();
-        List<KeyValue<String, AlertRecord>> orphaned = new ArrayList<>();
         List<KeyValue<String, AlertRecord>> awaited = new ArrayList<>();
+        Map<String, AlertRule> byId = new HashMap<>();
         forEachState((key, state) -> {
-            AlertRule rule = inForce.get(state.rule());
-            if (rule == null) {
-                orphaned.add(KeyValue.pair(key, state));
-            } else if (rule.onReleases()) {
-                if (state.status() != AlertStatus.FIRING && now >= Long.parseLong(state.since())) {
-                    awaited.add(KeyValue.pair(key, state));
-                }
+            AlertRule rule = inForce(state.rule());
+            if (rule != null && rule.onReleases() && state.status() != AlertStatus.FIRING
+                    && now >= Long.parseLong(state.since())) {
+                awaited.add(KeyValue.pair(key, state));
+                byId.put(rule.id(), rule);
             }
         });
         for (KeyValue<String, AlertRecord> kv : awaited) {
             AlertRecord s = kv.value;
-            AlertRule rule = inForce.get(s.rule());
+            AlertRule rule = byId.get(s.rule());
             update(kv.key, rule, s, released(rule, s.labels(), s.period(), s.value(), s.previousValue(), s.source(),
                     s.eventId(), s.vintage(), now));
         }
-        for (KeyValue<String, AlertRecord> kv : orphaned) {
-            states.delete(kv.key);
-            AlertRule gone = lastSeen.get(kv.value.rule());
-            if (gone != null && kv.value.status() == AlertStatus.FIRING) {
-                forward(kv.key, gone, kv.value, resolvedFrom(kv.value));
-            }
-        }
-        lastSeen = inForce;
+    }
+
+    /** The rule {@code id} as last seen here, or {@code null} when it is not known or was deleted. */
+    private AlertRule inForce(String id) {
+        RuleVersion version = rules.get(id);
+        return version == null || version.deleted() ? null : version.rule();
     }
 
     private void update(String key, AlertRule rule, AlertRecord before, AlertRecord after) {
@@ -300,13 +318,18 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         }
     }
 
-    @Override
-    public void close() {
+    /** The rule of every firing alert of this task whose rule is in force. */
+    private void forEachFiring(java.util.function.Consumer<AlertRule> action) {
         forEachState((key, state) -> {
-            AlertRule rule = rules.get().get(state.rule());
-            if (rule != null && state.status() == AlertStatus.FIRING) {
-                gauges.adjust(rule.id(), rule.severity(), -1);
+            AlertRule rule = state.status() == AlertStatus.FIRING ? inForce(state.rule()) : null;
+            if (rule != null) {
+                action.accept(rule);
             }
         });
+    }
+
+    @Override
+    public void close() {
+        forEachFiring(rule -> gauges.adjust(rule.id(), rule.severity(), -1));
     }
 }

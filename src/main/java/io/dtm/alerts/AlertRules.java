@@ -3,7 +3,10 @@ package io.dtm.alerts;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dtm.api.Problems;
 import io.dtm.streams.ConfigFiles;
+import io.dtm.streams.JsonSerde;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +36,29 @@ public final class AlertRules {
     /** Loads {@code classpath:name} or a file path; every bad rule is named in one exception. */
     public static AlertRules load(String location) {
         return parse(ConfigFiles.read(location, "alert rules"), location);
+    }
+
+    /**
+     * The rule of a record of {@code dtm.alert-rules.v1} under key {@code id}.
+     *
+     * @throws IllegalArgumentException when it is not a valid rule with that id
+     */
+    static AlertRule read(String id, JsonNode record) {
+        AlertRule rule;
+        try {
+            rule = JsonSerde.MAPPER.treeToValue(record, AlertRule.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an alert rule: " + e.getMessage().lines().findFirst().orElse(""),
+                    e);
+        }
+        if (!id.equals(rule.id())) {
+            throw new IllegalArgumentException("the rule under key " + Problems.echo(id) + " has the id "
+                    + Problems.echo(rule.id()));
+        }
+        if (!rule.problems().isEmpty()) {
+            throw new IllegalArgumentException("not a valid rule: " + rule.problems());
+        }
+        return rule;
     }
 
     static AlertRules parse(byte[] yaml, String origin) {
