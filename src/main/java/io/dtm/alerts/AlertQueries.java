@@ -43,10 +43,10 @@ class AlertQueries {
                     RuleVersion version = rules.get(r.rule());
                     AlertRule rule = version == null ? null : version.rule();
                     String status = r.status().name().toLowerCase(Locale.ROOT);
-                    found.add(new AlertTransition(kv.key, AlertProcessor.transitionId(kv.key, status, r.since()),
+                    found.add(new AlertTransition(kv.key, AlertProcessor.transitionId(kv.key, status, Since.text(r.since())),
                             r.rule(), rule == null ? null : rule.severity(),
                             rule == null ? null : AlertProcessor.scope(rule, r.labels()),
-                            rule == null ? null : rule.description(), r.labels(), status, status, r.since(),
+                            rule == null ? null : rule.description(), r.labels(), status, status, Since.text(r.since()),
                             r.period(), r.value(), r.previousValue(), now, r.source(), r.eventId(), r.vintage()));
                 }
             });

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dtm.api.Problems;
+import io.dtm.api.StrictJson;
 import io.dtm.streams.ConfigFiles;
 import io.dtm.streams.JsonSerde;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A validated set of alert rules by id, loaded from YAML ({@code rules: [ … ]}). */
 public final class AlertRules {
@@ -59,6 +61,20 @@ public final class AlertRules {
             throw new IllegalArgumentException("not a valid rule: " + rule.problems());
         }
         return rule;
+    }
+
+    /**
+     * A rule document of the REST API, read strictly (unknown fields refused) as the kind its {@code source} names;
+     * without a known source, as an indicator rule, so that every bad field is named and the source with them.
+     */
+    static Optional<? extends AlertRule> document(JsonNode body, List<String> problems) {
+        JsonNode source = body == null ? null : body.get("source");
+        String kind = source != null && source.isTextual() ? source.asText() : "";
+        return switch (kind) {
+            case ModelThreshold.SOURCE -> StrictJson.read(body, ModelThreshold.class, problems);
+            case MissingRelease.SOURCE -> StrictJson.read(body, MissingRelease.class, problems);
+            default -> StrictJson.read(body, IndicatorThreshold.class, problems);
+        };
     }
 
     static AlertRules parse(byte[] yaml, String origin) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.api.Problems;
-import io.dtm.api.StrictJson;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.Role;
 import jakarta.ws.rs.Consumes;
@@ -92,7 +91,8 @@ public class AlertRulesResource {
             description = "Validated field by field (RFC 9457); unknown fields are refused. The id is the path's. "
                     + "409 when a new rule would pass dtm.alerts.max-rules.")
     public Response put(@PathParam("id") String id,
-            @RequestBody(content = @Content(schema = @Schema(implementation = AlertRule.class))) JsonNode body,
+            @RequestBody(content = @Content(schema = @Schema(oneOf = {IndicatorThreshold.class,
+                    ModelThreshold.class, MissingRelease.class}))) JsonNode body,
             @Context UriInfo uri) throws Exception {
         Response refused = unavailable(uri);
         if (refused != null) {
@@ -102,7 +102,7 @@ public class AlertRulesResource {
         if (body instanceof ObjectNode object) {
             object.put("id", id);
         }
-        Optional<AlertRule> read = StrictJson.read(body, AlertRule.class, problems);
+        Optional<? extends AlertRule> read = AlertRules.document(body, problems);
         read.ifPresent(rule -> problems.addAll(rule.problems()));
         if (!problems.isEmpty()) {
             return Problems.invalid("invalid-alert-rule", "Invalid alert rule", problems, uri.getPath());

@@ -40,10 +40,8 @@ public class AlertsTopology implements SubTopology {
 
     /** Every rule in force (id → its latest version), in every task of the matching: what the REST API reads. */
     public static final String RULE_STORE = "alert-rule-store";
-    /** Indicator rules' inputs by alert and period. */
-    public static final String SERIES_STORE = "alert-series-store";
-    /** Model rules' inputs by alert and release, with their provenance. */
-    public static final String RELEASE_STORE = "alert-release-store";
+    /** Every alert's inputs by period (indicator rules) or release (model rules), with their provenance. */
+    public static final String INPUT_STORE = "alert-input-store";
     /** The state of every alert. */
     public static final String STATE_STORE = "alert-state-store";
     /** The latest version of each rule the evaluation has seen (deleted ones too), by id. */
@@ -82,9 +80,7 @@ public class AlertsTopology implements SubTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(RULE_STORE), Serdes.String(), versions));
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(EVALUATED_RULE_STORE), Serdes.String(),
                 versions));
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(SERIES_STORE), Serdes.String(),
-                Serdes.Double()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(RELEASE_STORE), Serdes.String(),
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(INPUT_STORE), Serdes.String(),
                 JsonSerde.of(AlertInput.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(STATE_STORE), Serdes.String(),
                 JsonSerde.of(AlertRecord.class)));
@@ -112,7 +108,7 @@ public class AlertsTopology implements SubTopology {
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(AlertInput.class))
                         .withName("alerts-by-alert"))
                 .process(() -> new AlertProcessor(gauges), Named.as("alerts-evaluate"), EVALUATED_RULE_STORE,
-                        SERIES_STORE, RELEASE_STORE, STATE_STORE)
+                        INPUT_STORE, STATE_STORE)
                 .to(Topics.ALERTS.name(), Topics.ALERTS.produced("alerts-write"));
     }
 
@@ -126,8 +122,9 @@ public class AlertsTopology implements SubTopology {
         }
         IndicatorValue labels = value != null ? value : new IndicatorValue(parts[0], null, parts[1], parts[2],
                 parts[3], parts[4], parts[5], 0, false, List.of(), 0);
-        for (AlertRule rule : rules.values()) {
-            if (!rule.readsIndicators() || (value == null && rule.indicator() != null) || !rule.selects(labels)) {
+        for (AlertRule any : rules.values()) {
+            if (!(any instanceof AlertRule.OnIndicators rule) || (value == null && rule.indicator() != null)
+                    || !rule.selects(labels)) {
                 continue;
             }
             Map<String, String> l = new LinkedHashMap<>();
@@ -173,8 +170,8 @@ public class AlertsTopology implements SubTopology {
         ModelSnapshot.Trigger t = snapshot == null ? null : snapshot.trigger();
         String source = t == null ? null : t.source();
         String id = t == null ? null : t.id();
-        for (AlertRule rule : rules.values()) {
-            if (!"model".equals(rule.source()) || !model.equals(rule.model())) {
+        for (AlertRule any : rules.values()) {
+            if (!(any instanceof ModelThreshold rule) || !model.equals(rule.model())) {
                 continue;
             }
             if (rule.measure().equals("stability_ratio")) {

@@ -112,7 +112,7 @@ final class RuleMatcher implements Processor<String, MatchInput, String, AlertIn
             sent = change;
         }
         Map<String, AlertRule> one = Map.of(id, matched);
-        if (matched.readsIndicators()) {
+        if (matched instanceof AlertRule.OnIndicators) {
             try (KeyValueIterator<String, IndicatorValue> it = indicators.all()) {
                 it.forEachRemaining(kv -> AlertsTopology.fromIndicator(one, kv.key, kv.value)
                         .forEach(in -> forward(record, in, sent)));

@@ -71,8 +71,8 @@ public final class ReleaseAlertsApp {
     static Map<String, AlertRule> rules() {
         Map<String, AlertRule> rules = new LinkedHashMap<>(AlertRules.load("classpath:alert-rules.yaml").byId());
         for (String suffix : COPIES) {
-            for (AlertRule rule : AlertRules.load("classpath:alert-rules.yaml").byId().values()) {
-                if ("model".equals(rule.source())) {
+            for (AlertRule any : AlertRules.load("classpath:alert-rules.yaml").byId().values()) {
+                if (any instanceof ModelThreshold rule) {
                     ObjectNode copy = JsonSerde.MAPPER.valueToTree(rule);
                     copy.put("id", rule.id() + suffix).put("model", rule.model() + suffix);
                     rules.put(rule.id() + suffix, JsonSerde.MAPPER.convertValue(copy, AlertRule.class));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dtm.alerts.AlertRule;
 import io.dtm.alerts.AlertsTopology;
+import io.dtm.alerts.IndicatorThreshold;
 import io.dtm.events.Feed;
 import io.dtm.indicators.Catalogue;
 import io.dtm.indicators.IndicatorsTopology;
@@ -291,9 +292,9 @@ class KafkaUserAclsIT {
                     .collect(Collectors.toMap(ModelSpec::name, Function.identity())), metrics,
                     new ModelGauges(registry), Stores::persistentKeyValueStore);
             case "alerts" -> {
-                AlertRule anyGrowth = new AlertRule("acl-any-trade-growth", "indicator", "info",
+                AlertRule anyGrowth = new IndicatorThreshold("acl-any-trade-growth", "indicator", "info",
                         "any trade growth at all", "country", null, "trade-yoy-growth", null, null, null, null,
-                        "value", null, null, null, null, null, ">", -1e9, -1e9, 1, null, null);
+                        "value", ">", -1e9, -1e9, 1);
                 assertEquals(List.of(), anyGrowth.problems());
                 try (KafkaProducer<String, byte[]> rules = new KafkaProducer<>(withUser("dtm-alerts",
                         ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(),
