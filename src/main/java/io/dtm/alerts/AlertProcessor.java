@@ -3,6 +3,7 @@ package io.dtm.alerts;
 import io.dtm.events.AlertTransition;
 import io.dtm.metrics.AlertGauges;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -22,206 +22,121 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * {@code alerts-evaluate} (keyed by {@code rule|labels}): keeps each alert's inputs and state, evaluates its rule
- * when an input changes (and, for missing-release rules, as time passes) and forwards every transition with its
- * provenance to {@code dtm.alerts.v1}.
+ * {@code alerts-evaluate} (keyed by {@code rule|labels}): loads an alert's inputs and state, evaluates its rule
+ * ({@link AlertRule#next}) when an input arrives (and, for missing-release rules, as time passes), stores the new
+ * state and forwards every transition with its provenance to {@code dtm.alerts.v1}.
  *
- * <p>Indicator rules run over the indicator's periods, model rules over the model's releases: each input of a
- * model rule is the value of its measure in the estimate as of one release (vintage), kept with its provenance per
- * (alert, release), and the rule's state machine runs over the releases in order. An estimate as of a release is a
- * function of the rows that stand at that release or before, so the state, the run's start and the values and
- * provenance of each transition are functions of the events: not of their order, of when the model happened to be
- * estimated while a panel was half loaded, nor of a crash and restart in between (the inputs are kept per release
- * and the state is computed again from all of them). Nothing of a model rule is on the wall clock: its
- * {@code forDuration} is measured between release dates.
+ * <p>Each input of an alert is kept per period (indicator values) or per release (a model's estimate as of one
+ * vintage), and the rule's state machine runs over all of them in order. An estimate as of a release is a function
+ * of the rows that stand at that release or before, so the state, the run's start and the values and provenance of
+ * each transition are functions of the events: not of their order, of when the model happened to be estimated while
+ * a panel was half loaded, nor of a crash and restart in between. The rule is the latest version this task has seen,
+ * the input's or an earlier one's (a task of the matching that has not read a rule change yet may still send what
+ * the version before matched); a deletion ends the alert.
  */
 final class AlertProcessor implements Processor<String, AlertInput, String, AlertTransition> {
 
     private static final Duration TICK = Duration.ofSeconds(1);
 
-    private final Supplier<Map<String, AlertRule>> rules;
     private final AlertGauges gauges;
     private ProcessorContext<String, AlertTransition> context;
-    private KeyValueStore<String, Double> series;
-    private KeyValueStore<String, AlertInput> releases;
+    private KeyValueStore<String, RuleVersion> rules;
+    private KeyValueStore<String, AlertInput> inputs;
     private KeyValueStore<String, AlertRecord> states;
-    /** The rules of the previous tick: what a deleted rule's resolved notification is made of. */
-    private Map<String, AlertRule> lastSeen = Map.of();
 
-    AlertProcessor(Supplier<Map<String, AlertRule>> rules, AlertGauges gauges) {
-        this.rules = rules;
+    AlertProcessor(AlertGauges gauges) {
         this.gauges = gauges;
     }
 
     @Override
     public void init(ProcessorContext<String, AlertTransition> context) {
         this.context = context;
-        this.series = context.getStateStore(AlertsTopology.SERIES_STORE);
-        this.releases = context.getStateStore(AlertsTopology.RELEASE_STORE);
+        this.rules = context.getStateStore(AlertsTopology.EVALUATED_RULE_STORE);
+        this.inputs = context.getStateStore(AlertsTopology.INPUT_STORE);
         this.states = context.getStateStore(AlertsTopology.STATE_STORE);
-        forEachState((key, state) -> {
-            AlertRule rule = rules.get().get(state.rule());
-            if (rule != null && state.status() == AlertStatus.FIRING) {
-                gauges.adjust(rule.id(), rule.severity(), 1);
-            }
-        });
+        forEachFiring(rule -> gauges.adjust(rule.id(), rule.severity(), 1));
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
     @Override
     public void process(Record<String, AlertInput> record) {
         AlertInput in = record.value();
-        AlertRule rule = rules.get().get(in.rule());
-        if (rule == null) {
-            return;
+        RuleVersion known = rules.get(in.rule());
+        RuleVersion latest = in.ruleVersion().latest(known);
+        if (latest != known) {
+            rules.put(in.rule(), latest);
         }
         String key = record.key();
+        if (latest.deleted()) {
+            end(key, latest.rule());
+            return;
+        }
         AlertRecord before = states.get(key);
-        long now = context.currentSystemTimeMs();
-        AlertRecord after = rule.onIndicators() ? byPeriod(rule, key, in, before)
-                : rule.onReleases() ? byRelease(rule, key, in, before, now) : byModelRelease(rule, key, in);
-        update(key, rule, before, after);
+        AlertRecord after = latest.rule().next(before, new AlertHistory(in, stored(key, in)), now());
+        update(key, latest.rule(), before, after);
     }
 
-    /** Stores the input's period value (or its withdrawal) and returns the alert's values by period. */
-    private NavigableMap<String, Double> values(String key, AlertInput in) {
-        String seriesKey = key + "#" + in.period();
+    /** Stores the input of its period (or its withdrawal) and returns every input of the alert by period. */
+    private NavigableMap<String, AlertInput> stored(String key, AlertInput in) {
+        String periodKey = key + "#" + in.period();
         if (in.value() == null) {
-            series.delete(seriesKey);
+            inputs.delete(periodKey);
         } else {
-            series.put(seriesKey, in.value());
+            inputs.put(periodKey, in.by(null));
         }
-        NavigableMap<String, Double> values = new TreeMap<>();
-        try (KeyValueIterator<String, Double> it = series.prefixScan(key + "#", Serdes.String().serializer())) {
-            it.forEachRemaining(kv -> values.put(kv.key.substring(key.length() + 1), kv.value));
+        NavigableMap<String, AlertInput> all = new TreeMap<>();
+        try (KeyValueIterator<String, AlertInput> it = inputs.prefixScan(key + "#", Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> all.put(kv.key.substring(key.length() + 1), kv.value));
         }
-        return values;
+        return all;
     }
 
     /**
-     * The state of a missing-release rule: firing while the period after the latest one received is overdue
-     * ({@code since} = when it became due); a release of that period resolves it.
+     * Ends an alert of a deleted rule: its inputs and state go, and a firing one resolves. The rule's gauges go too
+     * (they are registered again if the rule comes back).
      */
-    private AlertRecord byRelease(AlertRule rule, String key, AlertInput in, AlertRecord before, long now) {
-        NavigableMap<String, Double> values = values(key, in);
-        if (values.isEmpty()) {
-            return null;
+    private void end(String key, AlertRule last) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, AlertInput> it = inputs.prefixScan(key + "#", Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
         }
-        Map.Entry<String, Double> latest = values.lastEntry();
-        Map.Entry<String, Double> previous = values.lowerEntry(latest.getKey());
-        boolean fresh = latest.getKey().equals(in.period()) || before == null;
-        return released(rule, in.labels(), latest.getKey(), latest.getValue(),
-                previous == null ? null : previous.getValue(), fresh ? in.source() : before.source(),
-                fresh ? in.eventId() : before.eventId(), fresh ? in.vintage() : before.vintage(), now);
-    }
-
-    private static AlertRecord released(AlertRule rule, Map<String, String> labels, String latest, double value,
-            Double previousValue, String source, String eventId, String vintage, long now) {
-        long due = ReleaseCalendar.due(latest, rule.releaseLag()).map(java.time.Instant::toEpochMilli)
-                .orElse(Long.MAX_VALUE);
-        AlertStatus status = now >= due ? AlertStatus.FIRING : AlertStatus.INACTIVE;
-        return new AlertRecord(rule.id(), labels, status, Long.toString(due), latest, value, previousValue, false,
-                source, eventId, vintage);
-    }
-
-    /** The state of a period rule; the provenance is that of the latest period's input. */
-    private AlertRecord byPeriod(AlertRule rule, String key, AlertInput in, AlertRecord before) {
-        NavigableMap<String, Double> values = values(key, in);
-        NavigableMap<String, Double> evaluated = transform(rule.transform(), values);
-        if (evaluated.isEmpty()) {
-            return null;
-        }
-        PeriodEvaluation.State s = PeriodEvaluation.evaluate(rule.condition(), rule.periods(), evaluated);
-        Map.Entry<String, Double> previous = evaluated.lowerEntry(s.period());
-        boolean latest = s.period().equals(in.period()) || before == null;
-        return new AlertRecord(rule.id(), in.labels(), s.status(), s.since(), s.period(), s.value(),
-                previous == null ? null : previous.getValue(), false, latest ? in.source() : before.source(),
-                latest ? in.eventId() : before.eventId(), latest ? in.vintage() : before.vintage());
-    }
-
-    private static NavigableMap<String, Double> transform(String transform, NavigableMap<String, Double> values) {
-        if (transform == null || transform.equals("value")) {
-            return values;
-        }
-        NavigableMap<String, Double> out = new TreeMap<>();
-        Double previous = null;
-        for (Map.Entry<String, Double> e : values.entrySet()) {
-            if (transform.equals("abs")) {
-                out.put(e.getKey(), Math.abs(e.getValue()));
-            } else if (previous != null) {
-                out.put(e.getKey(), e.getValue() - previous);
+        keys.forEach(inputs::delete);
+        AlertRecord state = states.get(key);
+        if (state != null) {
+            states.delete(key);
+            if (state.status() == AlertStatus.FIRING && last != null) {
+                forward(key, last, state, resolvedFrom(state));
             }
-            previous = e.getValue();
+            gauges.remove(state.rule());
         }
-        return out;
     }
 
-    /**
-     * The state of a model rule: its state machine over the model's releases (the input's period is the release's
-     * vintage). The record is that of the release the state was entered at (the release that fired a firing alert,
-     * with its value, the value of the release before it and its provenance), so that it depends on the releases
-     * and not on which of them had arrived when the state was entered.
-     */
-    private AlertRecord byModelRelease(AlertRule rule, String key, AlertInput in) {
-        String releaseKey = key + "#" + in.period();
-        if (in.value() == null) {
-            releases.delete(releaseKey);
-        } else {
-            releases.put(releaseKey, in);
-        }
-        NavigableMap<String, AlertInput> inputs = new TreeMap<>();
-        try (KeyValueIterator<String, AlertInput> it = releases.prefixScan(key + "#", Serdes.String().serializer())) {
-            it.forEachRemaining(kv -> inputs.put(kv.key.substring(key.length() + 1), kv.value));
-        }
-        if (inputs.isEmpty()) {
-            return null;
-        }
-        NavigableMap<String, Double> values = new TreeMap<>();
-        inputs.forEach((release, input) -> values.put(release, input.value()));
-        Condition condition = rule.condition();
-        boolean armed = Boolean.TRUE.equals(rule.armed());
-        PeriodEvaluation.State s = PeriodEvaluation.evaluate(condition, rule.periods(), armed,
-                Duration.ofMillis(rule.forMillis()), values);
-        Map.Entry<String, Double> previous = values.lowerEntry(s.entered());
-        AlertInput at = inputs.get(s.entered());
-        return new AlertRecord(rule.id(), at.labels(), s.status(), s.since(), s.entered(), at.value(),
-                previous == null ? null : previous.getValue(),
-                !armed || values.values().stream().anyMatch(v -> !condition.holds(v)), at.source(), at.eventId(),
-                at.vintage());
-    }
-
-    /**
-     * Fires missing-release alerts that became overdue, and ends the alerts of deleted rules (a firing one
-     * resolves).
-     */
+    /** Evaluates every alert of this task as time passes (missing-release alerts fire when they become due). */
     private void tick(long now) {
-        Map<String, AlertRule> inForce = rules.get();
-        List<KeyValue<String, AlertRecord>> orphaned = new ArrayList<>();
-        List<KeyValue<String, AlertRecord>> awaited = new ArrayList<>();
+        List<KeyValue<String, AlertRecord>> changed = new ArrayList<>();
+        List<AlertRule> by = new ArrayList<>();
         forEachState((key, state) -> {
-            AlertRule rule = inForce.get(state.rule());
-            if (rule == null) {
-                orphaned.add(KeyValue.pair(key, state));
-            } else if (rule.onReleases()) {
-                if (state.status() != AlertStatus.FIRING && now >= Long.parseLong(state.since())) {
-                    awaited.add(KeyValue.pair(key, state));
-                }
+            AlertRule rule = inForce(state.rule());
+            AlertRecord after = rule == null ? state : rule.next(state, AlertHistory.tick(), Instant.ofEpochMilli(now));
+            if (!state.equals(after)) {
+                changed.add(KeyValue.pair(key, after));
+                by.add(rule);
             }
         });
-        for (KeyValue<String, AlertRecord> kv : awaited) {
-            AlertRecord s = kv.value;
-            AlertRule rule = inForce.get(s.rule());
-            update(kv.key, rule, s, released(rule, s.labels(), s.period(), s.value(), s.previousValue(), s.source(),
-                    s.eventId(), s.vintage(), now));
+        for (int i = 0; i < changed.size(); i++) {
+            String key = changed.get(i).key;
+            update(key, by.get(i), states.get(key), changed.get(i).value);
         }
-        for (KeyValue<String, AlertRecord> kv : orphaned) {
-            states.delete(kv.key);
-            AlertRule gone = lastSeen.get(kv.value.rule());
-            if (gone != null && kv.value.status() == AlertStatus.FIRING) {
-                forward(kv.key, gone, kv.value, resolvedFrom(kv.value));
-            }
-        }
-        lastSeen = inForce;
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
+    /** The rule {@code id} as last seen here, or {@code null} when it is not known or was deleted. */
+    private AlertRule inForce(String id) {
+        RuleVersion version = rules.get(id);
+        return version == null || version.deleted() ? null : version.rule();
     }
 
     private void update(String key, AlertRule rule, AlertRecord before, AlertRecord after) {
@@ -244,7 +159,7 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
                 && !java.util.Objects.equals(after.since(), before.since()) && after.status() != AlertStatus.INACTIVE;
         // a model alert's release, values or provenance computed again on revised releases: the same transition
         // (same id) is sent again with them, so that the latest transition of an alert is what the data gives
-        boolean recomputed = "model".equals(rule.source()) && before != null && after.status() == before.status()
+        boolean recomputed = rule instanceof ModelThreshold && before != null && after.status() == before.status()
                 && (after.status() == AlertStatus.FIRING || after.status() == AlertStatus.PENDING)
                 && !after.equals(before);
         if (from == after.status() && !newRun && !recomputed) {
@@ -280,10 +195,11 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
     private void forward(String key, AlertRule rule, AlertRecord before, AlertRecord after) {
         String status = after.status().name().toLowerCase(Locale.ROOT);
         String from = (before == null ? AlertStatus.INACTIVE : before.status()).name().toLowerCase(Locale.ROOT);
-        String id = transitionId(key, status, after.since());
+        String id = transitionId(key, status, Since.text(after.since()));
         AlertTransition t = new AlertTransition(key, id, rule.id(), rule.severity(), scope(rule, after.labels()),
                 rule.description(),
-                after.labels(), from, status, after.since(), after.period(), after.value(), after.previousValue(),
+                after.labels(), from, status, Since.text(after.since()), after.period(), after.value(),
+                after.previousValue(),
                 context.currentSystemTimeMs(), after.source(), after.eventId(), after.vintage());
         context.forward(new Record<>(key, t, context.currentSystemTimeMs(), new RecordHeaders()));
     }
@@ -300,13 +216,18 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Aler
         }
     }
 
-    @Override
-    public void close() {
+    /** The rule of every firing alert of this task whose rule is in force. */
+    private void forEachFiring(java.util.function.Consumer<AlertRule> action) {
         forEachState((key, state) -> {
-            AlertRule rule = rules.get().get(state.rule());
-            if (rule != null && state.status() == AlertStatus.FIRING) {
-                gauges.adjust(rule.id(), rule.severity(), -1);
+            AlertRule rule = state.status() == AlertStatus.FIRING ? inForce(state.rule()) : null;
+            if (rule != null) {
+                action.accept(rule);
             }
         });
+    }
+
+    @Override
+    public void close() {
+        forEachFiring(rule -> gauges.adjust(rule.id(), rule.severity(), -1));
     }
 }

@@ -11,17 +11,19 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** The alerts held by this instance's state store (interactive queries), as transitions to their current state. */
+/**
+ * The alerts held by this instance's state store (interactive queries), as transitions to their current state, with
+ * the rules they were evaluated with.
+ */
 @ApplicationScoped
 class AlertQueries {
 
     private final KafkaStreams streams;
-    private final AlertRuleBook rules;
 
-    AlertQueries(KafkaStreams streams, AlertRuleBook rules) {
+    AlertQueries(KafkaStreams streams) {
         this.streams = streams;
-        this.rules = rules;
     }
 
     /**
@@ -31,17 +33,20 @@ class AlertQueries {
      */
     List<AlertTransition> current(List<AlertStatus> states, long now) {
         List<AlertTransition> found = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, RuleVersion> rules = streams.store(StoreQueryParameters.fromNameAndType(
+                AlertsTopology.EVALUATED_RULE_STORE, QueryableStoreTypes.<String, RuleVersion>keyValueStore()));
         try (KeyValueIterator<String, AlertRecord> it = streams.store(StoreQueryParameters.fromNameAndType(
                 AlertsTopology.STATE_STORE, QueryableStoreTypes.<String, AlertRecord>keyValueStore())).all()) {
             it.forEachRemaining(kv -> {
                 AlertRecord r = kv.value;
                 if (states.isEmpty() || states.contains(r.status())) {
-                    AlertRule rule = rules.get(r.rule()).orElse(null);
+                    RuleVersion version = rules.get(r.rule());
+                    AlertRule rule = version == null ? null : version.rule();
                     String status = r.status().name().toLowerCase(Locale.ROOT);
-                    found.add(new AlertTransition(kv.key, AlertProcessor.transitionId(kv.key, status, r.since()),
+                    found.add(new AlertTransition(kv.key, AlertProcessor.transitionId(kv.key, status, Since.text(r.since())),
                             r.rule(), rule == null ? null : rule.severity(),
                             rule == null ? null : AlertProcessor.scope(rule, r.labels()),
-                            rule == null ? null : rule.description(), r.labels(), status, status, r.since(),
+                            rule == null ? null : rule.description(), r.labels(), status, status, Since.text(r.since()),
                             r.period(), r.value(), r.previousValue(), now, r.source(), r.eventId(), r.vintage()));
                 }
             });

@@ -1,53 +1,72 @@
 package io.dtm.alerts;
 
-import io.dtm.metrics.AlertGauges;
-import io.dtm.streams.CompactedTopicView;
-import io.dtm.streams.DeadLetters;
-import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.DtmConfig;
+import io.dtm.streams.JsonSerde;
+import io.dtm.streams.KafkaConnection;
+import io.dtm.streams.Peers;
 import io.dtm.streams.Role;
 import io.dtm.streams.Topics;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.jboss.logging.Logger;
 
 /**
- * The alert rules, kept in the compacted topic {@code dtm.alert-rules.v1} (the system of record) and read back
- * into memory on every alerts instance. The default rules of {@code dtm.alerts.rules} are written once, when the
- * topic has never held a rule. A record that is not a valid rule is left out and dead-lettered. Registers
- * {@code dtm_alerts_firing{rule,severity}} at 0 for every rule.
+ * The alert rules as the REST API sees them. {@code dtm.alert-rules.v1} is the system of record: writes go there,
+ * and the rules are read from {@value AlertsTopology#RULE_STORE}, which every task of the matching holds in full
+ * (interactive queries on this instance). A write returns once this instance's tasks show it (at most a few
+ * seconds), so that a read right after it sees it. The default rules of {@code dtm.alerts.rules} are written once,
+ * when the topic has never held a record.
  */
 @ApplicationScoped
 public class AlertRuleBook {
 
     private static final Logger LOG = Logger.getLogger(AlertRuleBook.class);
-    private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a write waits until this instance's rule stores show it. */
+    private static final Duration SHOWN = Duration.ofSeconds(5);
+    /** How long the first start waits until the default rules show. */
+    private static final Duration DEFAULTS_SHOWN = Duration.ofSeconds(60);
 
     private final AlertsConfig config;
     private final DtmConfig dtm;
-    private final AlertGauges gauges;
-    private final CompactedTopicView<AlertRule> view;
-    private final CountDownLatch loaded = new CountDownLatch(1);
-    private volatile Map<String, AlertRule> byId = Map.of();
+    private final KafkaConnection kafka;
+    private final KafkaStreams streams;
+    private final Peers peers;
+    private volatile boolean loaded;
     private Thread seeder;
+    private KafkaProducer<String, byte[]> producer;
 
-    AlertRuleBook(AlertsConfig config, DtmConfig dtm, MeterRegistry registry,
-            KafkaConnection kafka, DeadLetters deadLetters) {
+    AlertRuleBook(AlertsConfig config, DtmConfig dtm, KafkaConnection kafka, KafkaStreams streams, Peers peers) {
         this.config = config;
         this.dtm = dtm;
-        this.gauges = new AlertGauges(registry);
-        this.view = new CompactedTopicView<>(Topics.ALERT_RULES.name(), AlertRule.class, kafka,
-                this::apply, deadLetters);
+        this.kafka = kafka;
+        this.streams = streams;
+        this.peers = peers;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -55,92 +74,160 @@ public class AlertRuleBook {
             return;
         }
         AlertRules defaults = AlertRules.load(config.rules()); // fails the start when the defaults are invalid
-        view.start();
-        seeder = new Thread(() -> seed(defaults), "dtm-alert-rules-loader");
+        seeder = new Thread(() -> seed(defaults), "dtm-alert-rules-defaults");
         seeder.setDaemon(true);
         seeder.start();
     }
 
-    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    void onStop(@Observes ShutdownEvent event) {
         if (seeder != null) {
             seeder.interrupt();
         }
-        view.stop();
+        synchronized (this) {
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+        }
     }
 
     private void seed(AlertRules defaults) {
         try {
-            while (!view.awaitCaughtUp(Duration.ofSeconds(10))) {
-                LOG.infof("waiting for %s", Topics.ALERT_RULES.name());
-            }
-            if (!view.everWritten()) {
+            if (!everWritten()) {
                 for (AlertRule rule : defaults.byId().values()) {
-                    view.put(rule.id(), rule);
+                    send(rule.id(), rule);
                 }
                 LOG.infof("wrote the %d default alert rules to %s", defaults.byId().size(),
                         Topics.ALERT_RULES.name());
+                for (AlertRule rule : defaults.byId().values()) {
+                    if (!awaitShown(rule.id(), rule, DEFAULTS_SHOWN)) {
+                        LOG.warnf("the default alert rules are not in %s after %s", AlertsTopology.RULE_STORE,
+                                DEFAULTS_SHOWN);
+                        break;
+                    }
+                }
             }
-            loaded.countDown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         } catch (Exception e) {
             LOG.errorf(e, "cannot write the default alert rules to %s", Topics.ALERT_RULES.name());
-            loaded.countDown();
         }
+        loaded = true;
     }
 
-    private synchronized void apply(String id, AlertRule rule) {
-        Map<String, AlertRule> next = new TreeMap<>(byId);
-        if (rule == null) {
-            next.remove(id);
-            gauges.remove(id);
-        } else if (!id.equals(rule.id()) || !rule.problems().isEmpty()) {
-            throw new IllegalArgumentException("not a valid rule: " + (id.equals(rule.id()) ? rule.problems()
-                    : "its id is " + rule.id()));
-        } else {
-            next.put(id, rule);
-            gauges.register(id, rule.severity());
-        }
-        byId = Collections.unmodifiableMap(next);
-    }
-
-    /** The rules as last seen (sorted by id). */
-    public Map<String, AlertRule> byId() {
-        return byId;
-    }
-
-    /**
-     * The rules once they are loaded (and the defaults written where needed): what the stream evaluates, so that
-     * no input is evaluated against an empty rule set after a restart. Waits at most a minute.
-     */
-    public Map<String, AlertRule> loaded() {
-        try {
-            if (!loaded.await(LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warnf("alert rules not loaded from %s after %s; evaluating with %d rule(s)",
-                        Topics.ALERT_RULES.name(), LOAD_TIMEOUT, byId.size());
+    /** Whether the rules topic has ever held a record (deleted ones included); waits until the topic exists. */
+    private boolean everWritten() throws InterruptedException {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.with(
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            while (true) {
+                try {
+                    List<PartitionInfo> partitions = consumer.partitionsFor(Topics.ALERT_RULES.name(),
+                            Duration.ofSeconds(10));
+                    if (!partitions.isEmpty()) {
+                        return consumer.endOffsets(partitions.stream()
+                                .map(p -> new TopicPartition(p.topic(), p.partition())).toList(),
+                                Duration.ofSeconds(10)).values().stream().anyMatch(offset -> offset > 0);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.infof("waiting for %s (%s)", Topics.ALERT_RULES.name(), e.getMessage());
+                }
+                Thread.sleep(1000);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
-        return byId;
     }
 
     /** Whether the rules are loaded (and the defaults written where needed). */
     public boolean isLoaded() {
-        return loaded.getCount() == 0;
+        return loaded;
     }
 
+    /**
+     * The rules in force, sorted by id.
+     *
+     * @throws InvalidStateStoreException while this instance holds no queryable task of the matching
+     */
+    public Map<String, AlertRule> byId() {
+        Map<String, AlertRule> rules = new TreeMap<>();
+        try (KeyValueIterator<String, RuleVersion> all = store(null).all()) {
+            all.forEachRemaining(kv -> rules.put(kv.key, kv.value.rule()));
+        }
+        return rules;
+    }
+
+    /**
+     * One rule.
+     *
+     * @throws InvalidStateStoreException while this instance holds no queryable task of the matching
+     */
     public Optional<AlertRule> get(String id) {
-        return Optional.ofNullable(byId.get(id));
+        return Optional.ofNullable(store(null).get(id)).map(RuleVersion::rule);
     }
 
-    /** Writes a validated rule (or, with {@code null}, deletes it) and waits for Kafka's acknowledgement. */
+    /** Another instance that holds the rules, for a request this one cannot answer. */
+    public Optional<HostInfo> elsewhere() {
+        return streams.streamsMetadataForStore(AlertsTopology.RULE_STORE).stream().map(m -> m.hostInfo())
+                .filter(host -> !host.equals(peers.self())).findFirst();
+    }
+
+    /**
+     * Writes a validated rule (or, with {@code null}, deletes it), waits for Kafka's acknowledgement and then, at most
+     * a few seconds, until this instance's rule stores show it.
+     */
     public void put(String id, AlertRule rule) throws Exception {
-        view.put(id, rule);
+        send(id, rule);
+        if (!awaitShown(id, rule, SHOWN)) {
+            LOG.warnf("alert rule %s written but not yet in %s after %s", id, AlertsTopology.RULE_STORE, SHOWN);
+        }
     }
 
-    /** The gauges of the firing alerts, kept by the stream as alerts fire and resolve. */
-    public AlertGauges gauges() {
-        return gauges;
+    private void send(String id, AlertRule rule) throws Exception {
+        byte[] bytes = rule == null ? null : JsonSerde.MAPPER.writeValueAsBytes(rule);
+        producer().send(new ProducerRecord<>(Topics.ALERT_RULES.name(), id, bytes)).get(10, TimeUnit.SECONDS);
+    }
+
+    private synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(kafka.with(
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    /** Waits until every partition of the rule store on this instance holds {@code rule} under {@code id}. */
+    private boolean awaitShown(String id, AlertRule rule, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!shown(id, rule)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    private boolean shown(String id, AlertRule rule) {
+        boolean any = false;
+        for (int partition = 0; partition < dtm.topics().partitions(); partition++) {
+            RuleVersion version;
+            try {
+                version = store(partition).get(id);
+            } catch (InvalidStateStoreException notHere) {
+                continue;
+            }
+            any = true;
+            if (!Objects.equals(version == null ? null : version.rule(), rule)) {
+                return false;
+            }
+        }
+        return any;
+    }
+
+    private ReadOnlyKeyValueStore<String, RuleVersion> store(Integer partition) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, RuleVersion>> query = StoreQueryParameters
+                .fromNameAndType(AlertsTopology.RULE_STORE, QueryableStoreTypes.keyValueStore());
+        return streams.store(partition == null ? query : query.withPartition(partition));
     }
 }

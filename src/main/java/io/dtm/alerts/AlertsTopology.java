@@ -5,20 +5,23 @@ import io.dtm.events.ModelSnapshot;
 import io.dtm.api.Problems;
 import io.dtm.events.Period;
 import io.dtm.metrics.AlertGauges;
+import io.dtm.streams.DtmConfig;
 import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Role;
 import io.dtm.streams.SubTopology;
 import io.dtm.streams.Topics;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -26,31 +29,33 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The {@code alerts} sub-topology: {@code dtm.indicators.v1} and {@code dtm.model-releases.v1} (the models'
- * estimates as of each release, not the live snapshots of {@code dtm.model.v1}: see {@link AlertProcessor}) → the
- * alerts (rule, label set) each value may change → repartition by alert → evaluate → {@code dtm.alerts.v1}. Its
- * shape does not depend on the rules.
+ * The {@code alerts} sub-topologies: {@code dtm.alert-rules.v1} → each rule checked → sent to every partition of
+ * the matching ({@code alerts-rule-changes}); {@code dtm.indicators.v1} and {@code dtm.model-releases.v1} (the
+ * models' estimates as of each release, not the live snapshots of {@code dtm.model.v1}: see {@link AlertProcessor})
+ * and the rule changes → the alerts (rule, label set) each value may change → repartition by alert → evaluate →
+ * {@code dtm.alerts.v1}. Its shape does not depend on the rules, which flow through it as data.
  */
 @ApplicationScoped
 public class AlertsTopology implements SubTopology {
 
-    /** Indicator rules' inputs by alert and period. */
-    public static final String SERIES_STORE = "alert-series-store";
-    /** Model rules' inputs by alert and release, with their provenance. */
-    public static final String RELEASE_STORE = "alert-release-store";
+    /** Every rule in force (id → its latest version), in every task of the matching: what the REST API reads. */
+    public static final String RULE_STORE = "alert-rule-store";
+    /** Every alert's inputs by period (indicator rules) or release (model rules), with their provenance. */
+    public static final String INPUT_STORE = "alert-input-store";
     /** The state of every alert. */
     public static final String STATE_STORE = "alert-state-store";
+    /** The latest version of each rule the evaluation has seen (deleted ones too), by id. */
+    static final String EVALUATED_RULE_STORE = "alert-evaluated-rule-store";
     /** The latest indicator values and model estimates by release, for rules that are added or changed. */
     static final String INDICATOR_STORE = "alert-indicator-store";
     static final String MODEL_STORE = "alert-model-store";
-    /** The rules each matcher has evaluated on its latest values (id → the rule as JSON). */
-    static final String INDICATOR_RULES_STORE = "alert-indicator-rules-store";
-    static final String MODEL_RULES_STORE = "alert-model-rules-store";
 
-    private final AlertRuleBook rules;
+    private final AlertGauges gauges;
+    private final DtmConfig config;
 
-    AlertsTopology(AlertRuleBook rules) {
-        this.rules = rules;
+    AlertsTopology(MeterRegistry registry, DtmConfig config) {
+        this.gauges = new AlertGauges(registry);
+        this.config = config;
     }
 
     @Override
@@ -60,39 +65,50 @@ public class AlertsTopology implements SubTopology {
 
     @Override
     public void addTo(StreamsBuilder builder) {
-        build(builder, rules::loaded, rules.gauges(), Stores::persistentKeyValueStore);
+        build(builder, config.topics().partitions(), gauges, Stores::persistentKeyValueStore);
     }
 
-    /** Builds the sub-topology; {@code rules} gives the rules in force whenever a value is evaluated. */
-    public static void build(StreamsBuilder builder, Supplier<Map<String, AlertRule>> rules, AlertGauges gauges,
+    /**
+     * Builds the sub-topologies.
+     *
+     * @param partitions the partitions of the rule changes: those of the alert inputs ({@code dtm.topics.partitions}),
+     *                   so that every task of the matching reads every change
+     */
+    public static void build(StreamsBuilder builder, int partitions, AlertGauges gauges,
             Function<String, KeyValueBytesStoreSupplier> stores) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(SERIES_STORE), Serdes.String(),
-                Serdes.Double()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(RELEASE_STORE), Serdes.String(),
+        JsonSerde<RuleVersion> versions = JsonSerde.of(RuleVersion.class);
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(RULE_STORE), Serdes.String(), versions));
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(EVALUATED_RULE_STORE), Serdes.String(),
+                versions));
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(INPUT_STORE), Serdes.String(),
                 JsonSerde.of(AlertInput.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(STATE_STORE), Serdes.String(),
                 JsonSerde.of(AlertRecord.class)));
-        for (String store : List.of(INDICATOR_RULES_STORE, MODEL_RULES_STORE)) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(store), Serdes.String(), Serdes.String()));
-        }
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(INDICATOR_STORE), Serdes.String(),
                 JsonSerde.of(IndicatorValue.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(MODEL_STORE), Serdes.String(),
                 JsonSerde.of(ModelSnapshot.class)));
-        KStream<String, AlertInput> fromIndicators = builder
+        KStream<String, MatchInput> ruleChanges = builder
+                .stream(Topics.ALERT_RULES.name(), Consumed.with(Serdes.String(), JsonSerde.of(ObjectNode.class))
+                        .withName("alerts-read-rules"))
+                .processValues(RuleCheck::new, Named.as("alerts-check-rules"))
+                .repartition(Repartitioned.with(Serdes.String(), versions).withName("alerts-rule-changes")
+                        .withNumberOfPartitions(partitions).withStreamPartitioner(new EveryPartition<>()))
+                .mapValues(MatchInput.RuleChange::new, Named.as("alerts-as-rule-change"));
+        KStream<String, MatchInput> indicators = builder
                 .stream(Topics.INDICATORS.name(), Topics.INDICATORS.consumed("alerts-read-indicators"))
-                .process(() -> new RuleMatcher<IndicatorValue>(rules, INDICATOR_STORE, INDICATOR_RULES_STORE,
-                        AlertsTopology::fromIndicator), Named.as("alerts-match-indicators"), INDICATOR_STORE,
-                        INDICATOR_RULES_STORE);
-        KStream<String, AlertInput> fromModels = builder
+                .mapValues(MatchInput.Indicator::new, Named.as("alerts-as-indicator"));
+        KStream<String, MatchInput> models = builder
                 .stream(Topics.MODEL_RELEASES.name(), Topics.MODEL_RELEASES.consumed("alerts-read-model-releases"))
-                .process(() -> new RuleMatcher<ModelSnapshot>(rules, MODEL_STORE, MODEL_RULES_STORE,
-                        AlertsTopology::fromModel), Named.as("alerts-match-models"), MODEL_STORE, MODEL_RULES_STORE);
-        fromIndicators.merge(fromModels, Named.as("alerts-merge-inputs"))
+                .mapValues(MatchInput.ModelRelease::new, Named.as("alerts-as-model-release"));
+        ruleChanges.merge(indicators, Named.as("alerts-merge-indicators"))
+                .merge(models, Named.as("alerts-merge-models"))
+                .process(() -> new RuleMatcher(gauges), Named.as("alerts-match"), RULE_STORE, INDICATOR_STORE,
+                        MODEL_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(AlertInput.class))
                         .withName("alerts-by-alert"))
-                .process(() -> new AlertProcessor(rules, gauges), Named.as("alerts-evaluate"), SERIES_STORE,
-                        RELEASE_STORE, STATE_STORE)
+                .process(() -> new AlertProcessor(gauges), Named.as("alerts-evaluate"), EVALUATED_RULE_STORE,
+                        INPUT_STORE, STATE_STORE)
                 .to(Topics.ALERTS.name(), Topics.ALERTS.produced("alerts-write"));
     }
 
@@ -106,8 +122,9 @@ public class AlertsTopology implements SubTopology {
         }
         IndicatorValue labels = value != null ? value : new IndicatorValue(parts[0], null, parts[1], parts[2],
                 parts[3], parts[4], parts[5], 0, false, List.of(), 0);
-        for (AlertRule rule : rules.values()) {
-            if (!rule.readsIndicators() || (value == null && rule.indicator() != null) || !rule.selects(labels)) {
+        for (AlertRule any : rules.values()) {
+            if (!(any instanceof AlertRule.OnIndicators rule) || (value == null && rule.indicator() != null)
+                    || !rule.selects(labels)) {
                 continue;
             }
             Map<String, String> l = new LinkedHashMap<>();
@@ -123,7 +140,7 @@ public class AlertsTopology implements SubTopology {
                     .orElse(null);
             out.add(KeyValue.pair(rule.id() + "|" + labels.seriesKey(), new AlertInput(rule.id(), l, labels.period(),
                     value == null ? null : value.value(), first == null ? null : first.source(),
-                    first == null ? null : first.id(), first == null ? null : first.vintage())));
+                    first == null ? null : first.id(), first == null ? null : first.vintage(), null)));
         }
         return out;
     }
@@ -153,21 +170,21 @@ public class AlertsTopology implements SubTopology {
         ModelSnapshot.Trigger t = snapshot == null ? null : snapshot.trigger();
         String source = t == null ? null : t.source();
         String id = t == null ? null : t.id();
-        for (AlertRule rule : rules.values()) {
-            if (!"model".equals(rule.source()) || !model.equals(rule.model())) {
+        for (AlertRule any : rules.values()) {
+            if (!(any instanceof ModelThreshold rule) || !model.equals(rule.model())) {
                 continue;
             }
             if (rule.measure().equals("stability_ratio")) {
                 ModelSnapshot.Stability s = snapshot == null ? null : snapshot.stability();
                 Double ratio = s != null && "OK".equals(s.status()) ? s.ratio() : null;
                 out.add(KeyValue.pair(rule.id() + "|" + model, new AlertInput(rule.id(), Map.of("model", model),
-                        release, ratio, source, id, release)));
+                        release, ratio, source, id, release, null)));
                 continue;
             }
             if (rule.measure().equals("chow_p_value")) {
                 ModelSnapshot.Stability s = snapshot == null ? null : snapshot.stability();
                 out.add(KeyValue.pair(rule.id() + "|" + model, new AlertInput(rule.id(), Map.of("model", model),
-                        release, s == null ? null : s.chowBootstrapP(), source, id, release)));
+                        release, s == null ? null : s.chowBootstrapP(), source, id, release, null)));
                 continue;
             }
             if (rule.measure().equals("shift_p_value")) {
@@ -175,7 +192,7 @@ public class AlertsTopology implements SubTopology {
                 List<String> names = rule.terms() == null || rule.terms().isEmpty() ? List.of("joint") : rule.terms();
                 for (String name : names) {
                     out.add(KeyValue.pair(rule.id() + "|" + model + "|" + name, new AlertInput(rule.id(),
-                            Map.of("model", model, "term", name), release, p.get(name), source, id, release)));
+                            Map.of("model", model, "term", name), release, p.get(name), source, id, release, null)));
                 }
                 continue;
             }
@@ -191,7 +208,7 @@ public class AlertsTopology implements SubTopology {
                         : term.clustered() == null ? null : term.clustered().p();
                 out.add(KeyValue.pair(rule.id() + "|" + model + "|" + estimate + "|" + name, new AlertInput(rule.id(),
                         Map.of("model", model, "estimate", estimate, "term", name), release, value, source, id,
-                        release)));
+                        release, null)));
             }
         }
         return out;

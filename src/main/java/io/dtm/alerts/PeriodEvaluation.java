@@ -1,7 +1,6 @@
 package io.dtm.alerts;
 
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.Map;
 import java.util.NavigableMap;
 
@@ -43,7 +42,8 @@ public final class PeriodEvaluation {
      *                significance flip: p must have been below the clear threshold before it may fire above the
      *                threshold); periods before are inactive
      * @param minSpan an active run fires only once its latest period is at least this long after its first (dates
-     *                of the periods, time on the data's axis, not the wall clock); {@link Duration#ZERO} for none
+     *                of the periods, time on the data's axis, not the wall clock: {@link DurationEvaluation});
+     *                {@link Duration#ZERO} for none
      */
     public static State evaluate(Condition condition, int forPeriods, boolean armed, Duration minSpan,
             NavigableMap<String, Double> values) {
@@ -77,7 +77,8 @@ public final class PeriodEvaluation {
                     since = period;
                     entered = period;
                 }
-                AlertStatus next = run >= forPeriods && spans(since, period, minSpan) ? AlertStatus.FIRING
+                AlertStatus next = run >= forPeriods && DurationEvaluation.spans(since, period, minSpan)
+                        ? AlertStatus.FIRING
                         : AlertStatus.PENDING;
                 if (next == AlertStatus.FIRING) {
                     entered = period;
@@ -91,14 +92,5 @@ public final class PeriodEvaluation {
             }
         }
         return new State(status, since, period, value, entered);
-    }
-
-    /** Whether the date {@code last} is at least {@code span} after the date {@code first}. */
-    private static boolean spans(String first, String last, Duration span) {
-        if (span.isZero()) {
-            return true;
-        }
-        return Duration.between(LocalDate.parse(first).atStartOfDay(), LocalDate.parse(last).atStartOfDay())
-                .compareTo(span) >= 0;
     }
 }

@@ -8,6 +8,8 @@ import io.dtm.events.AlertTransition;
 import io.dtm.events.IndicatorValue;
 import io.dtm.events.ModelSnapshot;
 import io.dtm.metrics.AlertGauges;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.dtm.support.Drivers;
@@ -15,14 +17,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +39,8 @@ class AlertsTopologyTest {
     private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
 
     private SimpleMeterRegistry registry;
-    private AtomicReference<Map<String, AlertRule>> inForce;
     private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> rules;
     private TestInputTopic<String, IndicatorValue> indicators;
     private TestInputTopic<String, ModelSnapshot> models;
     private TestOutputTopic<String, AlertTransition> alerts;
@@ -47,13 +48,12 @@ class AlertsTopologyTest {
     @BeforeEach
     void setUp() {
         registry = new SimpleMeterRegistry();
-        AlertRules rules = AlertRules.load("classpath:alert-rules.yaml");
-        AlertGauges gauges = new AlertGauges(registry);
-        rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
-        inForce = new AtomicReference<>(rules.byId());
-        AlertsTopology.build(builder, inForce::get, gauges, Stores::inMemoryKeyValueStore);
+        AlertsTopology.build(builder, 3, new AlertGauges(registry), Stores::inMemoryKeyValueStore);
         driver = Drivers.of(builder.build(), stateDir, NOW);
+        rules = driver.createInputTopic(Topics.ALERT_RULES.name(), Topics.ALERT_RULES.keySerde().serializer(),
+                Topics.ALERT_RULES.valueSerde().serializer());
+        AlertRules.load("classpath:alert-rules.yaml").byId().values().forEach(this::put);
         indicators = driver.createInputTopic(Topics.INDICATORS.name(), Topics.INDICATORS.keySerde().serializer(),
                 Topics.INDICATORS.valueSerde().serializer());
         models = driver.createInputTopic(Topics.MODEL_RELEASES.name(), Topics.MODEL_RELEASES.keySerde().serializer(),
@@ -78,11 +78,21 @@ class AlertsTopologyTest {
         indicators.pipeInput(v.topicKey(), v);
     }
 
+    private void put(AlertRule rule) {
+        rules.pipeInput(rule.id(), json(rule));
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return JsonSerde.MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void withRule(String yaml) {
-        Map<String, AlertRule> next = new LinkedHashMap<>(inForce.get());
-        next.putAll(AlertRules.parse(("rules:\n" + yaml).getBytes(java.nio.charset.StandardCharsets.UTF_8), "test")
-                .byId());
-        inForce.set(next);
+        AlertRules.parse(("rules:\n" + yaml).getBytes(StandardCharsets.UTF_8), "test").byId().values()
+                .forEach(this::put);
     }
 
     @Test
@@ -95,9 +105,8 @@ class AlertsTopologyTest {
                   - {id: vnm-low, source: indicator, severity: warning, entry: trade-yoy-growth, reporter: VNM,
                      op: "<", threshold: 2, clear: 3}
                 """);
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
         AlertTransition fired = alerts.readValue();
-        assertEquals("vnm-low", fired.rule());
+        assertEquals("vnm-low", fired.rule(), "a rule is evaluated on the values there as it arrives, in-band");
         assertEquals("firing", fired.status());
         assertEquals("2024", fired.period());
 
@@ -105,24 +114,45 @@ class AlertsTopologyTest {
                   - {id: vnm-low, source: indicator, severity: warning, entry: trade-yoy-growth, reporter: VNM,
                      op: "<", threshold: 1, clear: 1.2}
                 """);
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
         assertEquals("resolved", alerts.readValue().status(), "a changed rule is evaluated again at once");
 
         withRule("""
                   - {id: vnm-low, source: indicator, severity: warning, entry: trade-yoy-growth, reporter: VNM,
                      op: "<", threshold: 2, clear: 3}
                 """);
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
         assertEquals("firing", alerts.readValue().status());
-        Map<String, AlertRule> without = new LinkedHashMap<>(inForce.get());
-        without.remove("vnm-low");
-        inForce.set(without);
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertEquals(1.0, firing("vnm-low"));
+        rules.pipeInput("vnm-low", null);
         AlertTransition deleted = alerts.readValue();
         assertEquals("resolved", deleted.status(), "deleting a rule resolves its firing alerts");
         assertEquals("vnm-low", deleted.rule());
+        assertTrue(registry.find("dtm.alerts.firing").tag("rule", "vnm-low").gauges().isEmpty(),
+                "a deleted rule's gauge goes");
+        growth("VNM", "2025", 1.0, "2026-04-01");
         driver.advanceWallClockTime(Duration.ofSeconds(2));
-        assertTrue(alerts.isEmpty());
+        assertTrue(alerts.isEmpty(), "nothing more of a deleted rule");
+    }
+
+    @Test
+    void shouldRefuseARuleRecordThatIsNotAValidRuleAndGoOnWithTheNext() {
+        // refused by throwing: the service's processing exception handler dead-letters it
+        assertThrows(StreamsException.class, () -> rules.pipeInput("bad", "{}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(StreamsException.class, () -> rules.pipeInput("other-id", json(AlertRules.parse("""
+                rules:
+                  - {id: some-id, source: indicator, severity: info, entry: trade-yoy-growth, op: ">", threshold: 1}
+                """.getBytes(StandardCharsets.UTF_8), "test").byId().get("some-id"))), "a rule under another key");
+        withRule("""
+                  - {id: vnm-low, source: indicator, severity: warning, entry: trade-yoy-growth, reporter: VNM,
+                     op: "<", threshold: 2}
+                """);
+        growth("VNM", "2024", 1.5, "2025-04-01");
+        assertEquals("vnm-low", alerts.readValue().rule(), "the rules after a bad record are read");
+    }
+
+    @Test
+    void shouldRegisterTheFiringGaugeAtZeroForEveryRuleItReads() {
+        assertEquals(0.0, firing("china-dds-growth-low"));
+        assertEquals(0.0, firing("release-missing"));
     }
 
     @Test

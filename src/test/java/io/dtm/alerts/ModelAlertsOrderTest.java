@@ -12,6 +12,7 @@ import io.dtm.metrics.DtmMetrics;
 import io.dtm.metrics.ModelGauges;
 import io.dtm.model.ModelSpec;
 import io.dtm.model.ModelTopology;
+import io.dtm.streams.JsonSerde;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
 import io.dtm.support.Drivers;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -96,19 +98,17 @@ class ModelAlertsOrderTest {
     static Outcome replay(Path dir, List<ReleasePanel.Event> events, Random random) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
-        AlertRules rules = AlertRules.load("classpath:alert-rules.yaml");
-        AlertGauges gauges = new AlertGauges(registry);
-        rules.byId().values().forEach(r -> gauges.register(r.id(), r.severity()));
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-test");
         IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
                 Stores::inMemoryKeyValueStore, TestClock.FIXED);
         ModelTopology.build(builder, SPECS, metrics, new ModelGauges(registry), Stores::inMemoryKeyValueStore);
-        AlertsTopology.build(builder, rules::byId, gauges, Stores::inMemoryKeyValueStore);
+        AlertsTopology.build(builder, 3, new AlertGauges(registry), Stores::inMemoryKeyValueStore);
         List<AlertTransition> transitions = new ArrayList<>();
         try (TopologyTestDriver driver = Drivers.of(builder.build(), dir,
                 Instant.parse("2026-12-01T00:00:00Z"))) {
             var alerts = driver.createOutputTopic(Topics.ALERTS.name(), Topics.ALERTS.keySerde().deserializer(),
                     Topics.ALERTS.valueSerde().deserializer());
+            publishRules(driver, AlertRules.load("classpath:alert-rules.yaml").byId().values());
             String release = null;
             for (ReleasePanel.Event e : events) {
                 if (random == null && release != null && !release.equals(e.vintage())) {
@@ -128,6 +128,22 @@ class ModelAlertsOrderTest {
             transitions.addAll(alerts.readValuesToList());
         }
         return new Outcome(active(transitions), transitions);
+    }
+
+    /** Writes {@code rules} to {@code dtm.alert-rules.v1}, as the service's REST API does. */
+    static void publishRules(TopologyTestDriver driver, Collection<AlertRule> rules) {
+        TestInputTopic<String, byte[]> topic = driver.createInputTopic(Topics.ALERT_RULES.name(),
+                Topics.ALERT_RULES.keySerde().serializer(), Topics.ALERT_RULES.valueSerde().serializer());
+        rules.forEach(rule -> topic.pipeInput(rule.id(), json(rule)));
+    }
+
+    /** A rule as it is written to {@code dtm.alert-rules.v1}. */
+    static byte[] json(AlertRule rule) {
+        try {
+            return JsonSerde.MAPPER.writeValueAsBytes(rule);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Map<String, ModelSpec> specs() {

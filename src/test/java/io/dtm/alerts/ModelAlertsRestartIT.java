@@ -72,6 +72,10 @@ class ModelAlertsRestartIT {
                         ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
             String bootstrap = kafka.bootstrapServers();
             createTopics(bootstrap);
+            List<ProducerRecord<byte[], byte[]>> rules = new ArrayList<>();
+            ReleaseAlertsApp.rules().values().forEach(rule -> rules.add(new ProducerRecord<>(Topics.ALERT_RULES.name(),
+                    TestEvents.bytes(rule.id()), ModelAlertsOrderTest.json(rule))));
+            KafkaBroker.sendAll(producer, rules);
             publish(producer, inOrder);
             publish(producer, shuffled);
             publish(producer, killed.subList(0, killed.size() / 2));
@@ -188,7 +192,7 @@ class ModelAlertsRestartIT {
         for (Topic<?, ?> t : List.of(Topics.INDICATORS, Topics.MODEL, Topics.ALERTS)) {
             topics.add(new NewTopic(t.name(), 3, (short) 1));
         }
-        for (Topic<?, ?> t : List.of(Topics.OBSERVATIONS, Topics.MODEL_RELEASES)) {
+        for (Topic<?, ?> t : List.of(Topics.OBSERVATIONS, Topics.MODEL_RELEASES, Topics.ALERT_RULES)) {
             topics.add(new NewTopic(t.name(), 3, (short) 1).configs(compacted));
         }
         KafkaBroker.createTopics(bootstrap, topics);

@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The ingest, model and alerts sub-topologies as the service runs them (persistent stores, exactly-once), in a
  * process of their own so that a test can kill it ({@code kill -9}) in the middle of a load: the models of
- * {@code models-releases.yaml} and the default model rules, copied for {@code drivers-b} and {@code drivers-c}.
+ * {@code models-releases.yaml} and the rules the test writes to {@code dtm.alert-rules.v1} ({@link #rules()}: the
+ * default model rules, copied for {@code drivers-b} and {@code drivers-c}, on topics of three partitions).
  * Arguments: the bootstrap servers and the state directory.
  */
 public final class ReleaseAlertsApp {
@@ -38,15 +39,12 @@ public final class ReleaseAlertsApp {
     public static void main(String[] args) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
-        Map<String, AlertRule> rules = rules();
-        AlertGauges gauges = new AlertGauges(registry);
-        rules.values().forEach(r -> gauges.register(r.id(), r.severity()));
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-release-alerts");
         IngestTopology.build(builder, metrics, Duration.ofDays(30), Duration.ofHours(1), 64, 3,
                 Stores::persistentKeyValueStore, Clock.systemUTC());
         ModelTopology.build(builder, ModelAlertsOrderTest.specs(), metrics, new ModelGauges(registry),
                 Stores::persistentKeyValueStore);
-        AlertsTopology.build(builder, () -> rules, gauges, Stores::persistentKeyValueStore);
+        AlertsTopology.build(builder, 3, new AlertGauges(registry), Stores::persistentKeyValueStore);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dtm-release-alerts");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
@@ -73,8 +71,8 @@ public final class ReleaseAlertsApp {
     static Map<String, AlertRule> rules() {
         Map<String, AlertRule> rules = new LinkedHashMap<>(AlertRules.load("classpath:alert-rules.yaml").byId());
         for (String suffix : COPIES) {
-            for (AlertRule rule : AlertRules.load("classpath:alert-rules.yaml").byId().values()) {
-                if ("model".equals(rule.source())) {
+            for (AlertRule any : AlertRules.load("classpath:alert-rules.yaml").byId().values()) {
+                if (any instanceof ModelThreshold rule) {
                     ObjectNode copy = JsonSerde.MAPPER.valueToTree(rule);
                     copy.put("id", rule.id() + suffix).put("model", rule.model() + suffix);
                     rules.put(rule.id() + suffix, JsonSerde.MAPPER.convertValue(copy, AlertRule.class));

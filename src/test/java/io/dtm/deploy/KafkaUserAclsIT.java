@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dtm.alerts.AlertRule;
 import io.dtm.alerts.AlertsTopology;
+import io.dtm.alerts.IndicatorThreshold;
 import io.dtm.events.Feed;
 import io.dtm.indicators.Catalogue;
 import io.dtm.indicators.IndicatorsTopology;
@@ -22,6 +23,7 @@ import io.dtm.model.ModelSpec;
 import io.dtm.model.ModelTopology;
 import io.dtm.streams.CompactedTopicView;
 import io.dtm.streams.DeadLetters;
+import io.dtm.streams.JsonSerde;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Topics;
 import io.dtm.streams.TopologyProducer;
@@ -276,7 +278,7 @@ class KafkaUserAclsIT {
 
     // --- the roles ---------------------------------------------------------------------------------------------
 
-    private static org.apache.kafka.streams.Topology topology(String role) throws IOException {
+    private static org.apache.kafka.streams.Topology topology(String role) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DtmMetrics metrics = new DtmMetrics(registry);
         StreamsBuilder builder = TopologyProducer.newBuilder("dtm-" + role);
@@ -290,12 +292,17 @@ class KafkaUserAclsIT {
                     .collect(Collectors.toMap(ModelSpec::name, Function.identity())), metrics,
                     new ModelGauges(registry), Stores::persistentKeyValueStore);
             case "alerts" -> {
-                AlertRule anyGrowth = new AlertRule("acl-any-trade-growth", "indicator", "info",
+                AlertRule anyGrowth = new IndicatorThreshold("acl-any-trade-growth", "indicator", "info",
                         "any trade growth at all", "country", null, "trade-yoy-growth", null, null, null, null,
-                        "value", null, null, null, null, null, ">", -1e9, -1e9, 1, null, null);
+                        "value", ">", -1e9, -1e9, 1);
                 assertEquals(List.of(), anyGrowth.problems());
-                AlertsTopology.build(builder, () -> Map.of(anyGrowth.id(), anyGrowth), new AlertGauges(registry),
-                        Stores::persistentKeyValueStore);
+                try (KafkaProducer<String, byte[]> rules = new KafkaProducer<>(withUser("dtm-alerts",
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(),
+                        new ByteArraySerializer())) {
+                    rules.send(new ProducerRecord<>(Topics.ALERT_RULES.name(), anyGrowth.id(),
+                            JsonSerde.MAPPER.writeValueAsBytes(anyGrowth))).get();
+                }
+                AlertsTopology.build(builder, 3, new AlertGauges(registry), Stores::persistentKeyValueStore);
             }
             default -> throw new IllegalArgumentException(role);
         }
