@@ -24,7 +24,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Creates the service's topics at start when they are missing (compacted observations and indicators,
- * dead letters kept as configured), retrying in the background until the broker answers; ready once done.
+ * dead letters kept as configured), retrying in the background until the broker answers; ready once done. Then
+ * checks the partition counts the topology relies on: a feed topic with another count than
+ * {@code dtm.topics.partitions} is a warning (an extra hop); an input of the alert rules' matching
+ * ({@code dtm.indicators.v1}, {@code dtm.model-releases.v1}) with another count is an error that keeps the service
+ * not ready, since the rules are sent to {@code dtm.topics.partitions} partitions of the matching and the tasks of
+ * the others would match against no rule.
  */
 @ApplicationScoped
 public class TopicInitializer {
@@ -35,6 +40,8 @@ public class TopicInitializer {
     private final DtmConfig.TopicsConfig config;
     private final KafkaConnection kafka;
     private final AtomicBoolean done = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<String> mismatch =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private ScheduledExecutorService executor;
 
     TopicInitializer(DtmConfig config, KafkaConnection kafka) {
@@ -43,10 +50,6 @@ public class TopicInitializer {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (!config.create()) {
-            done.set(true);
-            return;
-        }
         executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "dtm-topic-initializer"));
         executor.execute(this::createOrRetry);
     }
@@ -61,7 +64,7 @@ public class TopicInitializer {
         try (Admin admin = Admin.create(kafka.with(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
-            for (NewTopic topic : newTopics()) {
+            for (NewTopic topic : config.create() ? newTopics() : List.<NewTopic>of()) {
                 try {
                     admin.createTopics(List.of(topic)).all().get();
                     LOG.infof("created topic %s", topic.name());
@@ -75,6 +78,15 @@ public class TopicInitializer {
             admin.describeTopics(Topics.feeds().stream().map(Topic::name).toList()).allTopicNames().get()
                     .forEach((name, description) -> feedPartitions.put(name, description.partitions().size()));
             partitionWarnings(feedPartitions).forEach(LOG::warn);
+            Map<String, Integer> alertInputs = new java.util.TreeMap<>();
+            admin.describeTopics(List.of(Topics.INDICATORS.name(), Topics.MODEL_RELEASES.name())).allTopicNames()
+                    .get().forEach((name, description) -> alertInputs.put(name, description.partitions().size()));
+            List<String> errors = partitionErrors(alertInputs);
+            if (!errors.isEmpty()) {
+                errors.forEach(LOG::error);
+                mismatch.set(String.join("; ", errors));
+                return;
+            }
             done.set(true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,6 +108,20 @@ public class TopicInitializer {
                         + "dtm.topics.partitions to the feed topics' partition count (all feed topics alike), or "
                         + "events read from it take an extra hop and the indicator history API may ask the wrong "
                         + "instance", e.getKey(), e.getValue(), config.partitions()))
+                .toList();
+    }
+
+    /**
+     * An error for each input topic of the alert rules' matching whose partition count is not
+     * {@code dtm.topics.partitions}.
+     */
+    List<String> partitionErrors(Map<String, Integer> alertInputPartitions) {
+        return alertInputPartitions.entrySet().stream().filter(e -> e.getValue() != config.partitions())
+                .map(e -> String.format("topic %s has %d partitions but dtm.topics.partitions is %d: the alert "
+                        + "rules reach %d partitions of the matching, so alerts of the other partitions would "
+                        + "never be evaluated; set dtm.topics.partitions to %d or give the topic %d partitions",
+                        e.getKey(), e.getValue(), config.partitions(), config.partitions(), e.getValue(),
+                        config.partitions()))
                 .toList();
     }
 
@@ -121,9 +147,14 @@ public class TopicInitializer {
         return topics;
     }
 
-    /** Whether every topic exists (or creating them is switched off). */
+    /** Whether every topic exists and their partitions are as the topology needs. */
     public boolean done() {
         return done.get();
+    }
+
+    /** Why the topics are not as the topology needs, or {@code null}. */
+    public String mismatch() {
+        return mismatch.get();
     }
 
     /** Readiness: down until the topics exist. */
@@ -139,7 +170,9 @@ public class TopicInitializer {
 
         @Override
         public HealthCheckResponse call() {
-            return HealthCheckResponse.named("dtm-topics").status(initializer.done()).build();
+            var response = HealthCheckResponse.named("dtm-topics").status(initializer.done());
+            String mismatch = initializer.mismatch();
+            return (mismatch == null ? response : response.withData("error", mismatch)).build();
         }
     }
 }

@@ -57,4 +57,16 @@ class TopicInitializerTest {
         assertTrue(warnings.stream().anyMatch(w -> w.startsWith("feed topic dtm.macro.v1 has 1 partitions")));
         assertTrue(withPartitions(6).partitionWarnings(Map.of("dtm.trade.v1", 6)).isEmpty());
     }
+
+    @Test
+    void shouldRefuseAlertInputsWithAnotherPartitionCountThanTheRulesReach() {
+        List<String> errors = withPartitions(3).partitionErrors(
+                java.util.Map.of("dtm.indicators.v1", 6, "dtm.model-releases.v1", 3));
+
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("topic dtm.indicators.v1 has 6 partitions but dtm.topics.partitions is 3"),
+                errors.get(0));
+        assertTrue(withPartitions(6).partitionErrors(java.util.Map.of("dtm.indicators.v1", 6,
+                "dtm.model-releases.v1", 6)).isEmpty());
+    }
 }
