@@ -58,6 +58,16 @@ public final class Period {
         return Optional.of(YearMonth.of(year, month).atEndOfMonth());
     }
 
+    /** The period after {@code period}, of the same kind ({@code 2024} → {@code 2025}, {@code 2024-Q4} →
+     * {@code 2025-Q1}, {@code 2024-12} → {@code 2025-01}); empty for anything else. */
+    public static Optional<String> next(String period) {
+        return lastDay(period).map(end -> end.plusDays(1)).map(d -> switch (period.length()) {
+            case 4 -> String.format("%04d", d.getYear());
+            default -> period.charAt(5) == 'Q' ? String.format("%04d-Q%d", d.getYear(), (d.getMonthValue() - 1) / 3 + 1)
+                    : String.format("%04d-%02d", d.getYear(), d.getMonthValue());
+        });
+    }
+
     /**
      * A period as the events write it, from the forms publishers use ({@code 2024}, {@code 2024-Q1} or
      * {@code 2024Q1}, {@code 2024-03} or {@code 2024-M03}; blanks around it ignored); empty for anything else.

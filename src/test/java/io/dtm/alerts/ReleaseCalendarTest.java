@@ -16,8 +16,11 @@ class ReleaseCalendarTest {
                 "2025-Q4 ends on 31 December; 45 days after 1 January");
         assertEquals(Instant.parse("2026-02-01T00:00:00Z"), ReleaseCalendar.due("2025-11", Period.ofMonths(1)).get(),
                 "2025-12 ends on 31 December");
-        assertEquals("2026-Q1", ReleaseCalendar.next("2025-Q4").get());
-        assertEquals("2026-01", ReleaseCalendar.next("2025-12").get());
+        assertEquals("2026-Q1", io.dtm.events.Period.next("2025-Q4").get());
+        assertEquals("2026-01", io.dtm.events.Period.next("2025-12").get());
+        assertEquals("2026", io.dtm.events.Period.next("2025").get());
+        assertEquals("2025-Q4", io.dtm.events.Period.next("2025-Q3").get());
         assertTrue(ReleaseCalendar.due("2025-13", Period.ofDays(1)).isEmpty());
+        assertTrue(ReleaseCalendar.due("2025-06-30", Period.ofDays(1)).isEmpty(), "a date is not a period");
     }
 }
