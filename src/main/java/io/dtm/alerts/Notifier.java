@@ -127,13 +127,13 @@ public class Notifier {
 
     /** Pushes the alerts still firing on this instance again to every Alertmanager subscription that wants them. */
     private void resendFiring() {
-        List<Subscription> targets = subscriptions.all().stream().filter(s -> "alertmanager".equals(s.channel()))
-                .toList();
-        if (targets.isEmpty()) {
-            return;
-        }
+        List<Subscription> targets;
         List<AlertTransition> firing;
         try {
+            targets = subscriptions.all().stream().filter(s -> "alertmanager".equals(s.channel())).toList();
+            if (targets.isEmpty()) {
+                return;
+            }
             firing = alerts.current(List.of(AlertStatus.FIRING), System.currentTimeMillis());
         } catch (InvalidStateStoreException e) {
             return; // not ready: the next round sends them
