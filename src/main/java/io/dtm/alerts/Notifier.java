@@ -96,8 +96,9 @@ public class Notifier {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) delivery.timeout().toMillis()),
                 new StringSerializer(), new ByteArraySerializer());
         http = vertx.createHttpClient(httpOptions(delivery));
-        sender = new NotificationSender(http, producer, new TargetGuard(config.targetAllowList().orElse(List.of())),
-                delivery.timeout(), delivery.externalUrl(), delivery.alertmanagerResend().multipliedBy(4));
+        sender = new NotificationSender(http, vertx.getOrCreateContext(), producer,
+                new TargetGuard(config.targetAllowList().orElse(List.of())), delivery.timeout(),
+                delivery.externalUrl(), delivery.alertmanagerResend().multipliedBy(4));
         workers = workers(delivery.workers());
         dispatcher = new NotificationDispatcher(Topics.ALERTS.name(), GROUP, kafka, subscriptions::all,
                 id -> new NotificationLane(id, subscriptions::get, sender, producer, metrics, workers, delivery,

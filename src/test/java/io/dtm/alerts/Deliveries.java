@@ -35,8 +35,8 @@ final class Deliveries {
             Supplier<List<Subscription>> subscriptions, KafkaProducer<String, byte[]> producer,
             NotificationMetrics metrics, Executor workers, AlertsConfig.DeliveryConfig config, int capacity) {
         NotificationSender sender = new NotificationSender(vertx.createHttpClient(Notifier.httpOptions(config)),
-                producer, new TargetGuard(List.of("127.0.0.1")), config.timeout(), config.externalUrl(),
-                Duration.ofMinutes(4));
+                vertx.getOrCreateContext(), producer, new TargetGuard(List.of("127.0.0.1")), config.timeout(),
+                config.externalUrl(), Duration.ofMinutes(4));
         return new NotificationDispatcher(topic, group, KafkaConnection.of(KafkaBroker.bootstrapServers()),
                 subscriptions, id -> new NotificationLane(id, lookup(subscriptions), sender, producer, metrics,
                         workers, config, capacity));
