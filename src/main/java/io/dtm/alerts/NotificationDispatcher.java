@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,16 +34,20 @@ import org.jboss.logging.Logger;
  * The one delivery path: one consumer of {@code dtm.alerts.v1} in one consumer group of the service (instances of
  * the alerts role share the partitions) fans each firing or resolved transition out to the subscriptions that
  * want it, looked up in the subscriptions table when the record is handled, each into its subscription's
- * {@link NotificationLane} (ordered per subscription, attempts on the bounded worker pool). A subscription
- * receives the transitions of its creation time and after (record timestamp): one that shows in the table after
- * such transitions were handled gets them by a replay of its partitions for it alone.
+ * {@link NotificationLane} (ordered per subscription, attempts on the bounded worker pool).
+ *
+ * <p>A lane that is full is <em>parked</em> on the record's partition: nothing more is queued for it there, only
+ * the offset of the first record it missed is kept, and the other subscriptions go on. Once the lane has drained
+ * to half, the partition is read again from that offset for the parked lanes alone (the others skip what they
+ * had) up to where reading stood, and then on for everyone. A subscription that shows in the table after
+ * transitions of its creation time (record timestamp) were handled is parked at the first of them, and so gets
+ * them the same way; it never gets older ones.
  *
  * <p>Delivery is at least once: the group's offset of a partition is committed (every second, when partitions
  * are revoked and at stop) only up to the first record with a delivery not yet done (delivered, dead-lettered, or
- * dropped because its subscription was deleted), so a restart sends again what was in flight, with the same
- * idempotency keys. A partition without a committed offset starts at the creation of the oldest subscription.
- * While a lane is full, the partition of the record that waits for it is paused (and read again from that record
- * once the lane has drained to half).
+ * dropped because its subscription was deleted) and never past the offset a parked lane still has to read from,
+ * so a restart sends again what was in flight or missed, with the same idempotency keys. A partition without a
+ * committed offset starts at the creation of the oldest subscription.
  */
 final class NotificationDispatcher implements Runnable {
 
@@ -53,13 +56,21 @@ final class NotificationDispatcher implements Runnable {
     private static final long CLEAN_EVERY_MS = 60_000;
     private static final long STORE_RETRY_MS = 500;
 
-    /** What is handled and not yet done in one assigned partition. */
+    /** A partition read again, up to {@code until} (where live reading stood), for the parked lanes {@code ids}. */
+    private record Replay(Set<String> ids, long until) {
+    }
+
+    /** What is handled, not yet done, or still to be read for a parked lane in one assigned partition. */
     private static final class Progress {
         /** Deliveries not done yet, by offset. */
         private final TreeMap<Long, Integer> pending = new TreeMap<>();
-        /** The offset after the last record handled in order. */
+        /** Parked lanes (subscription ids) and the offset from which each has still to read (dispatcher only). */
+        private final Map<String, Long> parked = new HashMap<>();
+        /** The replay under way for some of the parked lanes, or null (dispatcher only). */
+        private Replay replay;
+        /** The offset after the last record handled live. */
         private long next;
-        /** The latest record timestamp handled. */
+        /** The latest record timestamp handled live. */
         private long latest = Long.MIN_VALUE;
         private volatile boolean revoked;
 
@@ -67,10 +78,32 @@ final class NotificationDispatcher implements Runnable {
             this.next = next;
         }
 
-        synchronized void handled(long offset, long timestamp, int deliveries, boolean replayed) {
-            if (!replayed) {
+        /** Whether the record at {@code offset} is due to the lane {@code id}. */
+        boolean due(String id, long offset) {
+            Long from = parked.get(id);
+            return replay == null ? from == null : replay.ids().contains(id) && from != null && offset >= from;
+        }
+
+        /** Parks the full lane {@code id} at {@code offset}, the first record it misses. */
+        void park(String id, long offset) {
+            parked.put(id, offset);
+            if (replay != null) {
+                replay.ids().remove(id);
+            }
+        }
+
+        /** Ends the replay: its lanes read live again. */
+        void caughtUp() {
+            parked.keySet().removeAll(replay.ids());
+            replay = null;
+        }
+
+        synchronized void handled(long offset, long timestamp, int deliveries) {
+            if (replay == null) {
                 next = offset + 1;
                 latest = Math.max(latest, timestamp);
+            } else {
+                replay.ids().forEach(id -> parked.computeIfPresent(id, (k, from) -> Math.max(from, offset + 1)));
             }
             if (deliveries > 0) {
                 pending.merge(offset, deliveries, Integer::sum);
@@ -81,9 +114,16 @@ final class NotificationDispatcher implements Runnable {
             pending.computeIfPresent(offset, (o, left) -> left == 1 ? null : left - 1);
         }
 
-        /** The offset to commit: the first with a delivery not done, else the one after the last handled. */
+        /**
+         * The offset to commit: the least of the first with a delivery not done, the first a parked lane has
+         * still to read, and the one after the last handled live.
+         */
         synchronized long position() {
-            return pending.isEmpty() ? next : Math.min(next, pending.firstKey());
+            long position = pending.isEmpty() ? next : Math.min(next, pending.firstKey());
+            for (long from : parked.values()) {
+                position = Math.min(position, from);
+            }
+            return position;
         }
 
         synchronized long next() {
@@ -95,10 +135,6 @@ final class NotificationDispatcher implements Runnable {
         }
     }
 
-    /** A partition read again, up to {@code until}, for the subscriptions {@code ids} only. */
-    private record Replay(Set<String> ids, long until) {
-    }
-
     private final String topic;
     private final Map<String, Object> consumerConfig;
     private final Supplier<List<Subscription>> subscriptions;
@@ -106,8 +142,6 @@ final class NotificationDispatcher implements Runnable {
     private final Map<String, NotificationLane> lanes = new HashMap<>();
     private final Map<TopicPartition, Progress> progress = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
-    private final Map<TopicPartition, BooleanSupplier> paused = new HashMap<>();
-    private final Map<TopicPartition, Replay> replays = new HashMap<>();
     /** The subscriptions seen (id → creation time), to tell those that show up. */
     private Map<String, Long> known;
     private volatile boolean running = true;
@@ -216,7 +250,8 @@ final class NotificationDispatcher implements Runnable {
             sleep(STORE_RETRY_MS);
             return;
         }
-        Set<TopicPartition> rewound = replayForNew(c, now);
+        parkNew(c, now);
+        Set<TopicPartition> rewound = replayParked(c);
         for (TopicPartition tp : records.partitions()) {
             if (rewound.contains(tp)) {
                 continue; // read again after the replay
@@ -227,12 +262,10 @@ final class NotificationDispatcher implements Runnable {
                 }
             }
         }
-        paused.entrySet().removeIf(e -> {
-            if (!e.getValue().getAsBoolean()) {
-                return false;
+        progress.forEach((tp, p) -> {
+            if (p.replay != null && !rewound.contains(tp) && c.position(tp) >= p.replay.until()) {
+                p.caughtUp(); // the replay read the last records before its end
             }
-            c.resume(List.of(e.getKey()));
-            return true;
         });
         long time = System.currentTimeMillis();
         if (time - lastCommit >= COMMIT_EVERY_MS) {
@@ -252,8 +285,8 @@ final class NotificationDispatcher implements Runnable {
     }
 
     /**
-     * Queues a record's notifications; false (the partition paused and moved back to the record) when a lane it
-     * goes to is full.
+     * Queues a record's notifications for the subscriptions it is due to, parking the full lanes; false when the
+     * partition was moved (the replay ended early, or the partition is gone).
      */
     private boolean handle(KafkaConsumer<String, byte[]> c, TopicPartition tp, ConsumerRecord<String, byte[]> r,
             List<Subscription> now) {
@@ -261,32 +294,32 @@ final class NotificationDispatcher implements Runnable {
         if (p == null) {
             return false;
         }
-        Replay replay = replays.get(tp);
-        boolean replayed = replay != null && r.offset() < replay.until();
-        if (replay != null && !replayed) {
-            replays.remove(tp);
+        Replay replay = p.replay;
+        if (replay != null && (r.offset() >= replay.until() || replay.ids().isEmpty())) {
+            p.caughtUp();
+            if (r.offset() < replay.until()) { // every lane of the replay is parked again: back to live reading
+                c.seek(tp, replay.until());
+                return false;
+            }
         }
         AlertTransition t = notification(r);
         List<Subscription> targets = new ArrayList<>();
         List<NotificationLane> into = new ArrayList<>();
         if (t != null) {
             for (Subscription s : now) {
-                if ((!replayed || replay.ids().contains(s.id())) && s.delivered()
-                        && (s.createdAt() == null || r.timestamp() >= s.createdAt())
-                        && s.wants(t.severity(), Notifications.labels(t))) {
+                if (s.delivered() && (s.createdAt() == null || r.timestamp() >= s.createdAt())
+                        && s.wants(t.severity(), Notifications.labels(t)) && p.due(s.id(), r.offset())) {
                     NotificationLane lane = lanes.computeIfAbsent(s.id(), newLane);
-                    if (!lane.hasRoom()) {
-                        c.seek(tp, r.offset());
-                        c.pause(List.of(tp));
-                        paused.put(tp, lane::canResume);
-                        return false;
+                    if (lane.hasRoom()) {
+                        targets.add(s);
+                        into.add(lane);
+                    } else {
+                        p.park(s.id(), r.offset());
                     }
-                    targets.add(s);
-                    into.add(lane);
                 }
             }
         }
-        p.handled(r.offset(), r.timestamp(), targets.size(), replayed);
+        p.handled(r.offset(), r.timestamp(), targets.size());
         long offset = r.offset();
         for (int i = 0; i < targets.size(); i++) {
             into.get(i).offer(new NotificationLane.Delivery(t, targets.get(i), () -> p.revoked,
@@ -296,47 +329,60 @@ final class NotificationDispatcher implements Runnable {
     }
 
     /**
-     * Reads partitions again for subscriptions that show up in the table after transitions of their creation time
-     * or later were handled: from the first such transition up to where reading stands, for them alone.
+     * Parks, on the partitions that handled transitions of their creation time or later, the subscriptions that
+     * show up in the table (at the first such transition), and unparks those deleted.
+     */
+    private void parkNew(KafkaConsumer<String, byte[]> c, List<Subscription> now) {
+        Map<String, Long> seen = ids(now);
+        List<Subscription> fresh = now.stream()
+                .filter(s -> s.delivered() && !seen.get(s.id()).equals(known.get(s.id()))).toList();
+        known = seen;
+        for (Map.Entry<TopicPartition, Progress> e : progress.entrySet()) {
+            Progress p = e.getValue();
+            p.parked.keySet().retainAll(seen.keySet());
+            if (p.replay != null) {
+                p.replay.ids().retainAll(seen.keySet());
+            }
+            for (Subscription s : fresh) {
+                long created = seen.get(s.id());
+                if (created > p.latest()) {
+                    continue;
+                }
+                OffsetAndTimestamp at = c.offsetsForTimes(Map.of(e.getKey(), created)).get(e.getKey());
+                if (at != null && at.offset() < p.next()) {
+                    p.park(s.id(), at.offset());
+                }
+            }
+        }
+    }
+
+    /**
+     * Replays partitions for the parked lanes that have room again (drained to half), from the first offset any
+     * of them has still to read, together with a replay under way.
      *
      * @return the partitions moved back
      */
-    private Set<TopicPartition> replayForNew(KafkaConsumer<String, byte[]> c, List<Subscription> now) {
-        Map<String, Long> seen = ids(now);
-        List<Subscription> fresh = now.stream().filter(s -> !seen.get(s.id()).equals(known.get(s.id()))).toList();
-        known = seen;
+    private Set<TopicPartition> replayParked(KafkaConsumer<String, byte[]> c) {
         Set<TopicPartition> rewound = new HashSet<>();
-        if (fresh.isEmpty()) {
-            return rewound;
-        }
-        for (Map.Entry<TopicPartition, Progress> e : progress.entrySet()) {
-            TopicPartition tp = e.getKey();
-            long latest = e.getValue().latest();
+        progress.forEach((tp, p) -> {
             Set<String> ids = new HashSet<>();
-            long from = Long.MAX_VALUE;
-            for (Subscription s : fresh) {
-                long created = s.createdAt() == null ? 0 : s.createdAt();
-                if (created <= latest) {
-                    ids.add(s.id());
-                    from = Math.min(from, created);
+            p.parked.keySet().forEach(id -> {
+                if (lanes.computeIfAbsent(id, newLane).canResume()) {
+                    ids.add(id);
                 }
+            });
+            if (p.replay != null) {
+                if (p.replay.ids().containsAll(ids)) {
+                    return;
+                }
+                ids.addAll(p.replay.ids());
+            } else if (ids.isEmpty()) {
+                return;
             }
-            if (ids.isEmpty()) {
-                continue;
-            }
-            OffsetAndTimestamp at = c.offsetsForTimes(Map.of(tp, from)).get(tp);
-            long next = e.getValue().next();
-            if (at == null || at.offset() >= next) {
-                continue;
-            }
-            Replay earlier = replays.get(tp);
-            if (earlier != null) {
-                ids.addAll(earlier.ids());
-            }
-            replays.put(tp, new Replay(ids, earlier == null ? next : Math.max(next, earlier.until())));
-            c.seek(tp, at.offset());
+            p.replay = new Replay(ids, p.replay == null ? p.next() : p.replay.until());
+            c.seek(tp, ids.stream().mapToLong(p.parked::get).min().orElseThrow());
             rewound.add(tp);
-        }
+        });
         return rewound;
     }
 
@@ -360,15 +406,18 @@ final class NotificationDispatcher implements Runnable {
                 ? t : null;
     }
 
-    /** Commits, for {@code tps}, the positions before which every delivery is done, when they moved on. */
+    /**
+     * Commits, for {@code tps}, the positions before which every delivery is done and no parked lane has to read,
+     * when they moved (back too: a subscription that shows up late is parked before what was committed).
+     */
     private void commit(KafkaConsumer<String, byte[]> c, Collection<TopicPartition> tps) {
         lastCommit = System.currentTimeMillis();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : tps) {
             Progress p = progress.get(tp);
-            Long last = committed.get(tp);
-            if (p != null && (last == null || p.position() > last)) {
-                offsets.put(tp, new OffsetAndMetadata(p.position()));
+            Long position = p == null ? null : p.position();
+            if (position != null && !position.equals(committed.get(tp))) {
+                offsets.put(tp, new OffsetAndMetadata(position));
             }
         }
         if (offsets.isEmpty()) {
@@ -392,8 +441,6 @@ final class NotificationDispatcher implements Runnable {
                 p.revoked = true;
             }
             committed.remove(tp);
-            paused.remove(tp);
-            replays.remove(tp);
         }
     }
 

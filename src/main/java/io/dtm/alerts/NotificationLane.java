@@ -43,7 +43,7 @@ final class NotificationLane {
 
     private static final Logger LOG = Logger.getLogger(NotificationLane.class);
 
-    /** Notifications queued per subscription at most; the dispatcher pauses a partition while a lane is full. */
+    /** Notifications queued per subscription at most; the dispatcher parks a full lane (see there). */
     static final int CAPACITY = 64;
 
     /**
@@ -120,7 +120,7 @@ final class NotificationLane {
         return queue.size() < capacity;
     }
 
-    /** Whether the lane has drained enough (to half its capacity) for a paused partition to go on. */
+    /** Whether the lane has drained enough (to half its capacity) for the dispatcher to feed it again. */
     synchronized boolean canResume() {
         return queue.size() <= capacity / 2;
     }

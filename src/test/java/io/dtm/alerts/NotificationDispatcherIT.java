@@ -40,8 +40,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The one delivery path against the real broker: many subscriptions cost one consumer in one group and a bounded
  * pool, not a thread or a group each; a receiver that answers slowly delays only its own notifications, which
- * still arrive in order; a full lane pauses its partition until it drains, losing nothing; a subscription gets
- * the transitions of its creation time and after, and no older ones, even when it shows in the table late.
+ * still arrive in order; a full lane is parked and fed again by a replay, losing nothing, while a receiver that
+ * is down holds back no other subscription; the group's offset stays at or before what a parked lane has still to
+ * read, across a restart too; a subscription gets the transitions of its creation time and after, and no older
+ * ones, even when it shows in the table late or the service stops during its replay.
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
@@ -137,7 +139,7 @@ class NotificationDispatcherIT {
     }
 
     @Test
-    void shouldPauseThePartitionWhileALaneIsFullAndLoseNothing() throws Exception {
+    void shouldParkAFullLaneAndReplayItLosingNothing() throws Exception {
         List<String> slowKeys = new CopyOnWriteArrayList<>();
         String slowUrl = slowReceiver(150, slowKeys);
         try (WebhookReceiver fast = new WebhookReceiver()) {
@@ -221,6 +223,147 @@ class NotificationDispatcherIT {
         }
     }
 
+    @Test
+    void shouldNotLetAReceiverThatIsDownDelayTheOthersAndSendItEverythingOnceBack() throws Exception {
+        int n = 10;
+        try (WebhookReceiver up = new WebhookReceiver(); WebhookReceiver down = new WebhookReceiver(downFor(1000))) {
+            long created = System.currentTimeMillis() - 1000;
+            List<Subscription> subscriptions = List.of(webhook("up", up.url() + "/hook", created),
+                    webhook("down", down.url() + "/hook", created));
+            NotificationDispatcher dispatcher = dispatcher(() -> subscriptions, 2, 50).start();
+            try {
+                List<AlertTransition> sent = publishAll("d-", n);
+                TopicPartition tp = partitionOf(sent.get(0));
+                up.await(r -> true, n, Duration.ofSeconds(30));
+                assertEquals(keys(sent, "up"), keysOf(up), "every one, in order, while the other is down");
+                assertTrue(down.requests().stream().allMatch(r -> r.answered() == 503), "still down");
+                // two queued for the down one, parked from the third: the group's offset waits for it
+                Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                        .untilAsserted(() -> assertTrue(committed(tp) <= 2, "committed " + committed(tp)));
+
+                down.clearQueuedStatuses();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> delivered(down).size() >= n);
+                assertEquals(keys(sent, "down"), delivered(down), "every one, once, in order, once back");
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> committed(tp) == n);
+                assertEquals(keys(sent, "up"), keysOf(up), "nothing twice to the other");
+            } finally {
+                dispatcher.stop();
+            }
+        }
+    }
+
+    @Test
+    void shouldSendAParkedLaneEverythingAfterARestart() throws Exception {
+        int n = 8;
+        try (WebhookReceiver up = new WebhookReceiver(); WebhookReceiver down = new WebhookReceiver(downFor(1000))) {
+            long created = System.currentTimeMillis() - 1000;
+            List<Subscription> subscriptions = List.of(webhook("up", up.url() + "/hook", created),
+                    webhook("down", down.url() + "/hook", created));
+            NotificationDispatcher first = dispatcher(() -> subscriptions, 2, 50).start();
+            List<AlertTransition> sent;
+            TopicPartition tp;
+            try {
+                sent = publishAll("r-", n);
+                tp = partitionOf(sent.get(0));
+                up.await(r -> true, n, Duration.ofSeconds(30));
+                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> committed(tp) >= 0);
+            } finally {
+                first.stop();
+            }
+            int resumeAt = (int) committed(tp);
+            assertTrue(resumeAt <= 2, "committed past the parked lane: " + resumeAt);
+            comeBack(down);
+
+            NotificationDispatcher second = dispatcher(() -> subscriptions, 2, 50).start();
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> delivered(down).size() >= n);
+                assertEquals(keys(sent, "down"), delivered(down), "every one, in order, after the restart");
+                up.await(r -> true, 2 * n - resumeAt, Duration.ofSeconds(30));
+                assertEquals(keys(sent, "up").subList(resumeAt, n), keysOf(up).subList(n, keysOf(up).size()),
+                        "sent again from the committed offset");
+            } finally {
+                second.stop();
+            }
+        }
+    }
+
+    @Test
+    void shouldSendALateSubscriptionItsTransitionsWhenTheServiceStopsDuringItsReplay() throws Exception {
+        try (WebhookReceiver other = new WebhookReceiver();
+                WebhookReceiver late = new WebhookReceiver(downFor(1000))) {
+            List<Subscription> subscriptions = new CopyOnWriteArrayList<>(List.of(
+                    webhook("other", other.url() + "/hook", System.currentTimeMillis() - 1000)));
+            NotificationDispatcher first = dispatcher(() -> subscriptions, NotificationLane.CAPACITY, 50).start();
+            List<AlertTransition> since;
+            TopicPartition tp;
+            try {
+                publish(producer, topic, firing("before-creation"));
+                other.await(r -> true, 1, Duration.ofSeconds(30));
+                Thread.sleep(20);
+                long created = System.currentTimeMillis();
+                since = publishAll("since-", 2);
+                tp = partitionOf(since.get(0));
+                other.await(r -> true, 3, Duration.ofSeconds(30));
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> committed(tp) == 3);
+                subscriptions.add(webhook("late", late.url() + "/hook", created));
+                late.await(r -> true, 1, Duration.ofSeconds(30)); // its replay has begun, its receiver is down
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> committed(tp) == 1);
+            } finally {
+                first.stop();
+            }
+            assertEquals(1, committed(tp), "the group's offset went back to the late one's first transition");
+            comeBack(late);
+
+            NotificationDispatcher second = dispatcher(() -> subscriptions, NotificationLane.CAPACITY, 50).start();
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> delivered(late).size() >= 2);
+                Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                        assertEquals(keys(since, "late"), delivered(late), "its transitions, in order, no older"));
+            } finally {
+                second.stop();
+            }
+        }
+    }
+
+    /** Lets a stopped dispatcher's last attempt reach the receiver while down, then brings it back. */
+    private static void comeBack(WebhookReceiver receiver) {
+        AtomicInteger seen = new AtomicInteger(-1);
+        Awaitility.await().pollInterval(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> seen.getAndSet(receiver.requests().size()) == receiver.requests().size());
+        receiver.clearQueuedStatuses();
+    }
+
+    /** Answers 503 to the next {@code count} requests. */
+    private static int[] downFor(int count) {
+        int[] statuses = new int[count];
+        java.util.Arrays.fill(statuses, 503);
+        return statuses;
+    }
+
+    private List<AlertTransition> publishAll(String prefix, int count) throws Exception {
+        List<AlertTransition> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            AlertTransition t = firing(prefix + i);
+            sent.add(t);
+            publish(producer, topic, t);
+        }
+        return sent;
+    }
+
+    private static List<String> keys(List<AlertTransition> sent, String subscription) {
+        return sent.stream().map(t -> Notifications.idempotencyKey(t, subscription)).toList();
+    }
+
+    private static List<String> keysOf(WebhookReceiver receiver) {
+        return receiver.requests().stream().map(r -> r.header(Notifications.IDEMPOTENCY_HEADER)).toList();
+    }
+
+    /** The keys a receiver accepted, in order. */
+    private static List<String> delivered(WebhookReceiver receiver) {
+        return receiver.requests().stream().filter(r -> r.answered() == 200)
+                .map(r -> r.header(Notifications.IDEMPOTENCY_HEADER)).toList();
+    }
+
     private static Subscription webhook(String id, String url, long created) {
         return new Subscription(id, "webhook", url, List.of(), Map.of(), SECRET, created);
     }
@@ -258,7 +401,12 @@ class NotificationDispatcherIT {
 
     private NotificationDispatcher dispatcher(java.util.function.Supplier<List<Subscription>> subscriptions,
             int capacity) {
+        return dispatcher(subscriptions, capacity, 2);
+    }
+
+    private NotificationDispatcher dispatcher(java.util.function.Supplier<List<Subscription>> subscriptions,
+            int capacity, int retries) {
         return Deliveries.dispatcher(vertx, topic, group, subscriptions, producer, metrics, workers,
-                DeliverySettings.quick(2, Duration.ofSeconds(5), WORKERS), capacity);
+                DeliverySettings.quick(retries, Duration.ofSeconds(5), WORKERS), capacity);
     }
 }
