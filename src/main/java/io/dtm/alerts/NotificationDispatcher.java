@@ -11,62 +11,153 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds every subscription's {@link NotificationLane} from one consumer of {@code dtm.alerts.v1} (one thread and
- * one consumer group for all subscriptions; instances of the alerts role share the partitions). Each record is
- * read once and offered to every lane at or before its offset; a lane whose queue is full is passed over and,
- * once it has room again, the partition is read again from its position (the others skip what they had).
- * Positions stay per subscription, as committed offsets of the subscription's own group
- * ({@link NotificationLane#groupId}: no member ever joins it, it only stores positions), written through the
- * admin client every second, when partitions are revoked and at stop: a restart resumes from them, so delivery is
- * at least once. A subscription without a position starts with the transitions of its creation time.
+ * The one delivery path: one consumer of {@code dtm.alerts.v1} in one consumer group of the service (instances of
+ * the alerts role share the partitions) fans each firing or resolved transition out to the subscriptions that
+ * want it, looked up in the subscriptions table when the record is handled, each into its subscription's
+ * {@link NotificationLane} (ordered per subscription, attempts on the bounded worker pool).
+ *
+ * <p>A lane that is full is <em>parked</em> on the record's partition: nothing more is queued for it there, only
+ * the offset of the first record it missed is kept, and the other subscriptions go on. Once the lane has drained
+ * to half, the partition is read again from that offset for the parked lanes alone (the others skip what they
+ * had) up to where reading stood, and then on for everyone. A subscription that shows in the table after
+ * transitions of its creation time (record timestamp) were handled is parked at the first of them, and so gets
+ * them the same way; it never gets older ones.
+ *
+ * <p>Delivery is at least once: the group's offset of a partition is committed (every second, when partitions
+ * are revoked and at stop) only up to the first record with a delivery not yet done (delivered, dead-lettered, or
+ * dropped because its subscription was deleted) and never past the offset a parked lane still has to read from,
+ * so a restart sends again what was in flight or missed, with the same idempotency keys. A partition without a
+ * committed offset starts at the creation of the oldest subscription.
  */
 final class NotificationDispatcher implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(NotificationDispatcher.class);
     private static final long COMMIT_EVERY_MS = 1000;
-    private static final long SYNC_EVERY_MS = 1000;
+    private static final long CLEAN_EVERY_MS = 60_000;
+    private static final long STORE_RETRY_MS = 500;
+
+    /** A partition read again, up to {@code until} (where live reading stood), for the parked lanes {@code ids}. */
+    private record Replay(Set<String> ids, long until) {
+    }
+
+    /** What is handled, not yet done, or still to be read for a parked lane in one assigned partition. */
+    private static final class Progress {
+        /** Deliveries not done yet, by offset. */
+        private final TreeMap<Long, Integer> pending = new TreeMap<>();
+        /** Parked lanes (subscription ids) and the offset from which each has still to read (dispatcher only). */
+        private final Map<String, Long> parked = new HashMap<>();
+        /** The replay under way for some of the parked lanes, or null (dispatcher only). */
+        private Replay replay;
+        /** The offset after the last record handled live. */
+        private long next;
+        /** The latest record timestamp handled live. */
+        private long latest = Long.MIN_VALUE;
+        private volatile boolean revoked;
+
+        Progress(long next) {
+            this.next = next;
+        }
+
+        /** Whether the record at {@code offset} is due to the lane {@code id}. */
+        boolean due(String id, long offset) {
+            Long from = parked.get(id);
+            return replay == null ? from == null : replay.ids().contains(id) && from != null && offset >= from;
+        }
+
+        /** Parks the full lane {@code id} at {@code offset}, the first record it misses. */
+        void park(String id, long offset) {
+            parked.put(id, offset);
+            if (replay != null) {
+                replay.ids().remove(id);
+            }
+        }
+
+        /** Ends the replay: its lanes read live again. */
+        void caughtUp() {
+            parked.keySet().removeAll(replay.ids());
+            replay = null;
+        }
+
+        synchronized void handled(long offset, long timestamp, int deliveries) {
+            if (replay == null) {
+                next = offset + 1;
+                latest = Math.max(latest, timestamp);
+            } else {
+                replay.ids().forEach(id -> parked.computeIfPresent(id, (k, from) -> Math.max(from, offset + 1)));
+            }
+            if (deliveries > 0) {
+                pending.merge(offset, deliveries, Integer::sum);
+            }
+        }
+
+        synchronized void done(long offset) {
+            pending.computeIfPresent(offset, (o, left) -> left == 1 ? null : left - 1);
+        }
+
+        /**
+         * The offset to commit: the least of the first with a delivery not done, the first a parked lane has
+         * still to read, and the one after the last handled live.
+         */
+        synchronized long position() {
+            long position = pending.isEmpty() ? next : Math.min(next, pending.firstKey());
+            for (long from : parked.values()) {
+                position = Math.min(position, from);
+            }
+            return position;
+        }
+
+        synchronized long next() {
+            return next;
+        }
+
+        synchronized long latest() {
+            return latest;
+        }
+    }
 
     private final String topic;
     private final Map<String, Object> consumerConfig;
-    private final Admin admin;
     private final Supplier<List<Subscription>> subscriptions;
-    private final Function<Subscription, NotificationLane> newLane;
+    private final Function<String, NotificationLane> newLane;
     private final Map<String, NotificationLane> lanes = new HashMap<>();
-    private final Set<TopicPartition> assigned = new HashSet<>();
+    private final Map<TopicPartition, Progress> progress = new HashMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    /** The subscriptions seen (id → creation time), to tell those that show up. */
+    private Map<String, Long> known;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
     private long lastCommit;
-    private long lastSync;
+    private long lastClean = System.currentTimeMillis();
 
     /**
-     * @param group         the dispatchers' consumer group (one for all subscriptions)
-     * @param subscriptions the subscriptions now (read every second)
-     * @param newLane       a lane for a subscription
+     * @param group         the consumer group of the service's deliveries
+     * @param subscriptions the subscriptions now; throws {@link InvalidStateStoreException} while not readable
+     * @param newLane       the lane of a subscription, by id
      */
-    NotificationDispatcher(String topic, String group, KafkaConnection kafka, Admin admin,
-            Supplier<List<Subscription>> subscriptions, Function<Subscription, NotificationLane> newLane) {
+    NotificationDispatcher(String topic, String group, KafkaConnection kafka,
+            Supplier<List<Subscription>> subscriptions, Function<String, NotificationLane> newLane) {
         this.topic = topic;
-        this.admin = admin;
         this.subscriptions = subscriptions;
         this.newLane = newLane;
         this.consumerConfig = kafka.with(
@@ -86,7 +177,7 @@ final class NotificationDispatcher implements Runnable {
         return this;
     }
 
-    /** Stops reading, commits the positions reached and stops every lane (a notification in flight is sent again). */
+    /** Stops reading, commits what is done and stops every lane (a notification in flight is sent again later). */
     void stop() throws InterruptedException {
         running = false;
         KafkaConsumer<String, byte[]> c = consumer;
@@ -102,49 +193,203 @@ final class NotificationDispatcher implements Runnable {
     public void run() {
         try {
             while (running) {
+                if (known == null && !awaitSubscriptions()) {
+                    return;
+                }
                 try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
                         new ByteArrayDeserializer())) {
                     consumer = c;
                     c.subscribe(List.of(topic), new Rebalance(c));
-                    while (running) {
-                        long now = System.currentTimeMillis();
-                        if (now - lastSync >= SYNC_EVERY_MS) {
-                            lastSync = now;
-                            syncLanes(c);
+                    try {
+                        while (running) {
+                            round(c, c.poll(Duration.ofMillis(200)));
                         }
-                        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                            AlertTransition t = notification(r);
-                            for (NotificationLane lane : lanes.values()) {
-                                lane.consider(tp, r.offset(), t);
-                            }
-                        }
-                        catchUp(c);
-                        if (System.currentTimeMillis() - lastCommit >= COMMIT_EVERY_MS) {
-                            commit(lanes.values());
-                        }
+                    } catch (WakeupException | InterruptException e) {
+                        // stopping
                     }
-                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                    commit(c, progress.keySet());
+                } catch (WakeupException | InterruptException e) {
                     return;
                 } catch (RuntimeException e) {
                     if (!running) {
                         return;
                     }
-                    LOG.warnf("notification dispatcher: %s; resuming from the positions of each subscription",
-                            e.getMessage());
-                    release(new ArrayList<>(assigned));
-                    try {
-                        Thread.sleep(1000);
-                    } catch (InterruptedException interrupted) {
-                        return;
-                    }
+                    LOG.warnf("notification dispatcher: %s; resuming from the committed positions", e.getMessage());
+                    forget(new ArrayList<>(progress.keySet()));
+                    sleep(1000);
                 }
             }
         } finally {
-            release(new ArrayList<>(assigned));
             lanes.values().forEach(NotificationLane::stop);
             lanes.clear();
         }
+    }
+
+    /** Waits until the subscriptions can be read, and notes them. */
+    private boolean awaitSubscriptions() {
+        while (running) {
+            try {
+                known = ids(subscriptions.get());
+                return true;
+            } catch (InvalidStateStoreException e) {
+                sleep(STORE_RETRY_MS);
+            }
+        }
+        return false;
+    }
+
+    /** Handles one poll's records with the subscriptions as they are now. */
+    private void round(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) {
+        List<Subscription> now;
+        try {
+            now = subscriptions.get();
+        } catch (InvalidStateStoreException e) {
+            for (TopicPartition tp : records.partitions()) { // read them again once the table is back
+                c.seek(tp, records.records(tp).get(0).offset());
+            }
+            sleep(STORE_RETRY_MS);
+            return;
+        }
+        parkNew(c, now);
+        Set<TopicPartition> rewound = replayParked(c);
+        for (TopicPartition tp : records.partitions()) {
+            if (rewound.contains(tp)) {
+                continue; // read again after the replay
+            }
+            for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+                if (!handle(c, tp, r, now)) {
+                    break;
+                }
+            }
+        }
+        progress.forEach((tp, p) -> {
+            if (p.replay != null && !rewound.contains(tp) && c.position(tp) >= p.replay.until()) {
+                p.caughtUp(); // the replay read the last records before its end
+            }
+        });
+        long time = System.currentTimeMillis();
+        if (time - lastCommit >= COMMIT_EVERY_MS) {
+            commit(c, progress.keySet());
+        }
+        if (time - lastClean >= CLEAN_EVERY_MS) {
+            lastClean = time;
+            Set<String> ids = known.keySet();
+            lanes.entrySet().removeIf(e -> {
+                boolean idle = !ids.contains(e.getKey()) && e.getValue().queued() == 0;
+                if (idle) {
+                    e.getValue().stop();
+                }
+                return idle;
+            });
+        }
+    }
+
+    /**
+     * Queues a record's notifications for the subscriptions it is due to, parking the full lanes; false when the
+     * partition was moved (the replay ended early, or the partition is gone).
+     */
+    private boolean handle(KafkaConsumer<String, byte[]> c, TopicPartition tp, ConsumerRecord<String, byte[]> r,
+            List<Subscription> now) {
+        Progress p = progress.get(tp);
+        if (p == null) {
+            return false;
+        }
+        Replay replay = p.replay;
+        if (replay != null && (r.offset() >= replay.until() || replay.ids().isEmpty())) {
+            p.caughtUp();
+            if (r.offset() < replay.until()) { // every lane of the replay is parked again: back to live reading
+                c.seek(tp, replay.until());
+                return false;
+            }
+        }
+        AlertTransition t = notification(r);
+        List<Subscription> targets = new ArrayList<>();
+        List<NotificationLane> into = new ArrayList<>();
+        if (t != null) {
+            for (Subscription s : now) {
+                if (s.delivered() && (s.createdAt() == null || r.timestamp() >= s.createdAt())
+                        && s.wants(t.severity(), Notifications.labels(t)) && p.due(s.id(), r.offset())) {
+                    NotificationLane lane = lanes.computeIfAbsent(s.id(), newLane);
+                    if (lane.hasRoom()) {
+                        targets.add(s);
+                        into.add(lane);
+                    } else {
+                        p.park(s.id(), r.offset());
+                    }
+                }
+            }
+        }
+        p.handled(r.offset(), r.timestamp(), targets.size());
+        long offset = r.offset();
+        for (int i = 0; i < targets.size(); i++) {
+            into.get(i).offer(new NotificationLane.Delivery(t, targets.get(i), () -> p.revoked,
+                    () -> p.done(offset)));
+        }
+        return true;
+    }
+
+    /**
+     * Parks, on the partitions that handled transitions of their creation time or later, the subscriptions that
+     * show up in the table (at the first such transition), and unparks those deleted.
+     */
+    private void parkNew(KafkaConsumer<String, byte[]> c, List<Subscription> now) {
+        Map<String, Long> seen = ids(now);
+        List<Subscription> fresh = now.stream()
+                .filter(s -> s.delivered() && !seen.get(s.id()).equals(known.get(s.id()))).toList();
+        known = seen;
+        for (Map.Entry<TopicPartition, Progress> e : progress.entrySet()) {
+            Progress p = e.getValue();
+            p.parked.keySet().retainAll(seen.keySet());
+            if (p.replay != null) {
+                p.replay.ids().retainAll(seen.keySet());
+            }
+            for (Subscription s : fresh) {
+                long created = seen.get(s.id());
+                if (created > p.latest()) {
+                    continue;
+                }
+                OffsetAndTimestamp at = c.offsetsForTimes(Map.of(e.getKey(), created)).get(e.getKey());
+                if (at != null && at.offset() < p.next()) {
+                    p.park(s.id(), at.offset());
+                }
+            }
+        }
+    }
+
+    /**
+     * Replays partitions for the parked lanes that have room again (drained to half), from the first offset any
+     * of them has still to read, together with a replay under way.
+     *
+     * @return the partitions moved back
+     */
+    private Set<TopicPartition> replayParked(KafkaConsumer<String, byte[]> c) {
+        Set<TopicPartition> rewound = new HashSet<>();
+        progress.forEach((tp, p) -> {
+            Set<String> ids = new HashSet<>();
+            p.parked.keySet().forEach(id -> {
+                if (lanes.computeIfAbsent(id, newLane).canResume()) {
+                    ids.add(id);
+                }
+            });
+            if (p.replay != null) {
+                if (p.replay.ids().containsAll(ids)) {
+                    return;
+                }
+                ids.addAll(p.replay.ids());
+            } else if (ids.isEmpty()) {
+                return;
+            }
+            p.replay = new Replay(ids, p.replay == null ? p.next() : p.replay.until());
+            c.seek(tp, ids.stream().mapToLong(p.parked::get).min().orElseThrow());
+            rewound.add(tp);
+        });
+        return rewound;
+    }
+
+    private static Map<String, Long> ids(List<Subscription> subscriptions) {
+        Map<String, Long> ids = new HashMap<>();
+        subscriptions.forEach(s -> ids.put(s.id(), s.createdAt() == null ? 0L : s.createdAt()));
+        return ids;
     }
 
     /** The transition a record carries when it is a notification (firing or resolved), else null. */
@@ -161,146 +406,54 @@ final class NotificationDispatcher implements Runnable {
                 ? t : null;
     }
 
-    /** Starts lanes of new or changed subscriptions and stops those of changed or deleted ones. */
-    private void syncLanes(KafkaConsumer<String, byte[]> c) {
-        Map<String, Subscription> wanted = new HashMap<>();
-        subscriptions.get().stream().filter(Subscription::delivered).forEach(s -> wanted.put(s.id(), s));
-        List<NotificationLane> gone = new ArrayList<>();
-        lanes.entrySet().removeIf(e -> {
-            if (e.getValue().subscription().equals(wanted.get(e.getKey()))) {
-                return false;
+    /**
+     * Commits, for {@code tps}, the positions before which every delivery is done and no parked lane has to read,
+     * when they moved (back too: a subscription that shows up late is parked before what was committed).
+     */
+    private void commit(KafkaConsumer<String, byte[]> c, Collection<TopicPartition> tps) {
+        lastCommit = System.currentTimeMillis();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : tps) {
+            Progress p = progress.get(tp);
+            Long position = p == null ? null : p.position();
+            if (position != null && !position.equals(committed.get(tp))) {
+                offsets.put(tp, new OffsetAndMetadata(position));
             }
-            gone.add(e.getValue());
-            return true;
-        });
-        if (!gone.isEmpty()) {
-            commit(gone);
-            gone.forEach(NotificationLane::stop);
         }
-        List<NotificationLane> fresh = new ArrayList<>();
-        wanted.forEach((id, s) -> {
-            if (!lanes.containsKey(id)) {
-                fresh.add(newLane.apply(s));
-            }
-        });
-        if (fresh.isEmpty()) {
+        if (offsets.isEmpty()) {
             return;
         }
         try {
-            position(c, fresh, assigned);
-            fresh.forEach(lane -> lanes.put(lane.subscription().id(), lane));
+            c.commitSync(offsets, Duration.ofSeconds(10));
+            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+        } catch (WakeupException | InterruptException e) {
+            throw e;
         } catch (RuntimeException e) {
-            fresh.forEach(NotificationLane::stop);
-            LOG.warnf("cannot read the positions of new subscriptions (%s); trying again", e.getMessage());
+            LOG.warnf("cannot commit the notification positions (%s); trying again", e.getMessage());
         }
     }
 
-    /**
-     * Sets each lane's position on {@code tps}: its committed one, else the first offset at its creation time (the
-     * end when nothing came since). Does not move the consumer: {@link #catchUp} does.
-     */
-    private void position(KafkaConsumer<String, byte[]> c, Collection<NotificationLane> which,
-            Collection<TopicPartition> tps) {
-        if (tps.isEmpty() || which.isEmpty()) {
-            return;
+    /** Forgets partitions no longer assigned: what their lanes still hold is not sent. */
+    private void forget(Collection<TopicPartition> tps) {
+        for (TopicPartition tp : tps) {
+            Progress p = progress.remove(tp);
+            if (p != null) {
+                p.revoked = true;
+            }
+            committed.remove(tp);
         }
-        Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
-        which.forEach(lane -> specs.put(NotificationLane.groupId(lane.subscription()),
-                new ListConsumerGroupOffsetsSpec().topicPartitions(List.copyOf(tps))));
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> stored;
+    }
+
+    private void sleep(long millis) {
         try {
-            stored = admin.listConsumerGroupOffsets(specs).all().get(30, TimeUnit.SECONDS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new org.apache.kafka.common.errors.InterruptException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the subscriptions' positions: " + e.getMessage(), e);
-        }
-        Map<TopicPartition, Long> end = null;
-        for (NotificationLane lane : which) {
-            Map<TopicPartition, OffsetAndMetadata> committed = stored.getOrDefault(
-                    NotificationLane.groupId(lane.subscription()), Map.of());
-            Map<TopicPartition, Long> fresh = new HashMap<>();
-            for (TopicPartition tp : tps) {
-                OffsetAndMetadata o = committed.get(tp);
-                if (o != null) {
-                    lane.start(tp, o.offset(), true);
-                } else {
-                    Long created = lane.subscription().createdAt();
-                    fresh.put(tp, created == null ? Long.MAX_VALUE : created);
-                }
-            }
-            if (fresh.isEmpty()) {
-                continue;
-            }
-            Map<TopicPartition, OffsetAndTimestamp> at = c.offsetsForTimes(fresh);
-            for (TopicPartition tp : fresh.keySet()) {
-                OffsetAndTimestamp o = at.get(tp);
-                if (o == null) { // nothing since its creation yet: from the end as of now, stored at once
-                    if (end == null) {
-                        end = c.endOffsets(tps);
-                    }
-                    lane.start(tp, end.get(tp), false);
-                } else {
-                    lane.start(tp, o.offset(), false);
-                }
-            }
+            running = false;
         }
     }
 
-    /** Moves each partition back to the earliest position of a lane that has room, when it is behind. */
-    private void catchUp(KafkaConsumer<String, byte[]> c) {
-        for (TopicPartition tp : assigned) {
-            long earliest = Long.MAX_VALUE;
-            for (NotificationLane lane : lanes.values()) {
-                Long next = lane.next(tp);
-                if (next != null && next < earliest && lane.canCatchUp()) {
-                    earliest = next;
-                }
-            }
-            if (earliest != Long.MAX_VALUE && earliest < c.position(tp)) {
-                c.seek(tp, earliest);
-            }
-        }
-    }
-
-    /** Writes the positions the lanes reached to their groups. */
-    private void commit(Collection<NotificationLane> which) {
-        lastCommit = System.currentTimeMillis();
-        Map<NotificationLane, Map<TopicPartition, OffsetAndMetadata>> changed = new HashMap<>();
-        Map<NotificationLane, KafkaFuture<Void>> writes = new HashMap<>();
-        for (NotificationLane lane : which) {
-            Map<TopicPartition, OffsetAndMetadata> positions = lane.toCommit();
-            if (!positions.isEmpty()) {
-                changed.put(lane, positions);
-                writes.put(lane, admin.alterConsumerGroupOffsets(NotificationLane.groupId(lane.subscription()),
-                        positions).all());
-            }
-        }
-        writes.forEach((lane, write) -> {
-            try {
-                write.get(30, TimeUnit.SECONDS);
-                lane.committed(changed.get(lane));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                LOG.warnf("cannot store the position of subscription %s (%s); trying again",
-                        lane.subscription().id(), e.getMessage());
-            }
-        });
-    }
-
-    /** Commits the positions of {@code tps} and forgets them. */
-    private void release(Collection<TopicPartition> tps) {
-        if (tps.isEmpty()) {
-            return;
-        }
-        commit(lanes.values());
-        lanes.values().forEach(lane -> lane.release(tps));
-        assigned.removeAll(tps);
-    }
-
-    /** Positions the lanes on assigned partitions and the consumer at the earliest of them. */
+    /** Positions newly assigned partitions; commits and forgets revoked ones. */
     private final class Rebalance implements ConsumerRebalanceListener {
 
         private final KafkaConsumer<String, byte[]> c;
@@ -314,26 +467,46 @@ final class NotificationDispatcher implements Runnable {
             if (partitions.isEmpty()) {
                 return;
             }
-            assigned.addAll(partitions);
-            position(c, lanes.values(), partitions);
-            c.seekToEnd(partitions); // with no lane; catchUp moves back to the earliest lane
-            for (TopicPartition tp : partitions) {
-                long earliest = lanes.values().stream().map(l -> l.next(tp)).filter(n -> n != null)
-                        .mapToLong(Long::longValue).min().orElse(-1);
-                if (earliest >= 0) {
-                    c.seek(tp, earliest);
+            Map<TopicPartition, OffsetAndMetadata> stored = c.committed(new HashSet<>(partitions));
+            long oldest = Long.MAX_VALUE;
+            try {
+                for (Subscription s : subscriptions.get()) {
+                    oldest = Math.min(oldest, s.createdAt() == null ? 0 : s.createdAt());
                 }
+            } catch (InvalidStateStoreException e) {
+                LOG.debugf("subscriptions not readable at assignment (%s): new partitions start at the end",
+                        e.getMessage());
+            }
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata o = stored.get(tp);
+                if (o != null) {
+                    c.seek(tp, o.offset());
+                    committed.put(tp, o.offset());
+                } else {
+                    OffsetAndTimestamp at = oldest == Long.MAX_VALUE ? null
+                            : c.offsetsForTimes(Map.of(tp, oldest)).get(tp);
+                    if (at == null) {
+                        c.seekToEnd(List.of(tp));
+                    } else {
+                        c.seek(tp, at.offset());
+                    }
+                }
+                progress.put(tp, new Progress(c.position(tp)));
             }
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            release(partitions);
+            try {
+                commit(c, partitions);
+            } finally {
+                forget(partitions);
+            }
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            release(partitions);
+            forget(partitions);
         }
     }
 }

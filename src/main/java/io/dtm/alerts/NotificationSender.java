@@ -2,6 +2,7 @@ package io.dtm.alerts;
 
 import io.dtm.events.AlertTransition;
 import io.dtm.streams.JsonSerde;
+import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -56,6 +57,7 @@ final class NotificationSender {
     }
 
     private final HttpClient http;
+    private final Context context;
     private final Producer<String, byte[]> producer;
     private final TargetGuard guard;
     private final Duration timeout;
@@ -65,11 +67,14 @@ final class NotificationSender {
     /**
      * @param http        a Vert.x client that follows no redirect (one could lead past the guard) and verifies
      *                    host names
+     * @param context     the Vert.x context every exchange runs on: one event loop, so that a response cannot end
+     *                    before its handlers are set
      * @param firingLease how far ahead a firing alert pushed to Alertmanager ends unless it is sent again
      */
-    NotificationSender(HttpClient http, Producer<String, byte[]> producer, TargetGuard guard, Duration timeout,
-            String externalUrl, Duration firingLease) {
+    NotificationSender(HttpClient http, Context context, Producer<String, byte[]> producer, TargetGuard guard,
+            Duration timeout, String externalUrl, Duration firingLease) {
         this.http = http;
+        this.context = context;
         this.producer = producer;
         this.guard = guard;
         this.timeout = timeout;
@@ -159,7 +164,7 @@ final class NotificationSender {
             request.putHeader(Notifications.SIGNATURE_HEADER, signature);
         }
         CompletableFuture<Void> outcome = new CompletableFuture<>();
-        http.request(request)
+        context.runOnContext(v -> http.request(request)
                 .compose(r -> r.send(Buffer.buffer(body)))
                 .compose(NotificationSender::read)
                 .onComplete(answer -> {
@@ -177,7 +182,7 @@ final class NotificationSender {
                     String detail = shown + " answered " + status + ": " + abbreviate(answer.result().body());
                     outcome.completeExceptionally(status == 408 || status == 425 || status == 429 || status >= 500
                             ? new Unavailable(detail) : new Refused(detail));
-                });
+                }));
         return outcome;
     }
 

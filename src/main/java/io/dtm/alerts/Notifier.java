@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -31,15 +30,17 @@ import org.jboss.logging.Logger;
 
 /**
  * Delivers alert notifications outside the stream threads (DESIGN §7): one {@link NotificationDispatcher} (one
- * consumer, one thread) feeding a {@link NotificationLane} per subscription, whose attempts run on a bounded pool
- * of {@code dtm.alerts.delivery.workers} threads, and a periodic re-send of the alerts still firing to the
- * Alertmanager subscriptions (with {@code endsAt} ahead). Runs on instances of the alerts role; registers
- * {@code dtm_notifications_total{channel,outcome}} at 0 there.
+ * consumer in the group {@value #GROUP}, one thread) feeding a {@link NotificationLane} per subscription, whose
+ * attempts run on a bounded pool of {@code dtm.alerts.delivery.workers} threads, and a periodic re-send of the
+ * alerts still firing to the Alertmanager subscriptions (with {@code endsAt} ahead). Runs on instances of the
+ * alerts role; registers {@code dtm_notifications_total{channel,outcome}} at 0 there.
  */
 @ApplicationScoped
 public class Notifier {
 
     private static final Logger LOG = Logger.getLogger(Notifier.class);
+    /** The consumer group of the deliveries: its committed offsets are where a restart resumes. */
+    static final String GROUP = "dtm-notifier";
 
     private final SubscriptionStore subscriptions;
     private final AlertQueries alerts;
@@ -50,7 +51,6 @@ public class Notifier {
     private final Vertx vertx;
     private NotificationMetrics metrics;
     private KafkaProducer<String, byte[]> producer;
-    private Admin admin;
     private HttpClient http;
     private NotificationSender sender;
     private ScheduledExecutorService scheduler;
@@ -96,13 +96,13 @@ public class Notifier {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) delivery.timeout().toMillis()),
                 new StringSerializer(), new ByteArraySerializer());
         http = vertx.createHttpClient(httpOptions(delivery));
-        sender = new NotificationSender(http, producer, new TargetGuard(config.targetAllowList().orElse(List.of())),
-                delivery.timeout(), delivery.externalUrl(), delivery.alertmanagerResend().multipliedBy(4));
+        sender = new NotificationSender(http, vertx.getOrCreateContext(), producer,
+                new TargetGuard(config.targetAllowList().orElse(List.of())), delivery.timeout(),
+                delivery.externalUrl(), delivery.alertmanagerResend().multipliedBy(4));
         workers = workers(delivery.workers());
-        admin = Admin.create(kafka.with());
-        dispatcher = new NotificationDispatcher(Topics.ALERTS.name(), "dtm-notifier", kafka, admin,
-                subscriptions::all, s -> new NotificationLane(s, sender, producer, metrics, workers, delivery))
-                .start();
+        dispatcher = new NotificationDispatcher(Topics.ALERTS.name(), GROUP, kafka, subscriptions::all,
+                id -> new NotificationLane(id, subscriptions::get, sender, producer, metrics, workers, delivery,
+                        NotificationLane.CAPACITY)).start();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dtm-notify-resend");
             t.setDaemon(true);
@@ -121,19 +121,18 @@ public class Notifier {
         dispatcher.stop();
         workers.shutdownNow();
         http.close();
-        admin.close(Duration.ofSeconds(5));
         producer.close(Duration.ofSeconds(5));
     }
 
     /** Pushes the alerts still firing on this instance again to every Alertmanager subscription that wants them. */
     private void resendFiring() {
-        List<Subscription> targets = subscriptions.all().stream().filter(s -> "alertmanager".equals(s.channel()))
-                .toList();
-        if (targets.isEmpty()) {
-            return;
-        }
+        List<Subscription> targets;
         List<AlertTransition> firing;
         try {
+            targets = subscriptions.all().stream().filter(s -> "alertmanager".equals(s.channel())).toList();
+            if (targets.isEmpty()) {
+                return;
+            }
             firing = alerts.current(List.of(AlertStatus.FIRING), System.currentTimeMillis());
         } catch (InvalidStateStoreException e) {
             return; // not ready: the next round sends them

@@ -3,10 +3,8 @@ package io.dtm.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.metrics.SubscriptionMetrics;
-import io.dtm.streams.CompactedTopicView;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.JsonSerde;
-import io.dtm.streams.DeadLetters;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Role;
 import io.dtm.streams.Topics;
@@ -15,26 +13,42 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Comparator;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.jboss.logging.Logger;
 
 /**
- * The subscriptions, kept in the compacted topic {@code dtm.subscriptions.v1} (the system of record) and read
- * back into memory from its beginning, so that every instance sees every subscription. A write is applied to
- * this instance's view as soon as Kafka acknowledges it. Secrets are stored encrypted ({@link SecretCipher}, the
- * subscription id as associated data) in a {@code sealedSecret} field, never in clear; a record whose secret
- * cannot be decrypted is left out with a warning and counted ({@code dtm_subscriptions_skipped_total{reason}}).
- * A record that is not a subscription of its key with a known channel is left out and dead-lettered.
+ * The subscriptions: written to the compacted topic {@code dtm.subscriptions.v1} (the system of record) and read
+ * from the global store {@value SubscriptionsTopology#STORE} that {@link SubscriptionsTopology} keeps of it on every
+ * instance of the alerts role (interactive queries; {@link InvalidStateStoreException}, a 503, until it is
+ * restored). A write waits, a few seconds at most, until this instance's store shows it. Secrets are stored
+ * encrypted ({@link SecretCipher}, the subscription id as associated data) in a {@code sealedSecret} field, never in
+ * clear; {@link #open} decrypts them as the store reads them.
  */
 @ApplicationScoped
 public class SubscriptionStore {
 
     private static final Logger LOG = Logger.getLogger(SubscriptionStore.class);
     private static final String SEALED = "sealedSecret";
+    /** How long a write waits for this instance's store to show it. */
+    static final Duration READ_YOUR_WRITES = Duration.ofSeconds(5);
 
     /** A secret cannot be stored: no key to encrypt it is configured on this instance. */
     public static final class NoSecretKey extends Exception {
@@ -43,19 +57,22 @@ public class SubscriptionStore {
         }
     }
 
-    private final CompactedTopicView<ObjectNode> view;
-    private final Map<String, Subscription> byId = new ConcurrentHashMap<>();
+    private final KafkaStreams streams;
+    private final KafkaConnection kafka;
     private final Optional<SecretCipher> cipher;
     private final SubscriptionMetrics metrics;
     private final DtmConfig dtm;
+    /** The next offset to read per partition of the topic, as the store has applied it. */
+    private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
+    private KafkaProducer<String, byte[]> producer;
 
-    SubscriptionStore(KafkaConnection kafka, AlertsConfig config, DtmConfig dtm, MeterRegistry registry,
-            DeadLetters deadLetters) {
+    SubscriptionStore(KafkaStreams streams, KafkaConnection kafka, AlertsConfig config, DtmConfig dtm,
+            MeterRegistry registry) {
+        this.streams = streams;
+        this.kafka = kafka;
         this.cipher = SecretCipher.fromConfig(config.secretKeys().orElse(List.of()), config.secretKeyId());
         this.metrics = new SubscriptionMetrics(registry);
         this.dtm = dtm;
-        this.view = new CompactedTopicView<>(Topics.SUBSCRIPTIONS.name(), ObjectNode.class, kafka, this::read,
-                deadLetters);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -64,32 +81,92 @@ public class SubscriptionStore {
                     + "secrets: set dtm.alerts.secret-keys (env DTM_ALERTS_SECRET_KEYS) to <id>:<base64 of 32 "
                     + "random bytes>, e.g. local:$(openssl rand -base64 32)");
         }
-        if (dtm.runs(Role.ALERTS)) {
-            view.start();
+    }
+
+    synchronized void onStop(@Observes ShutdownEvent event) {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        view.stop();
-    }
-
-    /** Every subscription (with secrets: for delivery, never for the API). */
+    /**
+     * Every subscription, by id (with secrets: for delivery, never for the API).
+     *
+     * @throws InvalidStateStoreException while the store is not ready
+     */
     public List<Subscription> all() {
-        return byId.values().stream().sorted(Comparator.comparing(Subscription::id)).toList();
-    }
-
-    public Optional<Subscription> get(String id) {
-        return Optional.ofNullable(byId.get(id));
+        List<Subscription> found = new ArrayList<>();
+        try (KeyValueIterator<String, Subscription> it = store().all()) {
+            it.forEachRemaining(kv -> found.add(kv.value));
+        }
+        return found;
     }
 
     /**
-     * Writes a subscription, its secret encrypted (or, with {@code null}, deletes it), and waits for Kafka's
-     * acknowledgement.
+     * One subscription.
+     *
+     * @throws InvalidStateStoreException while the store is not ready
+     */
+    public Optional<Subscription> get(String id) {
+        return Optional.ofNullable(store().get(id));
+    }
+
+    /** How many subscriptions there are. @throws InvalidStateStoreException while the store is not ready */
+    long count() {
+        return store().approximateNumEntries();
+    }
+
+    private ReadOnlyKeyValueStore<String, Subscription> store() {
+        return streams.store(StoreQueryParameters.fromNameAndType(SubscriptionsTopology.STORE,
+                QueryableStoreTypes.<String, Subscription>keyValueStore()));
+    }
+
+    /**
+     * Writes a subscription, its secret encrypted (or, with {@code null}, deletes it), waits for Kafka's
+     * acknowledgement and then, {@link #READ_YOUR_WRITES} at most, for this instance's store to show it.
      *
      * @throws NoSecretKey when it has a secret and this instance has no key to encrypt it
      */
     public void put(String id, Subscription subscription) throws Exception {
-        view.put(id, subscription == null ? null : seal(id, subscription));
+        byte[] value = subscription == null ? null : JsonSerde.MAPPER.writeValueAsBytes(seal(id, subscription));
+        RecordMetadata written = producer().send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), id, value))
+                .get(10, TimeUnit.SECONDS);
+        if (!awaitApplied(written.partition(), written.offset(), READ_YOUR_WRITES)) {
+            LOG.warnf("subscription %s written to %s-%d@%d but not read back within %s", id,
+                    Topics.SUBSCRIPTIONS.name(), written.partition(), written.offset(), READ_YOUR_WRITES);
+        }
+    }
+
+    private synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(kafka.with(
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    /** Records that the store has applied the record at {@code offset} of {@code partition}. */
+    void applied(int partition, long offset) {
+        applied.merge(partition, offset + 1, Math::max);
+        synchronized (applied) {
+            applied.notifyAll();
+        }
+    }
+
+    private boolean awaitApplied(int partition, long offset, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (applied) {
+            while (applied.getOrDefault(partition, 0L) <= offset) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                applied.wait(left);
+            }
+        }
+        return true;
     }
 
     /** The record of {@code s} as stored: its secret, if any, replaced by its encryption. */
@@ -103,27 +180,32 @@ public class SubscriptionStore {
         return stored;
     }
 
-    /** Applies a record read (or written): the subscription with its secret decrypted, or left out. */
-    private void read(String id, ObjectNode stored) {
-        if (stored == null) {
-            byId.remove(id);
-            return;
-        }
+    /**
+     * The subscription a record of the topic holds, its secret decrypted; empty (counted in
+     * {@code dtm_subscriptions_skipped_total{reason}}, with a warning) when its secret cannot be decrypted.
+     *
+     * @throws IllegalArgumentException when it is not a subscription of its key with a known channel
+     */
+    Optional<Subscription> open(String id, JsonNode stored) {
         try {
-            byId.put(id, open(id, stored));
+            return Optional.of(unseal(id, stored));
         } catch (SecretCipher.Unsealable e) {
-            byId.remove(id);
             metrics.skipped(e.unknownKey() ? "unknown-key" : "undecryptable");
             LOG.warnf("subscription %s on %s left out: its secret %s", id, Topics.SUBSCRIPTIONS.name(),
                     e.getMessage());
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (Exception e) {
-            byId.remove(id);
             throw new IllegalArgumentException("not a subscription: " + e.getMessage(), e);
         }
     }
 
-    private Subscription open(String id, ObjectNode stored) throws Exception {
-        ObjectNode node = stored.deepCopy();
+    private Subscription unseal(String id, JsonNode stored) throws Exception {
+        if (!(stored instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("not a subscription: a JSON object is expected");
+        }
+        ObjectNode node = object.deepCopy();
         JsonNode sealed = node.remove(SEALED);
         if (sealed != null && !sealed.isNull()) {
             if (cipher.isEmpty()) {
@@ -138,7 +220,8 @@ public class SubscriptionStore {
         Subscription subscription = JsonSerde.MAPPER.treeToValue(node, Subscription.class);
         if (!id.equals(subscription.id()) || !subscription.delivered()) {
             throw new IllegalArgumentException(id.equals(subscription.id())
-                    ? "unknown channel " + subscription.channel() : "its id is " + subscription.id());
+                    ? "not a subscription: unknown channel " + subscription.channel()
+                    : "not a subscription of its key: its id is " + subscription.id());
         }
         return subscription;
     }

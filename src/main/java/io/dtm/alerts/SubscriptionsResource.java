@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -32,8 +33,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code /api/v1/subscriptions}: who receives alert notifications, served by instances that run the alerts role.
- * Secrets are write-only. An {@code operator} manages every subscription; a {@code subscriber} its own (the
+ * {@code /api/v1/subscriptions}: who receives alert notifications, served by instances that run the alerts role
+ * from their subscriptions table ({@link SubscriptionStore}; 503 until it is restored). Secrets are write-only. An {@code operator} manages every subscription; a {@code subscriber} its own (the
  * principal that created one owns it, and any other subscriber is answered 404 for it); a {@code reader} sees them
  * all.
  */
@@ -66,8 +67,12 @@ public class SubscriptionsResource {
         if (!dtm.runs(Role.ALERTS)) {
             return Problems.roleNotRunning("alerts", uri.getPath());
         }
-        return Response.ok(store.all().stream().filter(this::visible).map(Subscription::withoutSecret).toList())
-                .build();
+        try {
+            return Response.ok(store.all().stream().filter(this::visible).map(Subscription::withoutSecret)
+                    .toList()).build();
+        } catch (InvalidStateStoreException e) {
+            return notReady(e, uri);
+        }
     }
 
     @GET
@@ -78,8 +83,12 @@ public class SubscriptionsResource {
         if (!dtm.runs(Role.ALERTS)) {
             return Problems.roleNotRunning("alerts", uri.getPath());
         }
-        return store.get(id).filter(this::visible).map(s -> Response.ok(s.withoutSecret()).build())
-                .orElseGet(() -> notFound(id, uri));
+        try {
+            return store.get(id).filter(this::visible).map(s -> Response.ok(s.withoutSecret()).build())
+                    .orElseGet(() -> notFound(id, uri));
+        } catch (InvalidStateStoreException e) {
+            return notReady(e, uri);
+        }
     }
 
     @PUT
@@ -100,7 +109,14 @@ public class SubscriptionsResource {
         if (!dtm.runs(Role.ALERTS)) {
             return Problems.roleNotRunning("alerts", uri.getPath());
         }
-        Optional<Subscription> existing = store.get(id);
+        Optional<Subscription> existing;
+        long count;
+        try {
+            existing = store.get(id);
+            count = store.count();
+        } catch (InvalidStateStoreException e) {
+            return notReady(e, uri);
+        }
         if (existing.isPresent() && !mayChange(existing.get())) {
             return notFound(id, uri);
         }
@@ -122,9 +138,9 @@ public class SubscriptionsResource {
             return Problems.invalid("invalid-subscription", "Invalid subscription", problems, uri.getPath());
         }
         boolean created = existing.isEmpty();
-        if (created && store.all().size() >= config.maxSubscriptions()) {
+        if (created && count >= config.maxSubscriptions()) {
             return Problems.of(409, "too-many-subscriptions", "Too many subscriptions", "there are "
-                    + store.all().size() + " subscriptions, the most dtm.alerts.max-subscriptions allows ("
+                    + count + " subscriptions, the most dtm.alerts.max-subscriptions allows ("
                     + config.maxSubscriptions() + "); delete one or replace an existing one", uri.getPath(), null);
         }
         try {
@@ -144,8 +160,12 @@ public class SubscriptionsResource {
         if (!dtm.runs(Role.ALERTS)) {
             return Problems.roleNotRunning("alerts", uri.getPath());
         }
-        if (store.get(id).filter(this::mayChange).isEmpty()) {
-            return notFound(id, uri);
+        try {
+            if (store.get(id).filter(this::mayChange).isEmpty()) {
+                return notFound(id, uri);
+            }
+        } catch (InvalidStateStoreException e) {
+            return notReady(e, uri);
         }
         store.put(id, null);
         return Response.noContent().build();
@@ -157,6 +177,10 @@ public class SubscriptionsResource {
 
     private boolean mayChange(Subscription s) {
         return caller.hasRole(Roles.OPERATOR) || Objects.equals(s.owner(), caller.getPrincipal().getName());
+    }
+
+    private static Response notReady(InvalidStateStoreException e, UriInfo uri) {
+        return Problems.unavailable("store-not-ready", "State store not ready", e.getMessage(), uri.getPath(), 2);
     }
 
     private static Response notFound(String id, UriInfo uri) {

@@ -70,6 +70,7 @@ class AlertCapsIT {
 
     @Test
     void shouldRefuseANewSubscriptionPastTheCapButReplaceAnExistingOne() {
+        Http.awaitSubscriptionsLoaded();
         int there = given().get("/api/v1/subscriptions").then().statusCode(200).extract().path("size()");
         List<String> created = new ArrayList<>();
         try {

@@ -69,8 +69,8 @@ class NotificationSenderTest {
     }
 
     private static NotificationSender sender(HttpClient http, TargetGuard guard) {
-        return new NotificationSender(http, null, guard, Duration.ofSeconds(5), "http://127.0.0.1:8080",
-                Duration.ofMinutes(4));
+        return new NotificationSender(http, vertx.getOrCreateContext(), null, guard, Duration.ofSeconds(5),
+                "http://127.0.0.1:8080", Duration.ofMinutes(4));
     }
 
     @Test

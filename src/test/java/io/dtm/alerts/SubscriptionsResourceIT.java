@@ -112,6 +112,35 @@ class SubscriptionsResourceIT {
         given().get("/api/v1/subscriptions/team-later").then().statusCode(200);
     }
 
+    @Test
+    void shouldLeaveOutAndDeadLetterRecordsThatAreNotSubscriptionsOfTheirKey() throws Exception {
+        given().contentType("application/json").body(WEBHOOK).put("/api/v1/subscriptions/team-spoiled").then()
+                .statusCode(201);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                KafkaBroker.bootstrapServers()), new StringSerializer(), new StringSerializer());
+                var dlq = new TopicReader<>(Topics.DLQ.name(), new StringDeserializer(),
+                        new ByteArrayDeserializer())) {
+            producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), "team-spoiled", "{not json")).get();
+            producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), "team-alias", """
+                    {"id": "team-other", "channel": "kafka", "target": "dtm-notify.x"}""")).get();
+            var unreadable = dlq.await(r -> "team-spoiled".equals(r.key()), Duration.ofSeconds(30));
+            assertEquals("deserialization", header(unreadable.headers(), "dtm.error.reason"));
+            assertEquals(Topics.SUBSCRIPTIONS.name(), header(unreadable.headers(), "dtm.source.topic"));
+            var alias = dlq.await(r -> "team-alias".equals(r.key()), Duration.ofSeconds(30));
+            assertEquals("processing", header(alias.headers(), "dtm.error.reason"));
+            assertTrue(header(alias.headers(), "dtm.error.detail").contains("its id is team-other"),
+                    header(alias.headers(), "dtm.error.detail"));
+        }
+        given().get("/api/v1/subscriptions/team-spoiled").then().statusCode(404);
+        given().get("/api/v1/subscriptions/team-alias").then().statusCode(404);
+        given().get("/api/v1/subscriptions").then().statusCode(200)
+                .body("id", not(hasItems("team-spoiled"))).body("id", not(hasItems("team-alias")));
+    }
+
+    private static String header(org.apache.kafka.common.header.Headers headers, String name) {
+        return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
     private static String raw(String id, SecretCipher.Sealed sealed) throws Exception {
         return JsonSerde.MAPPER.writeValueAsString(Map.of("id", id, "channel", "webhook", "target",
                 "http://127.0.0.1:9/hook", "createdAt", 1L, "sealedSecret", sealed));

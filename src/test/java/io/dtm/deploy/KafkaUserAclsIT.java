@@ -21,8 +21,6 @@ import io.dtm.metrics.IndicatorGauges;
 import io.dtm.metrics.ModelGauges;
 import io.dtm.model.ModelSpec;
 import io.dtm.model.ModelTopology;
-import io.dtm.streams.CompactedTopicView;
-import io.dtm.streams.DeadLetters;
 import io.dtm.streams.JsonSerde;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Topics;
@@ -30,6 +28,7 @@ import io.dtm.streams.TopologyProducer;
 import io.dtm.support.SecuredKafkaBroker;
 import io.dtm.support.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,22 +183,30 @@ class KafkaUserAclsIT {
     @Test
     void shouldLetTheAlertsRoleKeepItsRulesSubscriptionsAndNotificationPositions() throws Exception {
         KafkaConnection alerts = KafkaConnection.of(broker.bootstrapServers(), broker.clientSettings("dtm-alerts"));
-        KafkaProducer<byte[], byte[]> viewDeadLetters = new KafkaProducer<>(alerts.with(
+        // the systems of record: written by the API (idempotent producer), read from their beginning on assigned
+        // partitions without a group (the rules' stream is the topology's; the subscriptions' global consumer)
+        try (KafkaProducer<byte[], byte[]> api = new KafkaProducer<>(alerts.with(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
-        DeadLetters refused = new DeadLetters(viewDeadLetters, new DtmMetrics(new SimpleMeterRegistry()));
-        for (String topic : List.of(Topics.ALERT_RULES.name(), Topics.SUBSCRIPTIONS.name())) {
-            CompactedTopicView<Map> view = new CompactedTopicView<>(topic, Map.class, alerts, (k, v) -> { },
-                    refused);
-            view.start();
-            try {
-                assertTrue(view.awaitCaughtUp(PATIENCE), "the view of " + topic + " caught up");
-                view.put("acl-test", Map.of("id", "acl-test"));
-                assertEquals(Map.of("id", "acl-test"), view.get("acl-test").orElseThrow());
-            } finally {
-                view.stop();
+                KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(alerts.with(
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            for (String topic : List.of(Topics.ALERT_RULES.name(), Topics.SUBSCRIPTIONS.name())) {
+                byte[] value = ("{\"id\":\"acl-test\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                api.send(new ProducerRecord<>(topic, "acl-test".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        value)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                List<org.apache.kafka.common.TopicPartition> partitions = reader.partitionsFor(topic).stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                reader.assign(partitions);
+                reader.seekToBeginning(partitions);
+                List<byte[]> read = new java.util.ArrayList<>();
+                Awaitility.await("the record written to " + topic + " read back").atMost(PATIENCE)
+                        .until(() -> {
+                            reader.poll(Duration.ofMillis(200)).forEach(r -> read.add(r.value()));
+                            return read.stream().anyMatch(v -> java.util.Arrays.equals(v, value));
+                        });
             }
         }
-        // the notification dispatcher: one consumer group reading the alerts, committing what it read ...
+        // the notification dispatcher: one consumer group reading the alerts, committing what it delivered
         try (KafkaConsumer<byte[], byte[]> dispatcher = new KafkaConsumer<>(alerts.with(
                 ConsumerConfig.GROUP_ID_CONFIG, "dtm-notifier",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -209,15 +216,6 @@ class KafkaUserAclsIT {
             dispatcher.poll(Duration.ofSeconds(2));
             dispatcher.commitSync();
         }
-        // ... and each subscription's position kept as the offsets of a group of its own, through the admin client
-        try (Admin admin = Admin.create(alerts.with())) {
-            var position = Map.of(new org.apache.kafka.common.TopicPartition(Topics.ALERTS.name(), 0),
-                    new OffsetAndMetadata(0));
-            admin.alterConsumerGroupOffsets("dtm-notify-acl-test-1", position).all().get();
-            assertEquals(position, admin.listConsumerGroupOffsets("dtm-notify-acl-test-1")
-                    .partitionsToOffsetAndMetadata().get());
-        }
-        viewDeadLetters.close(Duration.ofSeconds(5));
         // and the dead letters of the notifications, by an idempotent producer
         try (KafkaProducer<String, byte[]> deadLetters = new KafkaProducer<>(alerts.with(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer())) {

@@ -42,4 +42,19 @@ public final class Http {
             return response.statusCode() == 200;
         });
     }
+
+    /**
+     * Waits until {@code /api/v1/subscriptions} is served: until its table is restored it answers 503 with
+     * {@code Retry-After} and the problem {@code store-not-ready}.
+     */
+    public static void awaitSubscriptionsLoaded() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            var response = given().get("/api/v1/subscriptions");
+            if (response.statusCode() == 503) {
+                response.then().header("Retry-After", org.hamcrest.Matchers.equalTo("2"))
+                        .body("type", org.hamcrest.Matchers.equalTo("urn:dtm:problem:store-not-ready"));
+            }
+            return response.statusCode() == 200;
+        });
+    }
 }
