@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 import org.jboss.logging.Logger;
 
 /**
@@ -229,9 +229,7 @@ final class NotificationLane {
         value.put("error", error);
         value.put("failedAt", Instant.now().toString());
         value.put("transition", t);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(DeadLetters.REASON_HEADER, "delivery-failed".getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetters.DETAIL_HEADER, error.getBytes(StandardCharsets.UTF_8));
+        Headers headers = DeadLetters.headers(null, "delivery-failed", error, Topics.ALERTS.name());
         headers.add(Notifications.IDEMPOTENCY_HEADER, key.getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(Topics.NOTIFICATIONS_DLQ.name(), null, key,
                 JsonSerde.MAPPER.writeValueAsBytes(value), headers);

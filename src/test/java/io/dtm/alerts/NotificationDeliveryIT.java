@@ -130,7 +130,11 @@ class NotificationDeliveryIT {
                 assertEquals(rule + "-dead", value.get("subscription").asText());
                 assertEquals(4, value.get("attempts").asInt());
                 assertEquals("firing", value.get("transition").get("status").asText());
-                assertNotNull(dead.headers().lastHeader(DeadLetters.REASON_HEADER));
+                assertEquals("delivery-failed", new String(dead.headers().lastHeader(DeadLetters.REASON_HEADER)
+                        .value(), StandardCharsets.UTF_8));
+                assertEquals(Topics.ALERTS.name(), new String(dead.headers()
+                        .lastHeader(DeadLetters.SOURCE_TOPIC_HEADER).value(), StandardCharsets.UTF_8),
+                        "the dead letter names where the transition was read, as every dead letter does");
                 assertTrue(value.get("target").asText().endsWith("/hook?token=***"), value.toString());
                 assertFalse(new String(dead.value(), StandardCharsets.UTF_8).contains("dead-t0k3n"),
                         "the target's token is redacted in the dead letter");
