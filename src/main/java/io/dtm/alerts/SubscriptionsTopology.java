@@ -95,6 +95,9 @@ public class SubscriptionsTopology implements SubTopology {
             JsonNode stored;
             try {
                 stored = JsonSerde.MAPPER.readTree(record.value());
+                if (stored == null || !stored.isObject()) {
+                    throw new IllegalArgumentException("not a JSON object");
+                }
             } catch (Exception e) {
                 store.delete(id);
                 deadLetter(DeadLetters.Reason.DESERIALIZATION, "cannot read subscription " + id + " at " + at
