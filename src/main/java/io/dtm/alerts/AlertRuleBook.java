@@ -16,17 +16,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -54,14 +48,16 @@ public class AlertRuleBook {
 
     private final AlertsConfig config;
     private final DtmConfig dtm;
+    private final RecordWriter writer;
     private final KafkaConnection kafka;
     private final KafkaStreams streams;
     private final Peers peers;
     private volatile boolean loaded;
     private Thread seeder;
-    private KafkaProducer<String, byte[]> producer;
 
-    AlertRuleBook(AlertsConfig config, DtmConfig dtm, KafkaConnection kafka, KafkaStreams streams, Peers peers) {
+    AlertRuleBook(AlertsConfig config, DtmConfig dtm, KafkaConnection kafka, KafkaStreams streams, Peers peers,
+            RecordWriter writer) {
+        this.writer = writer;
         this.config = config;
         this.dtm = dtm;
         this.kafka = kafka;
@@ -82,11 +78,6 @@ public class AlertRuleBook {
     void onStop(@Observes ShutdownEvent event) {
         if (seeder != null) {
             seeder.interrupt();
-        }
-        synchronized (this) {
-            if (producer != null) {
-                producer.close(Duration.ofSeconds(5));
-            }
         }
     }
 
@@ -183,17 +174,7 @@ public class AlertRuleBook {
 
     private void send(String id, AlertRule rule) throws Exception {
         byte[] bytes = rule == null ? null : JsonSerde.MAPPER.writeValueAsBytes(rule);
-        producer().send(new ProducerRecord<>(Topics.ALERT_RULES.name(), id, bytes)).get(10, TimeUnit.SECONDS);
-    }
-
-    private synchronized KafkaProducer<String, byte[]> producer() {
-        if (producer == null) {
-            producer = new KafkaProducer<>(kafka.with(
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(), new ByteArraySerializer());
-        }
-        return producer;
+        writer.write(Topics.ALERT_RULES.name(), id, bytes);
     }
 
     /** Waits until every partition of the rule store on this instance holds {@code rule} under {@code id}. */

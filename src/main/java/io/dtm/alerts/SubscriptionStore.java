@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dtm.metrics.SubscriptionMetrics;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.JsonSerde;
-import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Role;
 import io.dtm.streams.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,12 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -58,18 +51,17 @@ public class SubscriptionStore {
     }
 
     private final KafkaStreams streams;
-    private final KafkaConnection kafka;
     private final Optional<SecretCipher> cipher;
     private final SubscriptionMetrics metrics;
     private final DtmConfig dtm;
     /** The next offset to read per partition of the topic, as the store has applied it. */
     private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
-    private KafkaProducer<String, byte[]> producer;
+    private final RecordWriter writer;
 
-    SubscriptionStore(KafkaStreams streams, KafkaConnection kafka, AlertsConfig config, DtmConfig dtm,
+    SubscriptionStore(KafkaStreams streams, RecordWriter writer, AlertsConfig config, DtmConfig dtm,
             MeterRegistry registry) {
         this.streams = streams;
-        this.kafka = kafka;
+        this.writer = writer;
         this.cipher = SecretCipher.fromConfig(config.secretKeys().orElse(List.of()), config.secretKeyId());
         this.metrics = new SubscriptionMetrics(registry);
         this.dtm = dtm;
@@ -80,12 +72,6 @@ public class SubscriptionStore {
             throw new IllegalStateException("the alerts role needs a key to encrypt and decrypt subscription "
                     + "secrets: set dtm.alerts.secret-keys (env DTM_ALERTS_SECRET_KEYS) to <id>:<base64 of 32 "
                     + "random bytes>, e.g. local:$(openssl rand -base64 32)");
-        }
-    }
-
-    synchronized void onStop(@Observes ShutdownEvent event) {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
         }
     }
 
@@ -129,22 +115,11 @@ public class SubscriptionStore {
      */
     public void put(String id, Subscription subscription) throws Exception {
         byte[] value = subscription == null ? null : JsonSerde.MAPPER.writeValueAsBytes(seal(id, subscription));
-        RecordMetadata written = producer().send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), id, value))
-                .get(10, TimeUnit.SECONDS);
+        RecordMetadata written = writer.write(Topics.SUBSCRIPTIONS.name(), id, value);
         if (!awaitApplied(written.partition(), written.offset(), READ_YOUR_WRITES)) {
             LOG.warnf("subscription %s written to %s-%d@%d but not read back within %s", id,
                     Topics.SUBSCRIPTIONS.name(), written.partition(), written.offset(), READ_YOUR_WRITES);
         }
-    }
-
-    private synchronized KafkaProducer<String, byte[]> producer() {
-        if (producer == null) {
-            producer = new KafkaProducer<>(kafka.with(
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(), new ByteArraySerializer());
-        }
-        return producer;
     }
 
     /** Records that the store has applied the record at {@code offset} of {@code partition}. */
