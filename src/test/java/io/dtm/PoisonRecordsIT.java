@@ -105,6 +105,9 @@ class PoisonRecordsIT {
                         DeadLetters.Reason.PROCESSING.label()));
             }
         }
+        // the delivery's reader of the alert transitions (a consumer of its own, not a stream)
+        bad.add(new Bad(Topics.ALERTS.name(), "poison-" + marker + "-not-json", NOT_JSON,
+                DeadLetters.Reason.DESERIALIZATION.label()));
         for (Bad b : bad) {
             write(b.topic(), b.key(), b.value());
         }

@@ -147,6 +147,7 @@ final class NotificationDispatcher implements Runnable {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
+    private final java.util.function.BiConsumer<ConsumerRecord<String, byte[]>, Exception> unreadable;
     private long lastCommit;
     private long lastClean = System.currentTimeMillis();
 
@@ -154,10 +155,14 @@ final class NotificationDispatcher implements Runnable {
      * @param group         the consumer group of the service's deliveries
      * @param subscriptions the subscriptions now; throws {@link InvalidStateStoreException} while not readable
      * @param newLane       the lane of a subscription, by id
+     * @param unreadable    what to do with a record that is not an alert transition (the service dead-letters it),
+     *                      with why; the dispatcher then goes on past it
      */
     NotificationDispatcher(String topic, String group, KafkaConnection kafka,
-            Supplier<List<Subscription>> subscriptions, Function<String, NotificationLane> newLane) {
+            Supplier<List<Subscription>> subscriptions, Function<String, NotificationLane> newLane,
+            java.util.function.BiConsumer<ConsumerRecord<String, byte[]>, Exception> unreadable) {
         this.topic = topic;
+        this.unreadable = unreadable;
         this.subscriptions = subscriptions;
         this.newLane = newLane;
         this.consumerConfig = kafka.with(
@@ -393,13 +398,12 @@ final class NotificationDispatcher implements Runnable {
     }
 
     /** The transition a record carries when it is a notification (firing or resolved), else null. */
-    private static AlertTransition notification(ConsumerRecord<String, byte[]> r) {
+    private AlertTransition notification(ConsumerRecord<String, byte[]> r) {
         AlertTransition t;
         try {
             t = r.value() == null ? null : JsonSerde.MAPPER.readValue(r.value(), AlertTransition.class);
         } catch (Exception e) {
-            LOG.warnf("unreadable record at %s-%d@%d skipped: %s", r.topic(), r.partition(), r.offset(),
-                    e.getMessage());
+            unreadable.accept(r, e);
             return null;
         }
         return t != null && t.status() != null && (t.status().equals("firing") || t.status().equals("resolved"))

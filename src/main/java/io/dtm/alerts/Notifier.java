@@ -2,6 +2,7 @@ package io.dtm.alerts;
 
 import io.dtm.events.AlertTransition;
 import io.dtm.metrics.NotificationMetrics;
+import io.dtm.streams.DeadLetters;
 import io.dtm.streams.DtmConfig;
 import io.dtm.streams.KafkaConnection;
 import io.dtm.streams.Role;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -56,9 +58,11 @@ public class Notifier {
     private ScheduledExecutorService scheduler;
     private ExecutorService workers;
     private NotificationDispatcher dispatcher;
+    private final DeadLetters deadLetters;
 
     Notifier(SubscriptionStore subscriptions, AlertQueries alerts, AlertsConfig config, DtmConfig dtm,
-            MeterRegistry registry, KafkaConnection kafka, Vertx vertx) {
+            MeterRegistry registry, KafkaConnection kafka, Vertx vertx, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.subscriptions = subscriptions;
         this.alerts = alerts;
         this.config = config;
@@ -66,6 +70,14 @@ public class Notifier {
         this.registry = registry;
         this.kafka = kafka;
         this.vertx = vertx;
+    }
+
+    /** A record of {@code dtm.alerts.v1} that is not an alert transition: to the dead-letter topic, counted. */
+    private void deadLetter(ConsumerRecord<String, byte[]> r, Exception why) {
+        deadLetters.send(r.topic(), DeadLetters.Reason.DESERIALIZATION, "not an alert transition at " + r.topic()
+                + "-" + r.partition() + "@" + r.offset() + ": " + why.getMessage(),
+                r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.value(),
+                r.headers());
     }
 
     /** The HTTP client of deliveries: no redirects (one could lead past the guard), host names verified. */
@@ -102,7 +114,7 @@ public class Notifier {
         workers = workers(delivery.workers());
         dispatcher = new NotificationDispatcher(Topics.ALERTS.name(), GROUP, kafka, subscriptions::all,
                 id -> new NotificationLane(id, subscriptions::get, sender, producer, metrics, workers, delivery,
-                        NotificationLane.CAPACITY)).start();
+                        NotificationLane.CAPACITY), this::deadLetter).start();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dtm-notify-resend");
             t.setDaemon(true);

@@ -34,12 +34,24 @@ final class Deliveries {
     static NotificationDispatcher dispatcher(Vertx vertx, String topic, String group,
             Supplier<List<Subscription>> subscriptions, KafkaProducer<String, byte[]> producer,
             NotificationMetrics metrics, Executor workers, AlertsConfig.DeliveryConfig config, int capacity) {
+        return dispatcher(vertx, topic, group, subscriptions, producer, metrics, workers, config, capacity,
+                (record, why) -> {
+                    throw new AssertionError("unexpected unreadable record at offset " + record.offset(), why);
+                });
+    }
+
+    /** {@link #dispatcher} handing the records that are not alert transitions to {@code unreadable}. */
+    static NotificationDispatcher dispatcher(Vertx vertx, String topic, String group,
+            Supplier<List<Subscription>> subscriptions, KafkaProducer<String, byte[]> producer,
+            NotificationMetrics metrics, Executor workers, AlertsConfig.DeliveryConfig config, int capacity,
+            java.util.function.BiConsumer<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>,
+                    Exception> unreadable) {
         NotificationSender sender = new NotificationSender(vertx.createHttpClient(Notifier.httpOptions(config)),
                 vertx.getOrCreateContext(), producer, new TargetGuard(List.of("127.0.0.1")), config.timeout(),
                 config.externalUrl(), Duration.ofMinutes(4));
         return new NotificationDispatcher(topic, group, KafkaConnection.of(KafkaBroker.bootstrapServers()),
                 subscriptions, id -> new NotificationLane(id, lookup(subscriptions), sender, producer, metrics,
-                        workers, config, capacity));
+                        workers, config, capacity), unreadable);
     }
 
     private static java.util.function.Function<String, Optional<Subscription>> lookup(

@@ -167,6 +167,33 @@ class NotificationDispatcherIT {
     }
 
     @Test
+    void shouldHandOverARecordThatIsNotATransitionAndGoOn() throws Exception {
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> unreadable =
+                new CopyOnWriteArrayList<>();
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            List<Subscription> subscriptions = List.of(webhook("after-poison", receiver.url() + "/hook",
+                    System.currentTimeMillis() - 1000));
+            NotificationDispatcher dispatcher = Deliveries.dispatcher(vertx, topic, group, () -> subscriptions,
+                    producer, metrics, workers, DeliverySettings.quick(2, Duration.ofSeconds(5), WORKERS),
+                    NotificationLane.CAPACITY, (record, why) -> unreadable.add(record)).start();
+            try {
+                AlertTransition good = firing("good");
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, good.key(),
+                        "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+                publish(producer, topic, good);
+                receiver.await(r -> true, 1, Duration.ofSeconds(30));
+                assertEquals(List.of(Notifications.idempotencyKey(good, "after-poison")), receiver.requests().stream()
+                        .map(r -> r.header(Notifications.IDEMPOTENCY_HEADER)).toList());
+                assertEquals(1, unreadable.size(), "the record that is not a transition handed over once");
+                assertEquals("not json", new String(unreadable.get(0).value(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            } finally {
+                dispatcher.stop();
+            }
+        }
+    }
+
+    @Test
     void shouldNotSendASubscriptionTheTransitionsFromBeforeItWasCreated() throws Exception {
         try (WebhookReceiver older = new WebhookReceiver(); WebhookReceiver later = new WebhookReceiver()) {
             List<Subscription> subscriptions = new CopyOnWriteArrayList<>(List.of(
