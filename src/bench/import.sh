@@ -102,15 +102,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_service
   stop_broker
-  if [[ -n "$WORK_DIR" && -d "$WORK_DIR" ]]; then
-    if ((KEEP)); then
-      info "kept $WORK_DIR"
-    else
-      rm -rf -- "$WORK_DIR"
-    fi
-  fi
-  info "finished in $SECONDS s (exit status $rc)"
-  exit "$rc"
+  finish_work_dir "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT

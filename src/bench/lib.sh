@@ -47,3 +47,18 @@ free_port() {
 }
 
 load_average() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load average[s]*: //'; }
+
+# The end of a benchmark's cleanup, after its processes are stopped: removes (or, with KEEP=1, keeps) WORK_DIR,
+# prints the time taken and exits with the status the script had.
+finish_work_dir() {
+  local rc=$1
+  if [[ -n "${WORK_DIR:-}" && -d "$WORK_DIR" ]]; then
+    if ((KEEP)); then
+      info "kept $WORK_DIR"
+    else
+      rm -rf -- "$WORK_DIR"
+    fi
+  fi
+  info "finished in $SECONDS s (exit status $rc)"
+  exit "$rc"
+}

@@ -148,15 +148,7 @@ cleanup() {
   if ((BROKER_STARTED)); then
     DTM_KAFKA_DIR="$WORK_DIR" "$KAFKA_SH" stop >&2 || true
   fi
-  if [[ -n "$WORK_DIR" && -d "$WORK_DIR" ]]; then
-    if ((KEEP)); then
-      info "kept $WORK_DIR"
-    else
-      rm -rf -- "$WORK_DIR"
-    fi
-  fi
-  info "finished in $SECONDS s (exit status $rc)"
-  exit "$rc"
+  finish_work_dir "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
