@@ -247,10 +247,8 @@ class NotificationDeliveryIT {
     }
 
     private static void createTopic(String name) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", io.dtm.support.KafkaBroker.bootstrapServers()))) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, 1, (short) 1))).all().get();
-        }
+        io.dtm.support.KafkaBroker.createTopics(io.dtm.support.KafkaBroker.bootstrapServers(),
+                List.of(new org.apache.kafka.clients.admin.NewTopic(name, 1, (short) 1)));
     }
 
     private static int closedPort() throws Exception {

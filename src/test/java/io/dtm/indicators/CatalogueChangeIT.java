@@ -35,8 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,7 +42,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -229,20 +226,14 @@ class CatalogueChangeIT {
     }
 
     private static void createTopics() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()))) {
-            for (String topic : List.of(Topics.OBSERVATIONS.name(), Topics.INDICATORS.name(), Topics.TRADE.name(),
-                    Topics.COMPUTE.name(), Topics.POLICY.name(), Topics.MACRO.name(), Topics.DLQ.name())) {
-                try {
-                    boolean compacted = topic.equals(Topics.OBSERVATIONS.name()) || topic.equals(Topics.INDICATORS.name());
-                    admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1)
-                            .configs(compacted ? Map.of("cleanup.policy", "compact") : Map.of()))).all().get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
+        List<NewTopic> topics = new java.util.ArrayList<>();
+        for (String topic : List.of(Topics.OBSERVATIONS.name(), Topics.INDICATORS.name(), Topics.TRADE.name(),
+                Topics.COMPUTE.name(), Topics.POLICY.name(), Topics.MACRO.name(), Topics.DLQ.name())) {
+            boolean compacted = topic.equals(Topics.OBSERVATIONS.name()) || topic.equals(Topics.INDICATORS.name());
+            topics.add(new NewTopic(topic, 3, (short) 1)
+                    .configs(compacted ? Map.of("cleanup.policy", "compact") : Map.of()));
         }
+        KafkaBroker.createTopics(KafkaBroker.bootstrapServers(), topics);
     }
 
     private static void awaitValue(Reader reader, String key, double expected) {

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.awaitility.Awaitility;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -82,14 +83,22 @@ public final class KafkaBroker {
     }
 
     /**
-     * Creates {@code topics} and waits until the broker leads every partition of them, so that the first records
+     * Creates {@code topics} (those that exist already are left as they are) and waits until the broker leads every partition of them, so that the first records
      * sent to a new topic are not refused ({@code NOT_LEADER_OR_FOLLOWER}) while its leadership is being set up:
      * a producer's retries of such a first batch can end in {@code OUT_OF_ORDER_SEQUENCE_NUMBER} until the batch
      * expires, and the records are lost.
      */
     public static void createTopics(String bootstrap, Collection<NewTopic> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+            for (NewTopic topic : topics) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
             List<String> names = topics.stream().map(NewTopic::name).toList();
             Awaitility.await("a leader for every partition of " + names).atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
